@@ -1,0 +1,34 @@
+"""The privacy categories Doppel knows, and which layers may report them."""
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    # Identifiers, found by rules with validation.
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    CREDIT_CARD = "CREDIT_CARD"
+    BANK_ACCOUNT = "BANK_ACCOUNT"  # IBANs and other account numbers
+    ID_NUMBER = "ID_NUMBER"  # SSN, passport, national IDs, driving licence
+    IP_ADDRESS = "IP_ADDRESS"
+    URL = "URL"
+    USERNAME = "USERNAME"
+    SECRET = "SECRET"  # API keys, tokens, passwords, private keys
+    # Found by NER (and rules where a format exists).
+    PERSON = "PERSON"
+    ORG = "ORG"
+    LOCATION = "LOCATION"
+    ADDRESS = "ADDRESS"
+    DATE = "DATE"  # birth dates and other personal dates, not bare years or ages
+    # Contextual privacy phrases, filled by the on-device LLM layer.
+    HEALTH = "HEALTH"
+    FINANCE = "FINANCE"
+    RELATIONSHIP = "RELATIONSHIP"
+    WORK = "WORK"
+    BELIEF_IDENTITY = "BELIEF_IDENTITY"  # religion, politics, sexuality, ethnicity, immigration status
+    LEGAL = "LEGAL"
+
+
+CONTEXTUAL = frozenset(
+    {Category.HEALTH, Category.FINANCE, Category.RELATIONSHIP, Category.WORK,
+     Category.BELIEF_IDENTITY, Category.LEGAL}
+)

@@ -1,0 +1,1 @@
+"""Doppel's proxy side: mitmproxy addon, site adapters, vault, control server, CLI."""
