@@ -1,0 +1,85 @@
+"""`doppel check`: the readable table, the JSON format, and --file streaming."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from proxy.cli_check import check
+
+# The command as `doppel` mounts it, on an app of its own so other command modules stay out.
+app = typer.Typer()
+app.callback()(lambda: None)
+app.command()(check)
+
+ROOT = Path(__file__).resolve().parents[2]
+DOPPEL = Path(sys.executable).parent / "doppel"
+TEXT = "Hi, I am Maria Gonzalez, mail me at maria.gonzalez@gmail.com or call +1 415-555-2671."
+KEYS = {"id", "text", "protected", "restored", "mode", "spans", "timings_ms"}
+SPAN_KEYS = {"start", "end", "text", "category", "layer", "replacement"}
+runner = CliRunner()
+
+
+def test_json_for_one_text():
+    result = runner.invoke(app, ["check", "--json", TEXT])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(record) == KEYS
+    assert record["text"] == record["restored"] == TEXT and record["mode"] == "fast"
+    assert record["protected"] != TEXT and "Maria" not in record["protected"]
+    assert {s["category"] for s in record["spans"]} >= {"PERSON", "EMAIL", "PHONE"}
+    for s in record["spans"]:
+        assert set(s) == SPAN_KEYS and TEXT[s["start"]:s["end"]] == s["text"]
+        assert s["replacement"] in record["protected"]
+    assert record["timings_ms"]["total"] > 0 and "ner" in record["timings_ms"]
+
+
+def test_readable_table():
+    result = runner.invoke(app, ["check", TEXT], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "PERSON" in result.stdout and "EMAIL" in result.stdout and "protected:" in result.stdout
+    assert "round trip: ok" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check"], "either TEXT or --file"),
+    (["check", "--mode", "turbo", "x"], "unknown detector mode"),
+])
+def test_usage_errors(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_file_needs_json(tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"id": 1, "text": "x"}) + "\n")
+    result = runner.invoke(app, ["check", "--file", str(f)])
+    assert result.exit_code != 0 and "--json" in result.output
+
+
+def test_bad_jsonl_line_names_the_line(tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"id": 1, "text": "fine"}) + "\nnot json\n")
+    result = runner.invoke(app, ["check", "--json", "--file", str(f)])
+    assert result.exit_code != 0 and "line 2" in result.output
+
+
+def test_console_script_streams_one_line_per_input(tmp_path):
+    items = [{"id": "a", "text": TEXT}, {"id": "b", "text": "nothing private at all"},
+             {"id": "c", "text": "Ms. Gonzalez was born on 03/15/1985 in Boston 👍"}]
+    f = tmp_path / "in.jsonl"
+    f.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    proc = subprocess.run([str(DOPPEL), "check", "--json", "--file", str(f)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["id"] for r in lines] == ["a", "b", "c"]
+    for item, record in zip(items, lines):
+        assert set(record) == KEYS and record["restored"] == record["text"] == item["text"]
+    assert lines[1]["spans"] == [] and lines[1]["protected"] == items[1]["text"]
+    # Nothing but the JSON lines on stdout, and no real value on stderr.
+    assert "Gonzalez" not in proc.stderr
