@@ -1,0 +1,45 @@
+"""`doppel start`: run the privacy proxy and its control server until Ctrl-C / SIGTERM."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from proxy.cli_app import app
+from proxy.start import StartError, StartOptions, serve
+
+
+@app.command()
+def start(
+    listen_host: str = typer.Option("127.0.0.1", help="Address the proxy listens on."),
+    listen_port: int = typer.Option(8080, help="Port the proxy listens on."),
+    mode: str = typer.Option("regular", help="regular (system/browser proxy), "
+                             "reverse:URL (API clients that take a base URL), or local "
+                             "(mitmproxy 11.0.2: Windows/macOS only)."),
+    data_dir: Optional[Path] = typer.Option(None, help="Vault, key and CA folder "
+                                            "(default: the per-user data dir)."),
+    detector: Optional[str] = typer.Option(None, help="fast (rules + NER) or thorough (+ local "
+                                           "LLM); default: the saved setting (fast)."),
+    control_port: int = typer.Option(8765, help="Port of the local control server (/health)."),
+    on_error: str = typer.Option("block", help="If detection fails: block (default) or pass."),
+    extra_host: list[str] = typer.Option([], "--extra-host", help="Another OpenAI-compatible "
+                                         "host to intercept (e.g. a local Ollama); repeatable."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every protected request "
+                                 "(counts and categories only)."),
+) -> None:
+    """Start Doppel: intercept chatbot traffic, replace private values, restore the replies."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    opts = StartOptions(listen_host=listen_host, listen_port=listen_port, mode=mode,
+                        data_dir=data_dir, detector=detector, control_port=control_port,
+                        on_error=on_error, extra_hosts=tuple(extra_host))
+    try:
+        asyncio.run(serve(opts, announce=lambda line: typer.echo(line)))
+    except StartError as e:
+        typer.echo(f"Doppel could not start: {e}", err=True)
+        raise typer.Exit(2)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,187 @@
+"""Anthropic messages (POST .../v1/messages and .../v1/messages/count_tokens).
+
+Request texts: system (a string or text blocks); messages[].content as a string or blocks: text,
+tool_use.input (strings inside), tool_result.content (a string or text blocks), document blocks
+with a text source. Thinking blocks are signed by the API: never touched.
+Streamed reply: SSE message_start, content_block_start/delta/stop, message_delta, message_stop,
+ping, error. text_delta and input_json_delta (JSON fragments cut anywhere) feed one restorer per
+content block index; what a block still holds back goes out as an extra delta just before its
+content_block_stop. thinking_delta and signature_delta pass byte for byte.
+"""
+from __future__ import annotations
+
+from mitmproxy import http
+
+from proxy.hosts import is_web_host
+from proxy.scope import api_scope
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
+                              json_body, path_only, set_json_body)
+from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
+from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
+
+SIGNED = frozenset({"thinking", "redacted_thinking"})
+KNOWN_UNTEXTUAL = frozenset({"image"})  # base64/url/file sources: no user text to protect
+
+
+def is_signed(node: dict) -> bool:
+    """Signed thinking: any change breaks the signature the API checks next turn."""
+    return node.get("type") in SIGNED
+
+
+def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
+    for j, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            raise RequestFormatError(f"{where}[{j}] is not an object")
+        kind = block.get("type")
+        if kind in SIGNED:
+            continue
+        if kind == "text":
+            if not isinstance(block.get("text"), str):
+                raise RequestFormatError(f"{where}[{j}].text is not a string")
+            slots.add(block, "text")
+        elif kind == "tool_use":
+            if "input" in block:
+                slots.add(block, "input")  # an object (its strings), or a string sent as-is
+        elif kind == "tool_result":
+            content = block.get("content")
+            if isinstance(content, str):
+                slots.add(block, "content")
+            elif isinstance(content, list):
+                _add_blocks(slots, content, f"{where}[{j}].content")
+        elif kind == "document":
+            source = block.get("source")
+            if isinstance(source, dict) and source.get("type") == "text":
+                slots.add(source, "data")
+            elif isinstance(source, dict) and source.get("type") == "content":
+                if isinstance(source.get("content"), list):
+                    _add_blocks(slots, source["content"], f"{where}[{j}].source.content")
+            for key in ("title", "context"):  # the user's own words about the document
+                if isinstance(block.get(key), str):
+                    slots.add(block, key)
+        elif kind not in KNOWN_UNTEXTUAL:
+            # A block kind this adapter does not know (search_result, a future kind, or a
+            # type-less block): protect its strings rather than send them unchecked.
+            slots.add_unknown(block)
+
+
+def _slots(body) -> TextSlots:
+    if not isinstance(body, dict):
+        raise RequestFormatError("the body is not a JSON object")
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        raise RequestFormatError("'messages' is missing or not a list")
+    slots = TextSlots()
+    system = body.get("system")
+    if isinstance(system, str):
+        slots.add(body, "system")
+    elif isinstance(system, list):
+        _add_blocks(slots, system, "system")
+    elif system is not None:
+        raise RequestFormatError("'system' is neither a string nor a list")
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise RequestFormatError(f"messages[{i}] is not an object")
+        content = msg.get("content")
+        if isinstance(content, str):
+            slots.add(msg, "content")
+        elif isinstance(content, list):
+            _add_blocks(slots, content, f"messages[{i}].content")
+        else:
+            raise RequestFormatError(f"messages[{i}].content is neither a string nor a list")
+    return slots
+
+
+def _first_user_text(body) -> str:
+    for msg in body.get("messages", []) if isinstance(body, dict) else ():
+        if isinstance(msg, dict) and msg.get("role") == "user":
+            c = msg.get("content")
+            if isinstance(c, str):
+                return c
+            if isinstance(c, list):
+                return "\n".join(b.get("text", "") for b in c
+                                 if isinstance(b, dict) and isinstance(b.get("text"), str))
+    return ""
+
+
+class AnthropicMessagesAdapter(SiteAdapter):
+    name = "anthropic-messages"
+
+    def match(self, request: http.Request) -> bool:
+        if is_web_host(request.pretty_host):
+            return False
+        path = path_only(request)
+        return request.method == "POST" and (path.endswith("/v1/messages")
+                                             or path.endswith("/v1/messages/count_tokens"))
+
+    def texts(self, request: http.Request) -> list[str]:
+        return _slots(json_body(request)).texts()
+
+    def rewrite(self, request: http.Request, protected: list[str]) -> None:
+        body = json_body(request)
+        _slots(body).write(protected)
+        set_json_body(request, body)
+
+    def scope(self, request: http.Request) -> str:
+        return api_scope(request, _first_user_text(json_body(request)))
+
+    def response_rewriter(self, response: http.Response,
+                          ctx: ResponseContext) -> ResponseRewriter | None:
+        channels = TextChannels(ctx.restorer)
+        if self.is_stream(response):
+            return AnthropicStreamRewriter(channels)
+        return JsonTreeRewriter(channels, skip=is_signed)
+
+
+_DELTA_FIELDS = {"text_delta": ("text", False), "input_json_delta": ("partial_json", True)}
+
+
+class AnthropicStreamRewriter(SseRewriter):
+    def __init__(self, channels: TextChannels) -> None:
+        super().__init__()
+        self.channels = channels
+
+    def on_event(self, event: SseEvent) -> list[SseEvent]:
+        obj = loads_or_none(event.data)
+        if not isinstance(obj, dict):
+            return [event]
+        kind = obj.get("type")
+        if kind == "content_block_delta":
+            delta = obj.get("delta")
+            if not isinstance(delta, dict) or delta.get("type") not in _DELTA_FIELDS:
+                return [event]  # thinking, signature, citations...: untouched
+            name, is_json = _DELTA_FIELDS[delta["type"]]
+            if not isinstance(delta.get(name), str):
+                return [event]
+            key = (obj.get("index"), delta["type"])
+            new = (self.channels.feed_json(key, delta[name]) if is_json
+                   else self.channels.feed(key, delta[name]))
+            if new == delta[name]:
+                return [event]
+            delta[name] = new
+            return [event.with_data(dumps(obj))]
+        if kind == "content_block_stop":
+            return self._flush(obj.get("index")) + [event]
+        if kind in ("message_start", "content_block_start", "error", "message_delta"):
+            obj, changed = restore_tree(obj, self.channels, skip=is_signed)
+            return [event.with_data(dumps(obj)) if changed else event]
+        return [event]
+
+    def _flush(self, index) -> list[SseEvent]:
+        events = []
+        for key in self.channels.open_keys():
+            if index is not None and key[0] != index:
+                continue
+            text = self.channels.flush(key)
+            if text:
+                name, _ = _DELTA_FIELDS[key[1]]
+                obj = {"type": "content_block_delta", "index": key[0],
+                       "delta": {"type": key[1], name: text}}
+                events.append(SseEvent.make(dumps(obj), event="content_block_delta", eol=self.eol))
+        return events
+
+    def on_end(self) -> list[SseEvent]:
+        return self._flush(None)
+
+
+ADAPTER = AnthropicMessagesAdapter()

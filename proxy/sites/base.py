@@ -1,0 +1,209 @@
+"""The common surface of a site adapter: one file per wire format, one small class each.
+
+How the addon (proxy/addon.py) drives an adapter, for one flow:
+
+  request side (runs in a worker thread, never on mitmproxy's event loop)
+    1. ``adapter.match(request)``           -> is this a chat endpoint this adapter knows?
+    2. ``adapter.prepare(request)``         -> e.g. force ``accept-encoding: identity``
+    3. ``texts = adapter.texts(request)``   -> every text that may carry private values, in a
+                                               fixed order (user turns, and also assistant turns
+                                               and tool results of resent history: Doppel restored
+                                               those to real values on the way back)
+    4. ``scope = adapter.scope(request)``   -> the conversation the stand-ins belong to
+    5. the addon protects every text (Protector.protect(text, scope))
+    6. ``adapter.rewrite(request, protected)`` -> write the protected texts back, same order as 3.
+  Steps 3, 4 and 6 raise ``RequestFormatError`` when the body of a known chat endpoint cannot be
+  parsed: the addon then fails closed (HTTP 502, nothing goes upstream).
+
+  response side
+    7. ``rw = adapter.response_rewriter(response, ctx)`` -> a ``ResponseRewriter`` or None (pass)
+    8. streamed responses (``adapter.is_stream(response)``): the addon sets
+       ``flow.response.stream`` to a callable that calls ``rw.feed(chunk)`` per chunk and
+       ``rw.finish()`` at the end (mitmproxy calls the callable with b"" at end of stream).
+       Whole responses: ``rw.feed(body) + rw.finish()`` replaces the body.
+  The addon has already removed any content-encoding (bytes reach the rewriter decoded) and
+  drops content-length before streaming, so a rewriter may change lengths freely.
+
+Helpers an adapter builds on (all in proxy/sites/):
+  - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
+                                incremental UTF-8 decoding; subclass and implement ``on_event``.
+  - ``stream.LineRewriter``     the same for NDJSON (Ollama) and other line-framed bodies.
+  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish`` (non-streamed JSON).
+  - ``channels.TextChannels``   one stream restorer per text channel (choice index, content block,
+                                tool-call index...), with ``flush`` when a channel ends.
+  - ``channels.JsonFragmentRestorer`` restores stand-ins inside JSON text that arrives in
+                                fragments cut anywhere, mid escape included (tool-call arguments).
+  - ``channels.restore_tree`` / ``channels.JsonTreeRewriter`` restore every string of a whole
+                                JSON document ("arguments" restored as JSON; a ``skip`` predicate
+                                leaves sub-trees such as signed thinking untouched).
+  - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
+  - ``proxy.scope.api_scope``   the scope of an API conversation (client + first user message).
+
+Adding a site is adding a file with a subclass of ``SiteAdapter`` and listing its module in
+``proxy.sites.ADAPTER_MODULES``.
+"""
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from mitmproxy import http
+
+STREAM_CONTENT_TYPES = ("text/event-stream", "application/x-ndjson", "application/jsonl",
+                        "application/x-jsonlines", "application/stream+json")
+
+
+class RequestFormatError(ValueError):
+    """The body of a known chat endpoint is not what the wire format says (fail closed).
+
+    The message names what was wrong (a field, a type), never a value from the body.
+    """
+
+
+# --- what the adapters need from detector.restore (Protector.restorer(scope)) ---------------
+
+class StreamRestorerLike(Protocol):
+    def feed(self, chunk: str) -> str: ...
+    def flush(self) -> str: ...
+
+
+class RestorerLike(Protocol):
+    """detector.restore.Restorer: maps the stand-ins issued in one scope back to real values."""
+
+    def restore(self, text: str) -> str: ...
+    def stream(self) -> StreamRestorerLike: ...
+
+
+@dataclass
+class ResponseContext:
+    """What a response rewriter may use besides the bytes.
+
+    scope:        the scope the request was protected in (the one ``adapter.scope`` returned).
+    restorer_for: restorer of ANY scope; a sidebar/history list carries many conversations.
+    rebind_scope: move the mappings of ``scope`` to a new scope (ChatGPT web learns its
+                  conversation id from the first response); afterwards ``ctx.scope`` is the new one.
+    """
+    scope: str
+    restorer_for: Callable[[str], RestorerLike]
+    rebind_scope: Callable[[str, str], None] = field(default=lambda old, new: None)
+    _restorer: RestorerLike | None = field(default=None, repr=False)
+
+    @property
+    def restorer(self) -> RestorerLike:
+        """The restorer of this flow's scope (built once, on first use)."""
+        if self._restorer is None:
+            self._restorer = self.restorer_for(self.scope)
+        return self._restorer
+
+    def rebind(self, new_scope: str) -> None:
+        if new_scope and new_scope != self.scope:
+            self.rebind_scope(self.scope, new_scope)
+            self.scope = new_scope
+
+
+class ResponseRewriter(ABC):
+    """Rewrites one response body; bytes in, bytes out. Used for streamed and whole bodies."""
+
+    @abstractmethod
+    def feed(self, data: bytes) -> bytes:
+        """Rewrite the next chunk; return what can be sent to the client now (maybe b"")."""
+
+    @abstractmethod
+    def finish(self) -> bytes:
+        """End of body: return everything still held back."""
+
+    def __call__(self, data: bytes) -> list[bytes]:
+        """mitmproxy's ``flow.response.stream`` protocol: b"" marks the end of the stream.
+        Returns a list (empty when nothing is ready): an empty bytes chunk would be written as
+        the HTTP/1 chunked END marker and cut the reply short."""
+        out = self.feed(data) if data else self.finish()
+        return [out] if out else []
+
+
+class SiteAdapter(ABC):
+    """One wire format. Subclasses set ``name`` and implement the abstract methods."""
+
+    name: str = "base"
+
+    @abstractmethod
+    def match(self, request: http.Request) -> bool:
+        """True for the chat endpoints this adapter rewrites (never sign-in, upload, telemetry)."""
+
+    @abstractmethod
+    def texts(self, request: http.Request) -> list[str]:
+        """Every text to protect, in the order ``rewrite`` expects them back."""
+
+    @abstractmethod
+    def rewrite(self, request: http.Request, protected: list[str]) -> None:
+        """Write ``protected`` (aligned with ``texts(request)``) back into the request."""
+
+    @abstractmethod
+    def scope(self, request: http.Request) -> str:
+        """The conversation scope of this request (see proxy/scope.py)."""
+
+    @abstractmethod
+    def response_rewriter(self, response: http.Response,
+                          ctx: ResponseContext) -> ResponseRewriter | None:
+        """A rewriter restoring stand-ins in this response, or None to pass it untouched."""
+
+    def prepare(self, request: http.Request) -> None:
+        """Adjust headers before the request goes upstream. Default: ask for identity encoding
+        so streamed bodies arrive uncompressed (the addon still decodes if a server ignores it)."""
+        request.headers["accept-encoding"] = "identity"
+
+    def is_stream(self, response: http.Response) -> bool:
+        """True if the response must be rewritten chunk by chunk (SSE, NDJSON)."""
+        ctype = response.headers.get("content-type", "").lower()
+        return any(t in ctype for t in STREAM_CONTENT_TYPES)
+
+
+# --- small shared helpers ------------------------------------------------------------------
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """JSON objects must not repeat a key: parsers disagree on which copy wins, so a copy
+    Doppel never checked could be the one the upstream reads (found by tests/hardening)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKey()
+    return obj
+
+
+def loads_strict(raw: bytes | str) -> Any:
+    """json.loads that refuses repeated keys; ValueError or RecursionError (too deep) else."""
+    return json.loads(raw, object_pairs_hook=_unique_keys)
+
+
+def json_body(request: http.Request) -> Any:
+    """The request body parsed as JSON; RequestFormatError if it is not JSON."""
+    raw = request.get_content(strict=False)
+    if not raw:
+        raise RequestFormatError("the request body is empty")
+    try:
+        return loads_strict(raw)
+    except _DuplicateKey:
+        raise RequestFormatError("the request body repeats a JSON key") from None
+    except RecursionError:
+        raise RequestFormatError("the request body is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise RequestFormatError(f"the request body is not valid JSON ({type(e).__name__})") from None
+
+
+def set_json_body(request: http.Request, body: Any) -> None:
+    """Serialize ``body`` back (compact, UTF-8) and fix content-length. A lone surrogate (valid
+    JSON as an escape, not encodable as UTF-8) is written escaped, as the client sent it."""
+    try:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        data = json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
+    request.set_content(data)
+
+
+def path_only(request: http.Request) -> str:
+    """The request path without the query string, trailing slash removed."""
+    return request.path.split("?", 1)[0].rstrip("/") or "/"

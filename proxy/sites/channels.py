@@ -1,0 +1,213 @@
+"""Per-channel stream restorers.
+
+A streamed reply interleaves several texts (choices, content blocks, tool calls, reasoning);
+each is its own channel with its own stream restorer, so a stand-in split across two deltas of
+one channel is restored, and text from another channel never mixes in.
+
+Tool-call arguments are JSON text streamed in fragments cut anywhere, even inside an escape
+("\\u00" + "e9"). ``JsonFragmentRestorer`` decodes the strings inside that JSON incrementally,
+restores them, and re-escapes them, so a restored value with quotes or non-ASCII characters still
+yields valid JSON. Hand-written because no JSON library offers an incremental string lexer that
+re-emits partial output.
+"""
+from __future__ import annotations
+
+import json
+from typing import Hashable
+
+from proxy.sites.base import RestorerLike, StreamRestorerLike
+from proxy.sites.stream import WholeBodyRewriter, dumps, loads_or_none
+
+
+def _escape(text: str) -> str:
+    """JSON string body (no quotes) for ``text``."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t"}
+
+
+class JsonFragmentRestorer:
+    """Streams JSON text (fragments cut anywhere) and restores stand-ins in its strings.
+
+    Outside strings the text passes through unchanged. Each string gets a fresh stream restorer
+    (a stand-in never spans two strings). Invalid escapes and lone surrogates pass through as
+    written (they end the restorer's run there).
+    """
+
+    def __init__(self, restorer: RestorerLike) -> None:
+        self._restorer = restorer
+        self._inner: StreamRestorerLike | None = None  # set while inside a string
+        self._esc = ""  # an escape sequence not complete yet ("\\", "\\u00")
+        self._high = ""  # raw "\\uD8xx" escape of a high surrogate waiting for its low half
+
+    def feed(self, fragment: str) -> str:
+        out: list[str] = []
+        run: list[str] = []  # decoded string characters not yet fed to the restorer
+        for ch in fragment:
+            if self._inner is None:
+                out.append(ch)
+                if ch == '"':
+                    self._inner = self._restorer.stream()
+            elif self._esc:
+                self._esc += ch
+                self._take_escape(out, run)
+            elif ch == "\\":
+                self._esc = "\\"
+            elif ch == '"':
+                self._feed_run(out, run)
+                self._break(out, "")
+                out.append('"')
+                self._inner = None
+            else:
+                if self._high:
+                    self._feed_run(out, run)
+                    self._break(out, self._take_high())
+                run.append(ch)
+        self._feed_run(out, run)
+        return "".join(out)
+
+    def flush(self) -> str:
+        """End of the arguments: emit whatever is held back."""
+        out: list[str] = []
+        if self._inner is not None:
+            self._break(out, self._take_high() + self._esc)
+            self._esc = ""
+        return "".join(out)
+
+    def _feed_run(self, out: list[str], run: list[str]) -> None:
+        if run:
+            out.append(_escape(self._inner.feed("".join(run))))
+            run.clear()
+
+    def _break(self, out: list[str], raw: str) -> None:
+        """End the current restorer run, then emit ``raw`` JSON text as written."""
+        out.append(_escape(self._inner.flush()))
+        out.append(raw)
+        self._inner = self._restorer.stream()
+
+    def _take_high(self) -> str:
+        high, self._high = self._high, ""
+        return high
+
+    def _take_escape(self, out: list[str], run: list[str]) -> None:
+        esc = self._esc
+        if esc[1] != "u":
+            self._esc = ""
+            if esc[1] in _SIMPLE_ESCAPES:
+                if self._high:
+                    self._feed_run(out, run)
+                    self._break(out, self._take_high())
+                run.append(_SIMPLE_ESCAPES[esc[1]])
+            else:  # invalid escape: keep it as written
+                self._feed_run(out, run)
+                self._break(out, self._take_high() + esc)
+            return
+        if len(esc) < 6:
+            return
+        self._esc = ""
+        try:
+            code = int(esc[2:6], 16)
+        except ValueError:
+            self._feed_run(out, run)
+            self._break(out, self._take_high() + esc)
+            return
+        if 0xDC00 <= code < 0xE000 and self._high:
+            pair = chr(int(self._take_high()[2:6], 16)) + chr(code)
+            run.append(pair.encode("utf-16", "surrogatepass").decode("utf-16"))
+        elif 0xD800 <= code < 0xE000:  # a high half (wait for the low one) or a lone low half
+            self._feed_run(out, run)
+            if self._high or code >= 0xDC00:
+                self._break(out, self._take_high() + (esc if code >= 0xDC00 else ""))
+            if code < 0xDC00:
+                self._high = esc
+        else:
+            if self._high:
+                self._feed_run(out, run)
+                self._break(out, self._take_high())
+            run.append(chr(code))
+
+
+class TextChannels:
+    """One stream restorer per channel key, created on first use."""
+
+    def __init__(self, restorer: RestorerLike) -> None:
+        self._restorer = restorer
+        self._open: dict[Hashable, StreamRestorerLike | JsonFragmentRestorer] = {}
+
+    def feed(self, key: Hashable, text: str) -> str:
+        """Restore the next piece of plain text on channel ``key``."""
+        ch = self._open.get(key)
+        if ch is None:
+            ch = self._open[key] = self._restorer.stream()
+        return ch.feed(text)
+
+    def feed_json(self, key: Hashable, fragment: str) -> str:
+        """Restore the next fragment of JSON text (tool-call arguments) on channel ``key``."""
+        ch = self._open.get(key)
+        if ch is None:
+            ch = self._open[key] = JsonFragmentRestorer(self._restorer)
+        return ch.feed(fragment)
+
+    def flush(self, key: Hashable) -> str:
+        """The channel ended: what it still held back ("" if it never opened)."""
+        ch = self._open.pop(key, None)
+        return ch.flush() if ch is not None else ""
+
+    def open_keys(self) -> list[Hashable]:
+        return list(self._open)
+
+    def restore(self, text: str) -> str:
+        """Restore a complete text (the copies of a whole message that some streams repeat)."""
+        return self._restorer.restore(text)
+
+    def restore_json(self, text: str) -> str:
+        """Restore a complete JSON text (tool-call arguments)."""
+        frag = JsonFragmentRestorer(self._restorer)
+        return frag.feed(text) + frag.flush()
+
+
+JSON_TEXT_KEYS = frozenset({"arguments", "partial_json"})
+"""Keys whose string values are JSON documents (tool-call arguments): restored as JSON."""
+
+
+def restore_tree(node, channels: TextChannels, skip=lambda d: False):
+    """Restore every string value under ``node`` in place (whole copies of a reply: non-streamed
+    bodies, "done"/"completed" events). ``skip(dict)`` leaves a sub-tree untouched (signed
+    thinking). Returns the new node and whether anything changed."""
+    changed = False
+
+    def walk(value, key=None):
+        nonlocal changed
+        if isinstance(value, str):
+            new = channels.restore_json(value) if key in JSON_TEXT_KEYS else channels.restore(value)
+            changed |= new != value
+            return new
+        if isinstance(value, dict):
+            if skip(value):
+                return value
+            for k in value:
+                value[k] = walk(value[k], k)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                value[i] = walk(item)
+        return value
+
+    return walk(node), changed
+
+
+class JsonTreeRewriter(WholeBodyRewriter):
+    """A whole JSON body: restore every string in it (non-JSON bodies pass unchanged)."""
+
+    def __init__(self, channels: TextChannels, skip=lambda d: False) -> None:
+        super().__init__()
+        self.channels = channels
+        self.skip = skip
+
+    def rewrite_text(self, text: str) -> str:
+        obj = loads_or_none(text)
+        if obj is None:
+            return text
+        obj, changed = restore_tree(obj, self.channels, self.skip)
+        return dumps(obj) if changed else text

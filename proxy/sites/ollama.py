@@ -1,0 +1,155 @@
+"""Ollama's native API: POST /api/chat and /api/generate (its /v1 OpenAI-compatible endpoints
+go through openai_chat).
+
+Request texts: /api/chat messages[].content (+ tool_calls[].function.arguments, an object) and
+/api/generate prompt and system. The reply streams NDJSON by default (one JSON object per line,
+message.content or response, done:true at the end) or one JSON object with "stream": false.
+One restorer per field (content, thinking); what it holds back goes out in an extra line just
+before the done:true line.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from mitmproxy import http
+
+from proxy.hosts import is_web_host
+from proxy.scope import api_scope
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
+                              json_body, path_only, set_json_body)
+from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.stream import LineRewriter, dumps, loads_or_none
+
+
+def _is_generate(request: http.Request) -> bool:
+    return path_only(request).endswith("/api/generate")
+
+
+def _slots(body, generate: bool) -> TextSlots:
+    if not isinstance(body, dict):
+        raise RequestFormatError("the body is not a JSON object")
+    slots = TextSlots()
+    for key in ("system", "prompt", "suffix") if generate else ("system",):
+        if key in body and body[key] is not None:
+            if not isinstance(body[key], str):
+                raise RequestFormatError(f"'{key}' is not a string")
+            slots.add(body, key)
+    if generate:
+        return slots
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        raise RequestFormatError("'messages' is missing or not a list")
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise RequestFormatError(f"messages[{i}] is not an object")
+        if msg.get("content") is not None:
+            if not isinstance(msg["content"], str):
+                raise RequestFormatError(f"messages[{i}].content is not a string")
+            slots.add(msg, "content")
+        for call in msg.get("tool_calls") or []:
+            fn = call.get("function") if isinstance(call, dict) else None
+            if isinstance(fn, dict):
+                slots.add_strings(fn.get("arguments"))
+    return slots
+
+
+class OllamaAdapter(SiteAdapter):
+    name = "ollama"
+
+    def match(self, request: http.Request) -> bool:
+        return (not is_web_host(request.pretty_host) and request.method == "POST"
+                and path_only(request).endswith(("/api/chat", "/api/generate")))
+
+    def texts(self, request: http.Request) -> list[str]:
+        return _slots(json_body(request), _is_generate(request)).texts()
+
+    def rewrite(self, request: http.Request, protected: list[str]) -> None:
+        body = json_body(request)
+        _slots(body, _is_generate(request)).write(protected)
+        set_json_body(request, body)
+
+    def scope(self, request: http.Request) -> str:
+        body = json_body(request)
+        first = ""
+        if isinstance(body, dict):
+            if _is_generate(request):
+                # /api/generate has no history; an optional "context" continues a previous turn,
+                # so the scope follows the context tokens' digest when present.
+                ctx_tokens = body.get("context")
+                first = (hashlib.sha256(repr(ctx_tokens[:64]).encode()).hexdigest()
+                         if isinstance(ctx_tokens, list) and ctx_tokens else
+                         str(body.get("prompt") or ""))
+            else:
+                for msg in body.get("messages") or []:
+                    if isinstance(msg, dict) and msg.get("role") == "user":
+                        first = str(msg.get("content") or "")
+                        break
+        return api_scope(request, first)
+
+    def is_stream(self, response: http.Response) -> bool:
+        ctype = response.headers.get("content-type", "").lower()
+        return "ndjson" in ctype or super().is_stream(response)
+
+    def response_rewriter(self, response: http.Response,
+                          ctx: ResponseContext) -> ResponseRewriter | None:
+        channels = TextChannels(ctx.restorer)
+        if self.is_stream(response):
+            return NdjsonRewriter(channels)
+        return JsonTreeRewriter(channels)
+
+
+class NdjsonRewriter(LineRewriter):
+    def __init__(self, channels: TextChannels) -> None:
+        super().__init__()
+        self.channels = channels
+        self.last: dict = {}
+
+    def on_line(self, line: str) -> str:
+        obj = loads_or_none(line)
+        if not isinstance(obj, dict):
+            return line
+        changed = False
+        before = ""
+        done = obj.get("done") is True
+        for holder, name in self._fields(obj):
+            new = self.channels.feed(name, holder[name])
+            if done:  # the last line carries what its own channel still holds
+                new += self.channels.flush(name)
+            changed |= new != holder[name]
+            holder[name] = new
+        if done:  # channels absent from the last line: an extra line just before it
+            before = self._flush_line()
+        self.last = obj
+        return before + (dumps(obj) if changed else line)
+
+    @staticmethod
+    def _fields(obj: dict):
+        msg = obj.get("message")
+        if isinstance(msg, dict):
+            for name in ("content", "thinking"):
+                if isinstance(msg.get(name), str):
+                    yield msg, name
+        for name in ("response", "thinking"):
+            if isinstance(obj.get(name), str):
+                yield obj, name
+
+    def _flush_line(self) -> str:
+        held = {key: self.channels.flush(key) for key in self.channels.open_keys()}
+        held = {k: v for k, v in held.items() if v}
+        if not held:
+            return ""
+        line = {k: self.last[k] for k in ("model", "created_at") if k in self.last}
+        if "message" in self.last:
+            line["message"] = {"role": "assistant", **{k: v for k, v in held.items()
+                                                       if k in ("content", "thinking")}}
+        else:
+            line.update(held)
+        line["done"] = False
+        return dumps(line) + "\n"
+
+    def on_end(self) -> str:
+        return self._flush_line()
+
+
+ADAPTER = OllamaAdapter()
