@@ -1,0 +1,156 @@
+"""The JSON shapes of the control API (/api/...): pydantic models, also the OpenAPI source."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from detector.categories import Category
+from proxy.settings import DetectorMode, PolicyAction
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProxyInfo(BaseModel):
+    host: str
+    port: int
+    mode: str
+
+
+class DetectorInfo(BaseModel):
+    mode: str | None = Field(description="The mode protecting requests now (None while loading).")
+    loading: str | None = Field(None, description="A mode being loaded to replace it.")
+    model_path: str | None = None
+    error: str | None = None
+
+
+class Site(BaseModel):
+    host: str
+    enabled: bool = Field(description="Protection on for this host (and globally).")
+
+
+class Status(BaseModel):
+    state: Literal["running", "loading", "error"]
+    ready: bool = Field(description="Requests are being protected.")
+    enabled: bool = Field(description="The global switch.")
+    version: str
+    error: str | None = None
+    detector: DetectorInfo
+    proxy: ProxyInfo
+    sites: list[Site]
+    ca_path: str | None = None
+    uptime_s: float
+    stats: dict[str, int | dict[str, int]]
+
+
+class SettingsOut(BaseModel):
+    enabled: bool
+    sites: list[Site]
+    detector_mode: DetectorMode
+    model_path: str | None
+    policy: dict[Category, PolicyAction] = Field(description="Every category with its action.")
+
+
+class SettingsPatch(_In):
+    """Only the fields given change; ``sites`` and ``policy`` merge per key."""
+    enabled: bool | None = None
+    sites: dict[str, bool] | None = None
+    detector_mode: DetectorMode | None = None
+    model_path: str | None = Field(None, description="Empty string clears it.")
+    policy: dict[Category, PolicyAction] | None = None
+
+
+class Toggle(_In):
+    enabled: bool
+
+
+class PolicyChange(_In):
+    action: PolicyAction
+
+
+class Event(BaseModel):
+    id: int
+    time: float
+    host: str
+    adapter: str
+    conversation: str
+    outcome: Literal["protected", "blocked", "passed_unprotected"]
+    replaced: int
+    categories: dict[str, int]
+    reason: str = ""
+
+
+class ConversationSummary(BaseModel):
+    conversation: str
+    host: str
+    requests: int
+    replaced: int
+    blocked: int
+    categories: dict[str, int]
+    last_time: float
+
+
+class Events(BaseModel):
+    events: list[Event]
+    conversations: list[ConversationSummary]
+    last_id: int = Field(description="Pass as ?after= to get only newer events.")
+
+
+class VaultStats(BaseModel):
+    available: bool
+    mappings: int = 0
+    scopes: int = 0
+    per_category: dict[str, int] = Field(default_factory=dict)
+    per_scope: dict[str, int] = Field(default_factory=dict)
+    key_source: str | None = None
+    retention_days: int | None = None
+    bytes_on_disk: int | None = None
+
+
+class ForgetRequest(_In):
+    conversation: str | None = Field(None, description="A conversation scope or id.")
+    everything: bool = False
+
+
+class ForgetResult(BaseModel):
+    deleted: int
+
+
+class TryRequest(_In):
+    text: str = Field(max_length=20000)
+
+
+class TrySpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    category: str
+    layer: str
+    action: PolicyAction
+    standin: str | None
+
+
+class TryOut(BaseModel):
+    protected: str | None = Field(description="The text as the cloud would get it (None: blocked).")
+    spans: list[TrySpanOut]
+    blocked_category: str | None = None
+    ms: float
+
+
+class PairRequest(_In):
+    code: str = Field(max_length=64)
+
+
+class PairOut(BaseModel):
+    token: str
+
+
+class PairCodeOut(BaseModel):
+    code: str
+    expires_in_s: int
+
+
+class Error(BaseModel):
+    error: str
