@@ -8,8 +8,9 @@ class Layer:
     """Layer names, in priority order for span resolution (highest first)."""
     RULES = "rules"
     NER = "ner"
+    NAMES = "names"  # lexicon and capitalisation name finder (detector/names*.py): ranks as NER
     LLM = "llm"
-    PRIORITY = {RULES: 3, NER: 2, LLM: 1}
+    PRIORITY = {RULES: 3, NER: 2, NAMES: 2, LLM: 1}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,148 @@
+"""Span resolution: overlapping spans from all layers become one sorted, non-overlapping list.
+
+Rank: validated rule > rule > NER > LLM (Layer.PRIORITY); within a rank the longer span wins,
+then the earlier one. A lower-ranked NER/LLM span that only partly overlaps keeps the words the
+winner does not cover ("12 Baker Street, London" from NER around a rules address "12 Baker
+Street" still yields "London"); rule spans are all-or-nothing, since a piece of an ID is noise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from detector.categories import Category
+from detector.span import Layer, Span
+
+
+def rank(span: Span) -> int:
+    base = 2 * Layer.PRIORITY.get(span.layer, 0)
+    return base + 1 if span.validated and span.layer == Layer.RULES else base
+
+
+def settle(text: str, spans: list[Span], is_word=lambda word: False) -> list[Span]:
+    """Everything the pipeline does with the layers' spans: resolve overlaps, join split names,
+    then mark the other mentions of each name."""
+    return propagate(text, merge_adjacent(text, resolve(spans)), is_word)
+
+
+def resolve(spans: list[Span]) -> list[Span]:
+    if not spans:
+        return []
+    # One byte per character marks what is taken: overlap tests and marking cost the span's
+    # length, so resolving is linear in the text, whatever the number of spans.
+    taken = bytearray(max(s.end for s in spans))
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-rank(s), -(s.end - s.start), s.start, -s.score)):
+        if taken.find(1, span.start, span.end) < 0:
+            pieces = [span]
+        elif span.layer == Layer.RULES:
+            continue
+        else:
+            pieces = _uncovered_pieces(span, taken)
+        for piece in pieces:
+            taken[piece.start:piece.end] = b"\x01" * (piece.end - piece.start)
+            kept.append(piece)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
+def _uncovered_pieces(span: Span, taken: bytearray) -> list[Span]:
+    pieces = []
+    position = span.start
+    while position < span.end:
+        free = taken.find(0, position, span.end)
+        if free < 0:
+            break
+        busy = taken.find(1, free, span.end)
+        end = span.end if busy < 0 else busy
+        piece = _trimmed(span, free, end)
+        if piece is not None:
+            pieces.append(piece)
+        position = end
+    return pieces
+
+
+def _trimmed(span: Span, start: int, end: int) -> Span | None:
+    """The piece [start, end) of `span` without edge spaces and punctuation; None if it is
+    too small or was cut in the middle of a word."""
+    text = span.text
+    lo, hi = start - span.start, end - span.start
+    if (lo > 0 and text[lo - 1].isalnum() and text[lo].isalnum()) or (
+            hi < len(text) and text[hi - 1].isalnum() and text[hi].isalnum()):
+        return None
+    while lo < hi and not text[lo].isalnum():
+        lo += 1
+    while hi > lo and not text[hi - 1].isalnum():
+        hi -= 1
+    if hi - lo < 2:
+        return None
+    return replace(span, start=span.start + lo, end=span.start + hi, text=text[lo:hi])
+
+
+# Categories whose value is a name: once found, every other mention of it is the same secret.
+NAMED = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
+                   Category.BELIEF_IDENTITY})
+
+
+def propagate(text: str, spans: list[Span], is_word) -> list[Span]:
+    """Add every other mention of a name already found ("Sara ... sara ... SARA"), since
+    spaCy tags some mentions and not others. `is_word(lower)` tells ordinary English words:
+    those ("Will", "Bill") spread only to mentions written the same way."""
+    by_value: dict[str, Span] = {}
+    for span in spans:
+        if span.category in NAMED and len(span.text) >= 3 and span.text.strip() == span.text:
+            by_value.setdefault(span.text, span)
+    if not by_value:
+        return spans
+    taken = bytearray(len(text))
+    for span in spans:
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+    lowered = text.lower()
+    added: list[Span] = []
+    # str.find in C on the lowered text, not a regex: compiling one pattern per text cost more
+    # than the rest of resolution. Lowering keeps offsets unless a character changes length.
+    for value in sorted(by_value, key=len, reverse=True):
+        needle = value.lower()
+        loose = (not is_word(needle) and len(needle) == len(value) and len(lowered) == len(text))
+        haystack, needle = (lowered, needle) if loose else (text, value)
+        start = haystack.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if _word_edges(text, start, end) and taken.find(1, start, end) < 0:
+                taken[start:end] = b"\x01" * (end - start)
+                source = by_value[value]
+                added.append(replace(source, start=start, end=end, text=text[start:end], score=source.score * 0.9))
+            start = haystack.find(needle, start + 1)
+    return sorted(spans + added, key=lambda s: s.start) if added else spans
+
+
+def _word_edges(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
+
+
+# Spans of one name that the model split ("Therese" + "Belivet", "Warsaw" + ", " + "Poland").
+JOINERS = {Category.PERSON: (" ",), Category.ORG: (" ",), Category.LOCATION: (" ", ", ", ",")}
+TITLE = re.compile(r"(?<!\w)(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord)\.?[ \t]$", re.IGNORECASE)
+
+
+def merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
+    """Join neighbouring name spans of one category, and put a title into the person's span
+    ("Dr. Oberman", "Sir Arthur Conan Doyle"): the stand-in replaces the whole name."""
+    merged: list[Span] = []
+    for span in spans:
+        if span.category is Category.PERSON and span.layer != Layer.RULES:
+            title = TITLE.search(text, max(0, span.start - 11), span.start)
+            if title and (not merged or merged[-1].end <= title.start()):
+                span = replace(span, start=title.start(), text=text[title.start():span.end])
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.category is span.category
+                and Layer.RULES not in (previous.layer, span.layer)
+                and text[previous.end:span.start] in JOINERS.get(span.category, ())):
+            layer = previous.layer if rank(previous) >= rank(span) else span.layer
+            merged[-1] = replace(previous, end=span.end, text=text[previous.start:span.end],
+                                 layer=layer, score=min(previous.score, span.score))
+        else:
+            merged.append(span)
+    return merged

@@ -1,0 +1,42 @@
+"""The rules layer: structured identifiers found by pattern, context and validation."""
+from detector.rules.address import AddressRecognizer
+from detector.rules.bank_account import BankAccountRecognizer
+from detector.rules.base import Recognizer
+from detector.rules.credit_card import CreditCardRecognizer
+from detector.rules.document_id import DocumentIdRecognizer
+from detector.rules.email import EmailRecognizer
+from detector.rules.ip_address import IpAddressRecognizer
+from detector.rules.national_id import NationalIdRecognizer
+from detector.rules.phone import PhoneRecognizer
+from detector.rules.secret import SecretRecognizer
+from detector.rules.url import UrlRecognizer
+from detector.rules.us_ssn import UsSsnRecognizer
+from detector.rules.username import UsernameRecognizer
+from detector.span import Layer, Span
+
+
+def default_recognizers() -> list[Recognizer]:
+    return [
+        EmailRecognizer(), PhoneRecognizer(), CreditCardRecognizer(), BankAccountRecognizer(),
+        UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
+        UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
+    ]
+
+
+class RulesLayer:
+    """Runs every recognizer family; overlaps between them are settled by detector.resolve."""
+
+    name = Layer.RULES
+
+    def __init__(self, recognizers: list[Recognizer] | None = None):
+        self.recognizers = recognizers if recognizers is not None else default_recognizers()
+
+    def warm(self) -> None:
+        # phonenumbers loads each region's metadata on first use: do it now, not in a request.
+        self.find("Call +44 20 7946 0958 or 020 7946 0958, 0491 570 156, 030 901820, 01 23 45 67 89.")
+
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for recognizer in self.recognizers:
+            spans.extend(recognizer.find(text))
+        return spans

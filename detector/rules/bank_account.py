@@ -1,0 +1,49 @@
+"""Bank accounts: IBANs anywhere (python-stdnum mod-97 check, with or without spaces, any case);
+US routing numbers (ABA checksum), UK sort codes and plain account numbers only in context."""
+import re
+
+from stdnum import iban
+from stdnum.us import rtn
+
+from detector.categories import Category
+from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.span import Layer, Span
+
+# Country + check digits, then 11-30 alphanumerics, optionally in groups of four.
+IBAN = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?(?!\w)")
+# Plain account numbers, and UK sort codes ("12-34-56") too, 6-17 digits in optional groups.
+ACCOUNT = re.compile(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?![\w-]|[.,]\d)")
+CONTEXT = words_regex([
+    "account", "acct", "a/c", "account number", "account no", "routing", "aba", "sort code",
+    "bsb", "checking", "savings", "iban",
+])
+
+
+class BankAccountRecognizer(Recognizer):
+    category = Category.BANK_ACCOUNT
+    PATTERNS = (
+        Pattern("account", ACCOUNT, score=0.4, needs_context=True),
+    )
+    CONTEXT = CONTEXT
+
+    def find(self, text: str) -> list[Span]:
+        return self._ibans(text) + super().find(text)
+
+    def _ibans(self, text: str) -> list[Span]:
+        spans = []
+        for match in IBAN.finditer(text):
+            value = match.group()
+            # The pattern may swallow a following word ("... 1300 EUR"): drop trailing groups
+            # until the number checks, since IBAN lengths vary by country.
+            while value and not iban.is_valid(value):
+                value = value[: value.rfind(" ")] if " " in value else ""
+            if len(value) >= 15:
+                start = match.start()
+                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.95, True))
+        return spans
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        if pattern.name == "account":
+            digits = re.sub(r"[ -]", "", value)
+            return True if len(digits) == 9 and rtn.is_valid(digits) else None
+        return None

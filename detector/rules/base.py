@@ -1,0 +1,97 @@
+"""What every recognizer family shares, in Presidio's shape: PATTERNS, CONTEXT, validate().
+
+A recognizer reports one category. Each pattern may capture the private part in a group named
+`value` (so "password: x" reports only x). The verdict of validate() decides what happens:
+  True  -> a checksum/format check passed: reported with validated=True;
+  False -> the check failed: reported only if a context word is near and the recognizer lets
+           context rescue it (DESIGN: a checksum must not veto an ID-shaped value in an ID context);
+  None  -> nothing to check: reported (patterns flagged needs_context also need a context word).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from detector.categories import Category
+from detector.span import Layer, Span
+
+CONTEXT_BEFORE = 48  # characters before a match searched for context words (~6-8 words)
+
+
+def words_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of `words` as whole words (phrases allowed)."""
+    alternatives = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def near(text: str, start: int, end: int, context: re.Pattern[str] | None,
+         before: int = CONTEXT_BEFORE, after: int = 0) -> bool:
+    """True if a context word occurs shortly before (or, if `after`, shortly after) a match."""
+    if context is None:
+        return False
+    if context.search(text, max(0, start - before), start):
+        return True
+    return bool(after) and bool(context.search(text, end, min(len(text), end + after)))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    regex: re.Pattern[str]
+    score: float = 0.5
+    needs_context: bool = False  # too generic on its own: report only next to a context word
+    # Lower-case substrings one of which every match contains: a text holding none of them
+    # skips the regex (a plain `in` test costs ~1 us, a regex scan 20-60 us per 200 words).
+    triggers: tuple[str, ...] = ()
+
+
+class Recognizer:
+    """A recognizer family: subclasses set category, PATTERNS, CONTEXT and maybe validate()."""
+
+    category: Category
+    PATTERNS: tuple[Pattern, ...] = ()
+    CONTEXT: re.Pattern[str] | None = None
+    context_after: int = 0  # also look this many characters after the match for context
+    context_rescues: bool = True  # a failed check is still reported inside a context
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        return None
+
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        seen: set[tuple[int, int]] = set()  # two patterns of one family may match the same text
+        lowered = text.lower()
+        context_anywhere: bool | None = None
+        for pattern in self.PATTERNS:
+            if pattern.triggers and not any(t in lowered for t in pattern.triggers):
+                continue
+            if pattern.needs_context:
+                if context_anywhere is None:
+                    context_anywhere = self.CONTEXT is not None and bool(self.CONTEXT.search(text))
+                if not context_anywhere:
+                    continue
+            has_value_group = "value" in pattern.regex.groupindex
+            for match in pattern.regex.finditer(text):
+                start, end = match.span("value") if has_value_group else match.span()
+                if start < 0 or start == end:
+                    continue
+                if (start, end) in seen:
+                    continue
+                span = self.judge(text, start, end, pattern)
+                if span is not None:
+                    seen.add((start, end))
+                    spans.append(span)
+        return spans
+
+    def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
+        """Apply context and validation to one candidate; None drops it."""
+        value = text[start:end]
+        in_context = near(text, start, end, self.CONTEXT, after=self.context_after)
+        if pattern.needs_context and not in_context:
+            return None
+        verdict = self.validate(value, pattern)
+        if verdict is False and not (in_context and self.context_rescues):
+            return None
+        score = min(1.0, pattern.score + (0.35 if verdict else 0.0) + (0.2 if in_context else 0.0))
+        return Span(start, end, value, self.category, Layer.RULES, round(score, 2), verdict is True)

@@ -1,0 +1,62 @@
+"""URLs and bare domains. Links people paste are mostly their own pages, employers, shops, repos
+(PUPA's annotators marked news and video links too), so every URL counts except public reference
+and boilerplate hosts (encyclopedias, standards, licences, CDNs, API endpoints, localhost)."""
+import re
+from urllib.parse import urlsplit
+
+from detector.categories import Category
+from detector.rules.base import Pattern, Recognizer
+
+_TAIL = r"[^\s<>\"'`“”‘’|\\^]*"
+WITH_SCHEME = re.compile(r"(?<![\w.-])(?:https?|ftp)://" + _TAIL + r"|(?<![\w./@-])www\.[\w-]+\." + _TAIL, re.IGNORECASE)
+BARE_DOMAIN = re.compile(
+    r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|net|org|io|co|ai|app|dev|me|info|biz|xyz|tv|gg|ly|us|uk|de|fr|es|it|nl|ru|cn|jp|in|ca|au|br|edu|gov)"
+    r"(?:/" + _TAIL + r")?(?![\w@-])",
+    re.IGNORECASE,
+)
+TRAILING = ".,;:!?)]}>*"
+PUBLIC_HOSTS = (
+    "wikipedia.org", "wikimedia.org", "wiktionary.org", "wikidata.org", "britannica.com",
+    "w3.org", "ietf.org", "rfc-editor.org", "iso.org", "schema.org", "json-schema.org",
+    "mozilla.org", "apache.org", "gnu.org", "opensource.org", "creativecommons.org",
+    "python.org", "docs.python.org", "pypi.org", "npmjs.com", "readthedocs.io", "php.net",
+    "unpkg.com", "cdnjs.cloudflare.com", "cdn.jsdelivr.net", "jsdelivr.net", "fonts.googleapis.com",
+    "fonts.gstatic.com", "ajax.googleapis.com", "code.jquery.com",
+    "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com",
+    "example.com", "example.org", "example.net", "localhost", "127.0.0.1", "0.0.0.0",
+)
+
+
+def _host(url: str) -> str:
+    if "://" not in url:
+        url = "//" + url
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+class UrlRecognizer(Recognizer):
+    category = Category.URL
+    PATTERNS = (Pattern("url", WITH_SCHEME, score=0.6, triggers=("://", "www.")),
+                Pattern("domain", BARE_DOMAIN, score=0.4, triggers=(".",)))
+    context_rescues = False
+
+    def judge(self, text, start, end, pattern):
+        while end > start and text[end - 1] in TRAILING and not self._balanced(text[start:end]):
+            end -= 1
+        return super().judge(text, start, end, pattern) if end - start > 4 else None
+
+    @staticmethod
+    def _balanced(url: str) -> bool:
+        # Keep a closing bracket that closes one inside the URL (wiki/Foo_(bar)); drop the rest.
+        closer = url[-1]
+        opener = {")": "(", "]": "[", "}": "{", ">": "<"}.get(closer)
+        return opener is not None and url.count(opener) >= url.count(closer)
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        host = _host(value)
+        if not host or any(host == h or host.endswith("." + h) for h in PUBLIC_HOSTS):
+            return False
+        return None

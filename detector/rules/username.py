@@ -1,0 +1,63 @@
+"""Usernames and handles: "@handle" (not e-mail, not code annotations or CSS at-rules) and the
+value after "username:", "my handle is", "Instagram: x", "login: x"..."""
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from detector.categories import Category
+from detector.rules.base import Pattern, Recognizer
+from detector.span import Span
+
+_NAME = r"@?(?P<value>[A-Za-z0-9_][\w.\-]{1,30}[A-Za-z0-9_])(?![\w@])"
+AT_HANDLE = re.compile(r"(?<![\w@.\-/`])@(?P<value>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@(/])(?!\.\w)")
+_PLATFORMS = r"instagram|insta|ig|twitter|tiktok|snapchat|reddit|github|gitlab|discord|telegram|skype|steam|xbox|psn|twitch|youtube"
+# "username is x", "my handle was x", "my instagram handle is x"
+NAMED = re.compile(
+    r"(?i:\b(?:(?:" + _PLATFORMS + r")\s+)?(?:user\s?name|user\s?id|handle|screen\s?name|gamertag|nickname|account\s+name)"
+    r"\s*(?:[:=]|\s(?:is|was)\b\s*[:=]?)\s*)" + _NAME
+)
+# "login: x", "IG: x", "Twitter = x" (a colon or equals sign after a platform or login label)
+LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME)
+# Annotations, at-rules and mentions that name no one.
+NOT_HANDLES = frozenset("""
+media import keyframes font-face charset supports page namespace layer container property
+param return returns throws throw see since author version deprecated todo example type typedef
+override interface end implementation synthesize protocol selector objc dynamic autoreleasepool
+test before after beforeeach aftereach autowired component service entity table column id value
+staticmethod classmethod dataclass abstractmethod cached_property pytest everyone here channel
+all tailwind apply use extend include mixin function if else each for while error warn debug
+click submit input change taken invalid incorrect wrong available required unique different
+""".split())
+DECORATED = re.compile(r"\s*(?:@|def\b|class\b|async\b|public\b|private\b|protected\b|function\b)")
+
+
+class UsernameRecognizer(Recognizer):
+    category = Category.USERNAME
+    PATTERNS = (
+        Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
+        Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),
+        Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
+    )
+    context_rescues = False
+
+    def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
+        if pattern.name == "at_handle" and self._decorator(text, start, end):
+            return None
+        return super().judge(text, start, end, pattern)
+
+    @staticmethod
+    def _decorator(text: str, start: int, end: int) -> bool:
+        # "@login_required" alone on its line above a def/class is code, not a person.
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if text[line_start:start - 1].strip() or line_end < 0 or text[end:line_end].strip(" ()\"'\t"):
+            return False
+        return bool(DECORATED.match(text, line_end + 1))
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        word = value.lower()
+        if word in NOT_HANDLES or word in STOP_WORDS:
+            return False
+        if pattern.name == "at_handle" and value.isdigit():
+            return False  # "@2x", "@3" are sizes and counts
+        return None

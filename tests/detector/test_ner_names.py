@@ -1,0 +1,88 @@
+"""The names layer: lower-case chat names (cues and the Faker lexicon) and unknown proper nouns."""
+import pytest
+
+from detector.categories import Category
+from detector.names import NamesLayer
+from detector.names_lexicon import common_words, first_names
+from detector.names_proper import ProperNounFinder
+from detector.span import Layer
+
+NAMES = NamesLayer()
+
+
+def names(text: str) -> list[str]:
+    spans = NAMES.lower_case_names(text)
+    for span in spans:
+        assert text[span.start:span.end] == span.text
+        assert span.layer == Layer.NAMES and span.category is Category.PERSON
+    return [span.text for span in spans]
+
+
+def test_lexicon_comes_from_faker_and_knows_ambiguous_names():
+    assert {"sara", "jessica", "priya", "amir", "chloé"} <= first_names()
+    assert {"may", "mark", "grace", "bill", "rose", "hope"} <= common_words()
+    assert not {"sara", "jessica", "priya"} & common_words()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my name is amer", ["amer"]),  # not in any lexicon: the cue is enough
+    ("my name is amer khan and i live here", ["amer khan"]),
+    ("my friend sara said hi", ["sara"]),
+    ("can you help priya with her essay", ["priya"]),  # a known name needs no cue
+    ("tell jessica to call me", ["jessica"]),
+    ("hi mark, thanks for the help", ["mark"]),  # a common word, but addressed
+    ("my wife grace is a nurse", []),  # 'grace' after a relation cue but written as a word
+    ("my wife Grace is a nurse", ["Grace"]),
+    ("mr smith is here", ["smith"]),
+    ("call me mark", ["mark"]),  # strong cue: a known name even where it is a common word
+    ("i'm chloé", ["chloé"]),
+])
+def test_lower_case_names(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "i will go to the mall in may",
+    "my son will be five",
+    "grace and bill are words",
+    "my name is irrelevant here",
+    "this is great",
+    "call me tomorrow",
+    "my boss said no",
+    "import os\nos.path.join(sara_dir)",
+])
+def test_common_words_and_code_are_not_names(text):
+    assert names(text) == []
+
+
+def test_no_cue_names_only_in_english_text():
+    assert names("ayer vi a rosario en la playa con mis amigos de la escuela") == []
+
+
+PROPER = ProperNounFinder()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I worked at Napco National Company as an officer", [("Napco National Company", Category.ORG)]),
+    ("we met Therese Belivet yesterday", [("Therese Belivet", Category.PERSON)]),
+    ("a friend told Ravikrishnan about it", [("Ravikrishnan", Category.ORG)]),
+    ("she went to the University of North Florida", [("University of North Florida", Category.ORG)]),
+    ("ask D'Amico about it", [("D'Amico", Category.ORG)]),
+    ("submit it to IPAEP today", [("IPAEP", Category.ORG)]),  # long acronyms count
+])
+def test_unknown_capitalised_words(text, expected):
+    assert [(s.text, s.category) for s in PROPER.find(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The weather is nice and I'm happy.",  # dictionary words and contractions
+    "Ravikrishnan called.",  # sentence-initial: could be any word
+    "call ShowDialog() and os.Getenv",  # code
+    "My SSN and IBAN are below",  # labels
+    "Ms and Dr are titles",
+    "treatment options for Crohn's disease in adults",  # eponyms name diseases and tests
+    "a positive Chaddock sign and a high Gleason score",
+    "screening for DVT and GERD in adults",  # short acronyms
+])
+def test_proper_noun_negatives(text):
+    assert PROPER.find(text) == []

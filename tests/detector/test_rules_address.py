@@ -1,0 +1,32 @@
+import pytest
+
+from detector.rules.address import AddressRecognizer
+from tests.detector.rules_helpers import values
+
+R = AddressRecognizer()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I live at 221B Baker Street, London NW1 6XE today", "221B Baker Street, London NW1 6XE"),
+    ("1600 Pennsylvania Ave NW, Washington, DC 20500", "1600 Pennsylvania Ave NW, Washington, DC 20500"),
+    ("send to 123 Main St Apt 4, Springfield, IL 62701.", "123 Main St Apt 4, Springfield, IL 62701"),
+    ("i live at 42 maple street", "42 maple street"),
+    ("mon adresse: 12 rue de la Paix", "12 rue de la Paix"),
+    ("Koskikatu 25 Apt. 864", "Koskikatu 25 Apt. 864"),
+    ("PSC 3294, Box 9168", "PSC 3294, Box 9168"),
+    ("my zip is 90210", "90210"),
+    ("postcode SW1A 2AA", "SW1A 2AA"),
+])
+def test_addresses(text, expected):
+    assert expected in values(R, text)
+
+
+@pytest.mark.parametrize("text", [
+    "In 2019 Google Street View came",
+    "I have 3 dogs and 2 cats",
+    "90210 is a tv show",  # a ZIP needs an address context
+    "SW1A 2AA",
+    "we walked 5 miles down the road",
+])
+def test_ignores_non_addresses(text):
+    assert values(R, text) == []

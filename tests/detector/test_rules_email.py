@@ -1,0 +1,33 @@
+import pytest
+from hypothesis import given, strategies as st
+
+from detector.rules.email import EmailRecognizer
+from tests.detector.rules_helpers import validated, values
+
+R = EmailRecognizer()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("write to maria.gonzalez@gmail.com today", "maria.gonzalez@gmail.com"),
+    ("E-mail:\nSzaszJanka@cuvox.de\n", "SzaszJanka@cuvox.de"),
+    ("<a.b+tag@sub.example.co.uk>", "a.b+tag@sub.example.co.uk"),
+    ("contact: josé.núñez@correo.es.", "josé.núñez@correo.es"),
+    ("my e-mail is ELENA_RUIZ@Work-Mail.io, thanks", "ELENA_RUIZ@Work-Mail.io"),
+])
+def test_finds_addresses(text, expected):
+    assert values(R, text) == [expected]
+    assert validated(R, text)[expected] is True
+
+
+@pytest.mark.parametrize("text", [
+    "no address here", "twitter @handle", "user@localhost", "a@b", "price is 5@3.00",
+    "git@github", "npm i @scope/pkg@1.2.3", "x@.com", "john..doe@", "@decorator",
+])
+def test_ignores_non_addresses(text):
+    assert values(R, text) == []
+
+
+@given(st.from_regex(r"[a-z]{1,10}(\.[a-z0-9]{1,6})?@[a-z]{2,10}\.(com|org|de|io)", fullmatch=True))
+def test_any_generated_address_is_found_whole(address):
+    text = f"mail me at {address} please"
+    assert values(R, text) == [address]
