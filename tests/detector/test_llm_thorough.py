@@ -1,0 +1,45 @@
+"""Thorough mode = the fast layers + the LLM layer, through detector.pipeline.Detector."""
+import pytest
+
+from detector.categories import Category
+from detector.llm import EVENTS, LLMLayer, LLMTimeout
+from detector.pipeline import Detector, fast_layers
+from detector.span import Layer
+
+TEXT = "I'm Ana Souza (ana.souza@gmail.com) and I was diagnosed with type 2 diabetes last year."
+
+
+def test_thorough_adds_llm_spans_to_the_fast_ones():
+    fast = Detector("fast").find(TEXT)
+    det = Detector("thorough")
+    det.warm()
+    spans = det.find(TEXT)
+    # Everything fast mode protects stays protected (resolution may merge it into a longer span).
+    assert all(any(t.start <= f.start and f.end <= t.end for t in spans) for f in fast)
+    assert any(s.text == "ana.souza@gmail.com" and s.category == Category.EMAIL for s in spans)
+    assert any(s.layer == Layer.LLM and "diabetes" in s.text for s in spans), [(s.layer, s.text) for s in spans]
+    assert "llm" in det.timings()
+
+
+def test_llm_timeout_keeps_fast_spans_records_event_and_skips_cache():
+    layer = LLMLayer(timeout=0.001)
+    det = Detector("thorough", layers=[*fast_layers(), layer])
+    before = EVENTS.counts().get("timeout", 0)
+    spans = det.find(TEXT)
+    assert any(s.text == "ana.souza@gmail.com" for s in spans)
+    assert EVENTS.counts()["timeout"] == before + 1
+    det.find(TEXT)  # not served from the cache: the LLM is asked again
+    assert EVENTS.counts()["timeout"] == before + 2
+
+
+def test_strict_timeout_raises_detection_error():
+    det = Detector("thorough", layers=[*fast_layers(), LLMLayer(timeout=0.001, strict=True)])
+    with pytest.raises(LLMTimeout):
+        det.find(TEXT)
+
+
+def test_strict_from_environment(monkeypatch):
+    monkeypatch.setenv("DOPPEL_LLM_STRICT", "1")
+    assert LLMLayer().strict is True
+    monkeypatch.setenv("DOPPEL_LLM_STRICT", "0")
+    assert LLMLayer().strict is False

