@@ -144,6 +144,8 @@ def _keep(value: str, category: Category) -> bool:
         return bool(FULL_DATE.search(value))
     if len(value) < 2 or value.lower() in LABEL_WORDS or CODE_LIKE.search(value):
         return False
+    if not any(ch.isalnum() for ch in value):
+        return False  # spaCy tags emoji runs ("🙏❤️") as ORG: nothing there names anyone
     # A lone English word tagged ORG ("System", "Frame", "Objectives") was private 4-7 % of
     # the time on PUPA.
     return not (category is Category.ORG and " " not in value and is_english_word(value.lower()))

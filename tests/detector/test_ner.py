@@ -102,3 +102,10 @@ def test_chunked_offsets_point_at_the_entities():
 def test_empty_and_blank_texts():
     assert NER.find("") == []
     assert NER.find("   \n\t ") == []
+
+
+def test_symbol_only_entities_are_dropped():
+    text = "Thanks Sean & Jessica 🙏❤️"
+    emoji = text.index("🙏")
+    assert spans_from_entities(text, [(emoji, emoji + 2, "ORG")]) == []
+    assert [s.text for s in spans_from_entities(text, [(7, 21, "ORG")])] == ["Sean & Jessica"]
