@@ -81,7 +81,8 @@ async def test_settings_persist_in_the_data_dir(api, runtime):
     ("PUT", "/api/policy/EMAIL", {"action": "leak-it-555-0134"}, 400),
     ("PUT", "/api/enabled", {"enabled": "maybe-555-0134"}, 400),
     ("PATCH", "/api/settings", {"colour": "blue-555-0134"}, 400),
-    ("PATCH", "/api/settings", {"detector_mode": "thorough"}, 409),
+    ("PATCH", "/api/settings", {"detector_mode": "thorough",
+                                "model_path": "/nonexistent/model-555-0134.gguf"}, 409),
     ("POST", "/api/vault/forget", {}, 400),
 ])
 async def test_bad_changes_are_refused_and_change_nothing(api, runtime, method, path, body, status):
