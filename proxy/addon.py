@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -25,6 +26,7 @@ from proxy.content_decode import stream_decoder
 from proxy.hosts import HostPolicy
 from proxy.sites import find_adapter, load_adapters
 from proxy.sites.base import RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter
+from proxy.vault.errors import VaultError
 
 log = logging.getLogger("doppel.addon")
 
@@ -169,6 +171,13 @@ class DoppelAddon:
             elif isinstance(e, TimeoutError):
                 reason, why = "detection_timeout", (
                     f"the privacy check took longer than {self.detect_timeout_s:g} s")
+            elif isinstance(e, (VaultError, sqlite3.Error)):
+                # SQLite's and the vault's messages name files and conditions ("database or
+                # disk is full", "database is locked"), never values.
+                reason, why = "vault_unavailable", (
+                    f"the vault that keeps your stand-ins could not be used ({_first_line(e)})")
+            elif isinstance(e, RecursionError):
+                reason, why = "unreadable_request", "its body is nested too deeply to be read"
             else:
                 reason, why = "internal_error", f"the privacy check failed ({type(e).__name__})"
             if self.on_error == "pass":
@@ -248,9 +257,25 @@ class DoppelAddon:
         if not body:
             return
         loop = asyncio.get_running_loop()
-        new = await loop.run_in_executor(self.executor, self._restore_body, state, response, body)
+        try:
+            new = await loop.run_in_executor(self.executor, self._restore_body, state, response,
+                                             body)
+        except Exception as e:  # noqa: BLE001 - the reply still reaches the client, unrestored
+            log.warning("doppel: could not restore a %s reply (%s); passing it as is",
+                        state.adapter.name, type(e).__name__)
+            return
         if new is not None and new != body:
             response.set_content(new)
+
+    def error(self, flow: http.HTTPFlow) -> None:
+        """A protected flow that failed after it went upstream (the upstream closed mid-reply,
+        never answered and the client gave up, ...): say so in the log. mitmproxy's own message
+        names the connection problem, never body text."""
+        state: FlowState | None = flow.metadata.get(METADATA_KEY)
+        if state is None or flow.error is None:
+            return
+        log.warning("doppel: the %s reply did not complete: %s", state.adapter.name,
+                    _first_line(flow.error.msg)[:200])
 
     def _restore_body(self, state: FlowState, response: http.Response, body: bytes) -> bytes | None:
         rewriter = state.adapter.response_rewriter(response, self._context(state))
@@ -275,17 +300,23 @@ class _DecodedStream:
     def __call__(self, data: bytes) -> list[bytes]:
         # A list, never b"": mitmproxy writes an empty HTTP/1 chunk for b"", which is the
         # chunked-encoding END marker and would cut the reply short.
+        decoded = b""
         try:
+            decoded = self.decode(data)
             if self.failed:  # after an error, pass the rest through rather than cut the reply
-                out = self.decode(data)
+                out = decoded
             elif data:
-                out = self.rewriter.feed(self.decode(data))
+                out = self.rewriter.feed(decoded)
             else:
-                tail = self.decode(b"")
-                out = (self.rewriter.feed(tail) if tail else b"") + self.rewriter.finish()
+                out = (self.rewriter.feed(decoded) if decoded else b"") + self.rewriter.finish()
         except Exception as e:  # noqa: BLE001 - a broken stream must not kill the connection
             log.warning("doppel: could not restore a streamed reply (%s); passing the rest as is",
                         type(e).__name__)
             self.failed = True
-            out = b""
+            out = decoded  # the chunk it failed on goes out too (what the rewriter held is lost)
         return [out] if out else []
+
+
+def _first_line(e: object) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -26,14 +26,14 @@ KNOWN_UNTEXTUAL = frozenset({"image"})  # base64/url/file sources: no user text 
 
 def is_signed(node: dict) -> bool:
     """Signed thinking: any change breaks the signature the API checks next turn."""
-    return node.get("type") in SIGNED
+    return isinstance(node.get("type"), str) and node["type"] in SIGNED
 
 
 def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
     for j, block in enumerate(blocks):
         if not isinstance(block, dict):
             raise RequestFormatError(f"{where}[{j}] is not an object")
-        kind = block.get("type")
+        kind = block.get("type") if isinstance(block.get("type"), str) else None
         if kind in SIGNED:
             continue
         if kind == "text":
@@ -45,10 +45,10 @@ def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
                 slots.add(block, "input")  # an object (its strings), or a string sent as-is
         elif kind == "tool_result":
             content = block.get("content")
-            if isinstance(content, str):
-                slots.add(block, "content")
-            elif isinstance(content, list):
+            if isinstance(content, list):
                 _add_blocks(slots, content, f"{where}[{j}].content")
+            elif content is not None:
+                slots.add(block, "content")  # a string, or an object: its strings
         elif kind == "document":
             source = block.get("source")
             if isinstance(source, dict) and source.get("type") == "text":
@@ -148,7 +148,8 @@ class AnthropicStreamRewriter(SseRewriter):
         kind = obj.get("type")
         if kind == "content_block_delta":
             delta = obj.get("delta")
-            if not isinstance(delta, dict) or delta.get("type") not in _DELTA_FIELDS:
+            if not isinstance(delta, dict) or not isinstance(delta.get("type"), str) \
+                    or delta["type"] not in _DELTA_FIELDS:
                 return [event]  # thinking, signature, citations...: untouched
             name, is_json = _DELTA_FIELDS[delta["type"]]
             if not isinstance(delta.get(name), str):

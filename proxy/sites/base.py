@@ -185,7 +185,9 @@ def json_body(request: http.Request) -> Any:
     if not raw:
         raise RequestFormatError("the request body is empty")
     try:
-        return loads_strict(raw)
+        # Decoded strictly first: json.loads(bytes) would let UTF-8-encoded surrogates through
+        # ("surrogatepass"), text an upstream reads differently (as U+FFFD).
+        return loads_strict(raw.decode(json.detect_encoding(raw)))
     except _DuplicateKey:
         raise RequestFormatError("the request body repeats a JSON key") from None
     except RecursionError:

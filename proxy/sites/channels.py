@@ -129,6 +129,18 @@ class JsonFragmentRestorer:
             run.append(chr(code))
 
 
+def channel_key(key: Hashable) -> Hashable:
+    """``key`` made hashable: a reply may put an object or a list where an index belongs
+    (found by tests/hardening); such a part becomes its JSON text, so the stream goes on."""
+    try:
+        hash(key)
+        return key
+    except TypeError:
+        if isinstance(key, tuple):
+            return tuple(channel_key(k) for k in key)
+        return json.dumps(key, sort_keys=True, default=str)
+
+
 class TextChannels:
     """One stream restorer per channel key, created on first use."""
 
@@ -138,6 +150,7 @@ class TextChannels:
 
     def feed(self, key: Hashable, text: str) -> str:
         """Restore the next piece of plain text on channel ``key``."""
+        key = channel_key(key)
         ch = self._open.get(key)
         if ch is None:
             ch = self._open[key] = self._restorer.stream()
@@ -145,6 +158,7 @@ class TextChannels:
 
     def feed_json(self, key: Hashable, fragment: str) -> str:
         """Restore the next fragment of JSON text (tool-call arguments) on channel ``key``."""
+        key = channel_key(key)
         ch = self._open.get(key)
         if ch is None:
             ch = self._open[key] = JsonFragmentRestorer(self._restorer)
@@ -152,7 +166,7 @@ class TextChannels:
 
     def flush(self, key: Hashable) -> str:
         """The channel ended: what it still held back ("" if it never opened)."""
-        ch = self._open.pop(key, None)
+        ch = self._open.pop(channel_key(key), None)
         return ch.flush() if ch is not None else ""
 
     def open_keys(self) -> list[Hashable]:

@@ -116,14 +116,14 @@ class DeltaRewriter:
             return self.flush() + [Out(name, None)]
         try:
             obj = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to be ours
             return [Out(name, None)]  # not JSON: nothing of ours in it
         if self._is_delta(name, obj):
             return self._delta(name, obj)
         if not isinstance(obj, dict):
             return [Out(name, None)]
         self._note_conversation(obj)
-        before = self.flush() if obj.get("type") in FLUSH_EVENT_TYPES else []
+        before = self.flush() if _one_of(obj.get("type"), FLUSH_EVENT_TYPES) else []
         restored = restore_strings(obj, self.restorer.restore)
         return before + [Out(name, None if restored == obj else _dumps(restored))]
 
@@ -142,6 +142,8 @@ class DeltaRewriter:
     def _delta(self, name: str | None, frame: dict) -> list[Out]:
         explicit = "p" in frame and "o" in frame
         p, o = frame.get("p", self._last_p), frame.get("o", self._last_o)
+        if not (isinstance(p, str) and isinstance(o, str)):
+            return [Out(name, None)]  # not a patch the browser can apply either: pass it on
         self._last_p, self._last_o = p, o
         before: list[Out] = []
         if p == "" and o in ("add", "replace"):
@@ -166,7 +168,8 @@ class DeltaRewriter:
         if o == "patch" and isinstance(v, list):
             sub: list[dict] = []
             for s in v:
-                if isinstance(s, dict) and "v" in s:
+                if (isinstance(s, dict) and "v" in s and isinstance(s.get("p", p), str)
+                        and isinstance(s.get("o", "append"), str)):
                     sub.extend(self._op(s.get("p", p), s.get("o", "append"), s["v"]))
                 else:
                     sub.append(s)
@@ -178,7 +181,7 @@ class DeltaRewriter:
             return [{"p": p, "o": o, "v": restore_strings(v, self.restorer.restore)}]
         if o in ("add", "replace"):
             self._drop_under(p)
-            if p.endswith("/status") and v in DONE_STATUSES:
+            if p.endswith("/status") and _one_of(v, DONE_STATUSES):
                 return self._flush_ops() + [{"p": p, "o": o, "v": v}]
             if isinstance(v, str) and is_text_path(p):
                 return [{"p": p, "o": o, "v": self._open_text(p, v)}]
@@ -199,7 +202,7 @@ class DeltaRewriter:
         """Restore the texts of an added object; unfinished texts keep a channel for appends."""
         message = value.get("message") if isinstance(value, dict) else None
         finished = isinstance(message, dict) and (
-            message.get("status") in DONE_STATUSES
+            _one_of(message.get("status"), DONE_STATUSES)
             or (message.get("author") or {}).get("role") in ("user", "system"))
         if finished:
             return restore_strings(value, self.restorer.restore)
@@ -242,6 +245,11 @@ class DeltaRewriter:
             self.conversation_id = cid
             if self.on_conversation_id:
                 self.on_conversation_id(cid)
+
+
+def _one_of(value: Any, names: frozenset[str]) -> bool:
+    """``value in names`` for any JSON value (an object or a list is never one of them)."""
+    return isinstance(value, str) and value in names
 
 
 def _escape(key: str) -> str:

@@ -72,7 +72,7 @@ class ChatGptJsonRewriter(WholeBodyRewriter):
     def rewrite_text(self, text: str) -> str:
         try:
             body = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text  # not JSON (an HTML error page): no stand-ins of ours to look for
         restored = self.restore(body)
         return text if restored == body else json.dumps(restored, ensure_ascii=False)
@@ -133,8 +133,13 @@ class ChatGptWeb(SiteAdapter):
             if not isinstance(parts, list):
                 raise RequestFormatError("ChatGPT 'content.parts' is not a list")
             for i, part in enumerate(parts):
-                if isinstance(part, str):
+                if isinstance(part, (str, list)):
                     slots.add(parts, i)
+                elif isinstance(part, dict) and not str(part.get("content_type", "")).endswith(
+                        "asset_pointer"):
+                    # e.g. audio_transcription parts: the user's spoken words; anything unknown
+                    # is protected too (images and files are pointers, left alone).
+                    slots.add_unknown(part)
         return body, slots
 
     def texts(self, request: http.Request) -> list[str]:

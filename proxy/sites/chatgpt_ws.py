@@ -41,9 +41,12 @@ class HandoffRewriter:
         """The message to pass on (the same text when there is nothing of ours in it)."""
         try:
             obj = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text
-        new = self._walk(obj, None)
+        try:
+            new = self._walk(obj, None)
+        except RecursionError:  # nested too deeply to be ours: passes unchanged
+            return text
         return text if new == obj else json.dumps(new, ensure_ascii=False)
 
     def _walk(self, node: Any, cid: str | None) -> Any:

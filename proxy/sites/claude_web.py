@@ -21,7 +21,7 @@ from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               SiteAdapter, json_body, path_only, set_json_body)
-from proxy.sites.channels import TextChannels
+from proxy.sites.channels import TextChannels, channel_key
 from proxy.sites.chatgpt_delta import restore_strings
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.stream import SseEvent, SseRewriter, WholeBodyRewriter
@@ -60,7 +60,7 @@ class ClaudeSseRewriter(SseRewriter):
         data = event.data
         try:
             obj = json.loads(data) if data else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return [event]  # not JSON: nothing of ours in it
         if not isinstance(obj, dict):
             return [event]
@@ -85,8 +85,9 @@ class ClaudeSseRewriter(SseRewriter):
         index, block = obj.get("index"), obj.get("content_block")
         if not isinstance(block, dict):
             return [event]
-        self.block_types[index] = block.get("type", "")
-        field = {"text": "text", "thinking": "thinking"}.get(block.get("type"))
+        kind = block.get("type") if isinstance(block.get("type"), str) else ""
+        self.block_types[channel_key(index)] = kind
+        field = {"text": "text", "thinking": "thinking"}.get(kind)
         if field and isinstance(block.get(field), str) and block[field]:
             new = {**block, field: self.channels.feed(index, block[field])}
             return [event.with_data(_dumps({**obj, "content_block": new}))]
@@ -96,7 +97,7 @@ class ClaudeSseRewriter(SseRewriter):
         index, delta = obj.get("index"), obj.get("delta")
         if not isinstance(delta, dict):
             return [event]
-        field = _DELTA_TEXT.get(delta.get("type"))
+        field = _DELTA_TEXT.get(delta["type"]) if isinstance(delta.get("type"), str) else None
         if field and isinstance(delta.get(field), str):
             feed = self.channels.feed_json if field == "partial_json" else self.channels.feed
             new = {**delta, field: feed(index, delta[field])}
@@ -112,7 +113,8 @@ class ClaudeSseRewriter(SseRewriter):
         tail = self.channels.flush(index)
         if not tail:
             return []
-        delta_type = _BLOCK_DELTA.get(self.block_types.get(index, "text"), "text_delta")
+        delta_type = _BLOCK_DELTA.get(self.block_types.get(channel_key(index), "text"),
+                                      "text_delta")
         delta = {"type": delta_type, _DELTA_TEXT[delta_type]: tail}
         data = {"type": "content_block_delta", "index": index, "delta": delta}
         return [SseEvent.make(_dumps(data), "content_block_delta", self.eol)]
@@ -149,7 +151,7 @@ class ClaudeJsonRewriter(WholeBodyRewriter):
     def rewrite_text(self, text: str) -> str:
         try:
             body = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text  # not JSON: nothing of ours in it
         if isinstance(body, list):
             restored = [self._item(item) for item in body]
@@ -195,10 +197,15 @@ class ClaudeWeb(SiteAdapter):
             if not isinstance(items, list):
                 raise RequestFormatError(f"Claude '{key}' is not a list")
             for i, item in enumerate(items):
-                if isinstance(item, str):
+                if isinstance(item, dict):
+                    if "extracted_content" in item:
+                        slots.add(item, "extracted_content")  # a container: its strings
+                    # file names and anything unexpected: protected too, never sent unchecked
+                    slots.add_unknown(item, skip=frozenset({"extracted_content"}))
+                elif isinstance(item, list):
+                    slots.add(items, i)  # an unexpected nested list: its strings
+                elif isinstance(item, str):
                     slots.add(items, i)
-                elif isinstance(item, dict) and isinstance(item.get("extracted_content"), str):
-                    slots.add(item, "extracted_content")
         return body, slots
 
     def texts(self, request: http.Request) -> list[str]:

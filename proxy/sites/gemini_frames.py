@@ -132,7 +132,10 @@ class FrameRewriter(ResponseRewriter):
         payload = region.strip()
         lead = region[: len(region) - len(region.lstrip())]
         trail = region[len(lead) + len(payload):]
-        new_payload = self._rewrite(payload)
+        try:
+            new_payload = self._rewrite(payload)
+        except RecursionError:  # nested too deeply to be ours: the frame passes unchanged
+            new_payload = payload
         if new_payload == payload:
             return length + region
         new_region = lead + new_payload + trail

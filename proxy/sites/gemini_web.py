@@ -61,7 +61,7 @@ class GeminiResponseRewriter(FrameRewriter):
     def _payload(self, payload: str) -> str:
         try:
             envelopes = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             return payload  # a frame that is not JSON: nothing of ours in it
         if not isinstance(envelopes, list):
             return payload
@@ -77,7 +77,7 @@ class GeminiResponseRewriter(FrameRewriter):
     def _inner(self, raw: str) -> str:
         try:
             inner = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return raw
         if self.ctx.scope.startswith(SCOPE_PREFIX + "new:") and isinstance(inner, list) \
                 and len(inner) > 1 and isinstance(inner[1], list) and inner[1]:
@@ -123,7 +123,7 @@ class GeminiWeb(SiteAdapter):
         try:
             outer = json.loads(freq)
             inner = json.loads(outer[1])
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
             raise RequestFormatError("Gemini f.req is not [null, \"<inner JSON>\"]") from None
         if not (isinstance(inner, list) and inner and isinstance(inner[0], list) and inner[0]
                 and isinstance(inner[0][0], str)):

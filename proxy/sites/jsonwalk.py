@@ -14,13 +14,14 @@ from typing import Any
 # Fields of an unknown object that are structure, not user text (see TextSlots.add_unknown).
 STRUCTURAL_KEYS = frozenset({"type", "id", "role", "name", "status", "object", "model",
                              "signature", "encrypted_content", "media_type", "mime_type",
-                             "cache_control", "index"})
-_BASE64 = re.compile(r"[A-Za-z0-9+/=_\-\s]+")
+                             "cache_control", "index", "content_type"})
+_BASE64 = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 
 
 def _is_base64_blob(text: str) -> bool:
-    """A long run of base64 (an image, a file): not text, and a stand-in would corrupt it."""
-    return len(text) >= 256 and " " not in text[:256] and _BASE64.fullmatch(text) is not None
+    """A long run of base64 (an image, a file; line breaks allowed, spaces not): not text, and
+    a stand-in would corrupt it."""
+    return len(text) >= 256 and _BASE64.fullmatch(text) is not None
 
 
 class TextSlots:
@@ -38,13 +39,14 @@ class TextSlots:
         elif isinstance(value, (dict, list)):
             self.add_strings(value)
 
-    def add_unknown(self, node: Any) -> None:
+    def add_unknown(self, node: Any, skip: frozenset = frozenset()) -> None:
         """An object of a type this wire format does not know (a new block or item kind): every
         string in it is registered except structural fields (STRUCTURAL_KEYS: types, ids,
-        names, statuses) and base64 payloads, which are not text and must arrive intact."""
+        names, statuses), base64 payloads, which are not text and must arrive intact, and the
+        top-level keys in ``skip`` (registered by the caller already)."""
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in STRUCTURAL_KEYS or key.endswith("_id"):
+                if key in skip or key in STRUCTURAL_KEYS or key.endswith("_id"):
                     continue
                 if isinstance(value, str):
                     if not _is_base64_blob(value):
@@ -85,7 +87,7 @@ class TextSlots:
             return
         try:
             parsed = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             self.add(container, key)
             return
         if isinstance(parsed, str):

@@ -19,6 +19,8 @@ from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 _TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
+# Content parts that carry media (URLs, base64), not text the user typed.
+MEDIA_PARTS = ("image_url", "input_audio", "file", "input_image", "input_file")
 
 
 def _message_text(msg: dict) -> str:
@@ -52,6 +54,8 @@ def _slots(body) -> TextSlots:
                     if not isinstance(part["text"], str):
                         raise RequestFormatError(f"messages[{i}].content[{j}].text is not a string")
                     slots.add(part, "text")
+                elif part.get("type") not in MEDIA_PARTS:
+                    slots.add_unknown(part)  # a part kind not known here: protect its strings
         elif content is not None:
             raise RequestFormatError(f"messages[{i}].content is neither a string nor a list")
         tool_calls = msg.get("tool_calls") or []

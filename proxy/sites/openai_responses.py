@@ -19,6 +19,7 @@ from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewri
                               json_body, path_only, set_json_body)
 from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
 from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.openai_chat import MEDIA_PARTS
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
@@ -37,6 +38,8 @@ def _add_content(slots: TextSlots, item: dict, where: str) -> None:
                 if not isinstance(part["text"], str):
                     raise RequestFormatError(f"{where}.content[{j}].text is not a string")
                 slots.add(part, "text")
+            elif part.get("type") not in MEDIA_PARTS:
+                slots.add_unknown(part)  # a part kind not known here: protect its strings
     elif content is not None:
         raise RequestFormatError(f"{where}.content is neither a string nor a list")
 
@@ -60,6 +63,7 @@ def _slots(body) -> TextSlots:
             kind = item.get("type", "message")
             if kind == "message":
                 _add_content(slots, item, where)
+                slots.add_unknown(item, skip=frozenset({"content"}))  # any other text in it
             elif kind in ("function_call", "custom_tool_call"):
                 for key in ("arguments", "input"):
                     if key in item:
@@ -70,9 +74,11 @@ def _slots(body) -> TextSlots:
                     slots.add(item, "output")
                 elif isinstance(out, list):
                     _add_content(slots, {"content": out}, where + ".output")
+                elif isinstance(out, dict):
+                    slots.add(item, "output")  # an object instead of text: its strings
             elif kind == "reasoning":
                 pass  # encrypted or model-authored summaries: left as the model wrote them
-            elif kind not in ("item_reference", "input_image", "input_file"):
+            else:
                 # An item kind this adapter does not know (computer_call_output, a future
                 # kind...): protect its strings rather than send them unchecked.
                 slots.add_unknown(item)

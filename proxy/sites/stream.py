@@ -132,6 +132,14 @@ class SseRewriter(ResponseRewriter):
     def on_end(self) -> list[SseEvent]:
         return []
 
+    def _safe_on_event(self, event: SseEvent) -> list[SseEvent]:
+        """on_event, except that an event nested too deeply for Python's recursion limit
+        passes unchanged (found by tests/hardening: JSON ~1,000 levels deep)."""
+        try:
+            return self.on_event(event)
+        except RecursionError:
+            return [event]
+
     def _emit(self, events: list[SseEvent]) -> str:
         return "".join(e.encode() for e in events)
 
@@ -140,7 +148,7 @@ class SseRewriter(ResponseRewriter):
         for line, eol in lines:
             if line == "" and eol:
                 self.eol = eol
-                out.append(self._emit(self.on_event(SseEvent(self._pending, eol))))
+                out.append(self._emit(self._safe_on_event(SseEvent(self._pending, eol))))
                 self._pending = []
             elif line or eol:
                 self._pending.append((line, eol))
@@ -153,7 +161,7 @@ class SseRewriter(ResponseRewriter):
         text = self._process(self._lines.feed(self._utf8.decode(b"", final=True)))
         text += self._process(self._lines.rest())
         if self._pending:  # the body ended without the blank line closing its last event
-            text += self._emit(self.on_event(SseEvent(self._pending, "")))
+            text += self._emit(self._safe_on_event(SseEvent(self._pending, "")))
             self._pending = []
         return Utf8Stream.encode(text + self._emit(self.on_end()))
 
@@ -172,14 +180,21 @@ class LineRewriter(ResponseRewriter):
     def on_end(self) -> str:
         return ""
 
+    def _safe_on_line(self, line: str) -> str:
+        try:
+            return self.on_line(line)
+        except RecursionError:  # nested too deeply to be ours: passes unchanged
+            return line
+
     def feed(self, data: bytes) -> bytes:
         text = self._utf8.decode(data)
-        return Utf8Stream.encode("".join(self.on_line(t) + e for t, e in self._lines.feed(text)))
+        return Utf8Stream.encode("".join(self._safe_on_line(t) + e
+                                         for t, e in self._lines.feed(text)))
 
     def finish(self) -> bytes:
         text = self._utf8.decode(b"", final=True)
         lines = self._lines.feed(text) + self._lines.rest()
-        out = "".join(self.on_line(t) + e for t, e in lines)
+        out = "".join(self._safe_on_line(t) + e for t, e in lines)
         return Utf8Stream.encode(out + self.on_end())
 
 
@@ -200,7 +215,10 @@ class WholeBodyRewriter(ResponseRewriter):
         body = b"".join(self._chunks)
         self._chunks = []
         text = body.decode("utf-8", errors="surrogateescape")
-        return Utf8Stream.encode(self.rewrite_text(text))
+        try:
+            return Utf8Stream.encode(self.rewrite_text(text))
+        except RecursionError:  # nested too deeply to be ours: passes unchanged
+            return body
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -217,5 +235,5 @@ def loads_or_none(text: str | None):
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply: not an event of ours
         return None

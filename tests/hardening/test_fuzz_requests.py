@@ -1,0 +1,181 @@
+"""Fuzzing every site adapter's request side through the real addon hook (the code mitmproxy
+runs for each request), with the real Protector, stand-in engine and restorer.
+
+Detection is SeedLayer (tests/hardening/seeds.py): it finds exactly the planted values, so
+10,000s of requests run in minutes and every miss is the adapter's, not the NER model's.
+Inputs: valid requests with seeded texts; the same after structural mutations (junk subtrees,
+type confusions, deep nesting, huge strings, dropped fields); the serialized bytes after byte
+mutations (truncation, invalid UTF-8, inserted/deleted bytes, duplicate keys, UTF-16/32, BOM,
+binary junk, empty, swapped case).
+Properties, for every input:
+- the hook returns (no exception, no hang): the proxy survives;
+- blocked -> a 502 whose JSON says "Doppel blocked this request ..." with a reason code, and
+  echoes no seed;
+- forwarded -> no seed anywhere the upstream could read it (strict), except after byte
+  mutations that rename fields (then: no seed in any field the adapter itself reads back).
+Default run: a few hundred inputs per adapter; `slow`: 10,000 per adapter.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import strategies as st
+from mitmproxy import http
+from mitmproxy.test import tflow
+
+from detector.pipeline import Detector
+from detector.protect import Protector
+from detector.store import InMemoryStore
+from proxy.addon import METADATA_KEY, DoppelAddon
+from proxy.sites import chatgpt_web, claude_web, gemini_web, load_adapters
+from tests.hardening.fuzz_requests_cases import BY_ADAPTER, CASES, TEXTS, Case, upstream_view
+from tests.hardening.fuzz_strategies import (HypothesisPick, Pick, RandomPick, byte_mutate,
+                                              mutate, user_text)
+from tests.hardening.seeds import SeedLayer, seeds_in
+
+REASONS = {"unreadable_request", "request_too_large", "policy", "detection_failed",
+           "detection_timeout", "internal_error"}
+# Byte mutations after which the upstream reads the same document as Doppel did (strict check).
+SAME_DOCUMENT = {"utf16", "utf32", "bom", "duplicate_key"}
+FAST, SLOW = 150, 5_000  # inputs per adapter and family; slow: 2 x 5,000 = 10,000 per adapter
+# DOPPEL_FUZZ_NOSHRINK=1: report the first failing input as found (shrinking megabyte inputs
+# can take minutes).
+PHASES = ([Phase.explicit, Phase.generate] if os.environ.get("DOPPEL_FUZZ_NOSHRINK")
+          else list(Phase))
+
+ADAPTERS = [*load_adapters(), chatgpt_web.ADAPTER, claude_web.ADAPTER, gemini_web.ADAPTER]
+ADAPTER_NAMES = sorted(BY_ADAPTER)
+
+
+@pytest.fixture(scope="module")
+def rig():
+    """(addon, event loop): the real addon over the real Protector with the seed detector."""
+    protector = Protector(Detector(layers=[SeedLayer()]), InMemoryStore())
+    # max_text_chars 100,000 (default 1,000,000) so "too large" costs milliseconds per input;
+    # tests/e2e/test_fail_closed.py blocks a real 10 MB request.
+    addon = DoppelAddon(protector, adapters=ADAPTERS, detect_timeout_s=60, max_text_chars=100_000)
+    loop = asyncio.new_event_loop()
+    yield addon, loop
+    addon.done()
+    loop.close()
+
+
+def run_request(rig, case: Case, raw: bytes) -> http.HTTPFlow:
+    addon, loop = rig
+    flow = tflow.tflow(req=http.Request.make(case.method, case.url, raw, case.headers()))
+    loop.run_until_complete(addon.request(flow))
+    return flow
+
+
+def check(rig, case: Case, flow: http.HTTPFlow, strict: bool) -> None:
+    if flow.response is not None:
+        assert flow.response.status_code == 502
+        err = json.loads(flow.response.content)["error"]
+        assert err["type"] == "doppel_blocked" and err["code"] in REASONS, err
+        assert err["message"].startswith("Doppel blocked this request")
+        assert not seeds_in(flow.response.content), "the block message echoes a real value"
+        assert flow.response.headers["x-doppel-blocked"] == err["code"]
+        event(f"{case.name}: blocked ({err['code']})")
+        return
+    state = flow.metadata.get(METADATA_KEY)
+    assert state is not None, "a chat request passed without being checked"
+    assert state.adapter.name == case.adapter
+    event(f"{case.name}: forwarded")
+    forwarded = flow.request.get_content(strict=False) or b""
+    if strict:
+        found = seeds_in(upstream_view(forwarded), squeeze=False)
+        if found:  # (no assert rewriting: the body may be megabytes)
+            raise AssertionError(f"real values reached the upstream: {found}")
+        return
+    # Renamed fields pass as unknown; whatever the adapter itself reads must be protected.
+    again = http.Request.make(case.method, case.url, forwarded, dict(flow.request.headers))
+    try:
+        texts = state.adapter.texts(again)
+    except ValueError:
+        return
+    found = seeds_in("\n".join(texts), squeeze=False)
+    if found:
+        raise AssertionError(f"real values left in texts the adapter reads: {found}")
+
+
+def seeded_body(pick: Pick, case: Case):
+    return case.build([user_text(pick) for _ in range(TEXTS)])
+
+
+def structural_input(pick: Pick, case: Case) -> tuple[Any, list[str]]:
+    body = seeded_body(pick, case)
+    return (body, ["valid"]) if pick.int(0, 4) == 0 else mutate(pick, body)
+
+
+def fuzz_settings(n: int):
+    return settings(max_examples=n, deadline=None, database=None, derandomize=True,
+                    phases=PHASES, suppress_health_check=list(HealthCheck))
+
+
+def make_pick(data, n: int) -> Pick:
+    """Hypothesis draws every choice (shrinkable) for short runs, one seed per input for long
+    ones (see tests/hardening/fuzz_strategies.py)."""
+    return HypothesisPick(data) if n <= FAST else RandomPick(data.draw(st.integers(0, 2**64 - 1)))
+
+
+def _structural(rig, adapter: str, n: int) -> None:
+    @fuzz_settings(n)
+    @given(data=st.data())
+    def run(data):
+        pick = make_pick(data, n)
+        case = pick.choice(BY_ADAPTER[adapter])
+        body, kinds = structural_input(pick, case)
+        for kind in kinds:
+            event(f"mutation: {kind}")
+        try:
+            raw = case.encode(body)
+        except RecursionError:  # the test's own encoder: such a body cannot be sent at all
+            return
+        check(rig, case, run_request(rig, case, raw), strict=True)
+    run()
+
+
+def _bytes(rig, adapter: str, n: int) -> None:
+    @fuzz_settings(n)
+    @given(data=st.data())
+    def run(data):
+        pick = make_pick(data, n)
+        case = pick.choice(BY_ADAPTER[adapter])
+        raw, kind = byte_mutate(pick, case.encode(seeded_body(pick, case)))
+        event(f"mutation: {kind}")
+        check(rig, case, run_request(rig, case, raw), strict=kind in SAME_DOCUMENT)
+    run()
+
+
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_structural_mutations(rig, adapter):
+    _structural(rig, adapter, FAST)
+
+
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_byte_mutations(rig, adapter):
+    _bytes(rig, adapter, FAST)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_ten_thousand_inputs_per_adapter(rig, adapter):
+    _structural(rig, adapter, SLOW)
+    _bytes(rig, adapter, SLOW)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_every_case_protects_its_valid_request(rig, case):
+    """The harness itself: each valid seeded request is forwarded with every seed replaced."""
+    texts = [f"note {i}: Ingrid Lindqvist, ingrid.lindqvist@fastmail.com" for i in range(TEXTS)]
+    raw = case.encode(case.build(texts))
+    assert seeds_in(upstream_view(raw))
+    flow = run_request(rig, case, raw)
+    assert flow.response is None
+    assert flow.metadata[METADATA_KEY].replaced >= 2
+    assert not seeds_in(upstream_view(flow.request.get_content()))
