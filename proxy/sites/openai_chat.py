@@ -33,6 +33,25 @@ def _message_text(msg: dict) -> str:
     return ""
 
 
+def add_content(slots: TextSlots, item: dict, where: str) -> None:
+    """A message's `content` (a string or a list of parts) into `slots`; media parts are left."""
+    content = item.get("content")
+    if isinstance(content, str):
+        slots.add(item, "content")
+    elif isinstance(content, list):
+        for j, part in enumerate(content):
+            if not isinstance(part, dict):
+                raise RequestFormatError(f"{where}.content[{j}] is not an object")
+            if "text" in part:
+                if not isinstance(part["text"], str):
+                    raise RequestFormatError(f"{where}.content[{j}].text is not a string")
+                slots.add(part, "text")
+            elif part.get("type") not in MEDIA_PARTS:
+                slots.add_unknown(part)  # a part kind not known here: protect its strings
+    elif content is not None:
+        raise RequestFormatError(f"{where}.content is neither a string nor a list")
+
+
 def _slots(body) -> TextSlots:
     if not isinstance(body, dict):
         raise RequestFormatError("the body is not a JSON object")
@@ -43,21 +62,7 @@ def _slots(body) -> TextSlots:
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
             raise RequestFormatError(f"messages[{i}] is not an object")
-        content = msg.get("content")
-        if isinstance(content, str):
-            slots.add(msg, "content")
-        elif isinstance(content, list):
-            for j, part in enumerate(content):
-                if not isinstance(part, dict):
-                    raise RequestFormatError(f"messages[{i}].content[{j}] is not an object")
-                if "text" in part:
-                    if not isinstance(part["text"], str):
-                        raise RequestFormatError(f"messages[{i}].content[{j}].text is not a string")
-                    slots.add(part, "text")
-                elif part.get("type") not in MEDIA_PARTS:
-                    slots.add_unknown(part)  # a part kind not known here: protect its strings
-        elif content is not None:
-            raise RequestFormatError(f"messages[{i}].content is neither a string nor a list")
+        add_content(slots, msg, f"messages[{i}]")
         tool_calls = msg.get("tool_calls") or []
         if not isinstance(tool_calls, list):
             raise RequestFormatError(f"messages[{i}].tool_calls is not a list")

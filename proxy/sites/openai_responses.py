@@ -19,29 +19,11 @@ from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewri
                               json_body, path_only, set_json_body)
 from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
 from proxy.sites.jsonwalk import TextSlots
-from proxy.sites.openai_chat import MEDIA_PARTS
+from proxy.sites.openai_chat import add_content
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
                     "response.mcp_call_arguments")
-
-
-def _add_content(slots: TextSlots, item: dict, where: str) -> None:
-    content = item.get("content")
-    if isinstance(content, str):
-        slots.add(item, "content")
-    elif isinstance(content, list):
-        for j, part in enumerate(content):
-            if not isinstance(part, dict):
-                raise RequestFormatError(f"{where}.content[{j}] is not an object")
-            if "text" in part:
-                if not isinstance(part["text"], str):
-                    raise RequestFormatError(f"{where}.content[{j}].text is not a string")
-                slots.add(part, "text")
-            elif part.get("type") not in MEDIA_PARTS:
-                slots.add_unknown(part)  # a part kind not known here: protect its strings
-    elif content is not None:
-        raise RequestFormatError(f"{where}.content is neither a string nor a list")
 
 
 def _slots(body) -> TextSlots:
@@ -62,7 +44,7 @@ def _slots(body) -> TextSlots:
                 raise RequestFormatError(f"{where} is not an object")
             kind = item.get("type", "message")
             if kind == "message":
-                _add_content(slots, item, where)
+                add_content(slots, item, where)
                 slots.add_unknown(item, skip=frozenset({"content"}))  # any other text in it
             elif kind in ("function_call", "custom_tool_call"):
                 for key in ("arguments", "input"):
@@ -73,7 +55,7 @@ def _slots(body) -> TextSlots:
                 if isinstance(out, str):
                     slots.add(item, "output")
                 elif isinstance(out, list):
-                    _add_content(slots, {"content": out}, where + ".output")
+                    add_content(slots, {"content": out}, where + ".output")
                 elif isinstance(out, dict):
                     slots.add(item, "output")  # an object instead of text: its strings
             elif kind == "reasoning":
