@@ -23,7 +23,7 @@ import pytest
 
 from bench.load import DoppelProcess
 from tests.hardening.harness import PATHS, WATCH, ThreadedUpstream, blocked_error, request_body
-from tests.hardening.seeds import SEED_PROMPT, SEEDS, seeds_in
+from tests.hardening.seeds import SEED_PROMPT, seeds_in
 
 
 @dataclass
@@ -146,5 +146,3 @@ def pytest_runtest_logreport(report) -> None:
     for name, content in report.sections:
         WATCH.text(f"{name} ({report.nodeid})", content)
 
-
-__all__ = ["SessionDoppel", "SEEDS"]
