@@ -43,9 +43,12 @@ def pct(values: list[float], q: float) -> float:
 class FirstTokenUpstream:
     """Streams one delta immediately, then a few more and [DONE]."""
 
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/v1/chat/completions", self.chat)
+
     async def start(self) -> int:
         app = web.Application(client_max_size=8 * 1024 * 1024)
-        app.router.add_post("/v1/chat/completions", self.chat)
+        self.routes(app)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -64,6 +67,80 @@ class FirstTokenUpstream:
         await resp.write(b"data: [DONE]\n\n")
         await resp.write_eof()
         return resp
+
+
+class FirstTokenWsUpstream(FirstTokenUpstream):
+    """Responses WebSocket mode: answers each response.create with its first delta at once."""
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get("/v1/responses", self.socket)
+
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for _ in ws:
+            base = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+            await ws.send_str(json.dumps({"type": "response.created", "sequence_number": 0,
+                                          "response": {"id": "resp_b", "status": "in_progress"}}))
+            for i, piece in enumerate(("Sure", ", here", " is the summary.")):
+                await ws.send_str(json.dumps({"type": "response.output_text.delta",
+                                              "sequence_number": i + 1, **base, "delta": piece}))
+            await ws.send_str(json.dumps({"type": "response.completed", "sequence_number": 4,
+                                          "response": {"id": "resp_b", "status": "completed"}}))
+        return ws
+
+
+async def ws_time_to_first_token(ws: aiohttp.ClientWebSocketResponse, prompt: str) -> float:
+    t0 = time.perf_counter()
+    await ws.send_str(json.dumps({"type": "response.create", "model": "m", "input": prompt}))
+    ttft = None
+    while True:
+        event = json.loads((await ws.receive(timeout=30)).data)
+        if ttft is None and event["type"] == "response.output_text.delta":
+            ttft = (time.perf_counter() - t0) * 1000
+        if event["type"] in ("response.completed", "error"):
+            if ttft is None:
+                raise RuntimeError(f"no token received ({event['type']})")
+            return ttft
+
+
+async def measure_ws_ttft(n: int = 30, warmup: int = 3) -> dict:
+    from proxy.addon import DoppelAddon
+    from proxy.embedded import EmbeddedProxy
+    from detector.pipeline import Detector
+    from detector.protect import Protector
+    from detector.store import InMemoryStore
+
+    detector = Detector("fast")
+    detector.warm()
+    upstream = FirstTokenWsUpstream()
+    up_port = await upstream.start()
+    direct_ms, doppel_ms = [], []
+    try:
+        with tempfile.TemporaryDirectory() as conf:
+            addon = DoppelAddon(Protector(detector, InMemoryStore()))
+            async with EmbeddedProxy([addon], confdir=Path(conf), listen_host="127.0.0.1",
+                                     listen_port=0,
+                                     mode=[f"reverse:http://127.0.0.1:{up_port}"]) as proxy:
+                auth = {"authorization": "Bearer sk-bench"}
+                async with aiohttp.ClientSession() as s, \
+                        s.ws_connect(f"ws://127.0.0.1:{up_port}/v1/responses", headers=auth) as d, \
+                        s.ws_connect(f"ws://127.0.0.1:{proxy.port}/v1/responses",
+                                     headers=auth) as v:
+                    for i in range(warmup):
+                        await ws_time_to_first_token(v, prompt_200_words(20_000 + i))
+                        await ws_time_to_first_token(d, prompt_200_words(20_000 + i))
+                    for i in range(n):
+                        prompt = prompt_200_words(30_000 + i)
+                        direct_ms.append(await ws_time_to_first_token(d, prompt))
+                        doppel_ms.append(await ws_time_to_first_token(v, prompt))
+            assert addon.stats.protected_requests == n + warmup
+    finally:
+        await upstream.runner.cleanup()
+    added = [d - c for d, c in zip(doppel_ms, direct_ms)]
+    return {"requests": n,
+            "direct_ttft_ms": {"median": statistics.median(direct_ms), "p95": pct(direct_ms, 0.95)},
+            "added_ttft_ms": {"median": statistics.median(added), "p95": pct(added, 0.95)}}
 
 
 async def time_to_first_token(session: aiohttp.ClientSession, url: str, prompt: str) -> float:
@@ -168,6 +245,7 @@ def run() -> dict:
     # The same path with a detector that has no layers: what the proxy itself adds.
     bare = asyncio.run(measure_ttft(detector=Detector(layers=[])))
     result["added_ttft_ms_without_detection"] = bare["added_ttft_ms"]
+    result["responses_websocket"] = asyncio.run(measure_ws_ttft())
     result["restore"] = measure_restore_per_chunk()
     result["targets"] = {"added_ttft_median_ms": 30, "restore_ms_per_chunk": 0.1}
     return result

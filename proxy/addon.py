@@ -7,6 +7,7 @@ Per flow (see proxy/sites/base.py for the adapter surface):
   responseheaders streamed replies: decode content-encoding, drop content-length, and set
                   ``flow.response.stream`` to the adapter's rewriter.
   response        whole replies: restore the body.
+  websocket_message  the Responses API's WebSocket mode (proxy/addon_ws.py).
 Logs name adapters, categories and counts, never values.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from proxy.content_decode import stream_decoder
 from proxy.hosts import HostPolicy
 from proxy.sites import find_adapter, load_adapters
 from proxy.sites.base import RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter
+from proxy.addon_ws import ResponsesWebSocketHooks
 from proxy.vault.errors import VaultError
 
 log = logging.getLogger("doppel.addon")
@@ -67,7 +69,7 @@ class TextTooLarge(Exception):
     """The texts of one request exceed what Doppel checks (fail closed, do not truncate)."""
 
 
-class DoppelAddon:
+class DoppelAddon(ResponsesWebSocketHooks):
     """Protects chat requests with ``protector`` (detector.protect.Protector or anything with
     ``protect(text, scope)`` and ``restorer(scope)``)."""
 
@@ -144,28 +146,59 @@ class DoppelAddon:
         adapter = self._adapter_for(flow)
         if adapter is None:
             return
-        host = flow.request.pretty_host
-        loop = asyncio.get_running_loop()
         try:
-            work, state = await asyncio.wait_for(
-                loop.run_in_executor(self.executor, self._protect, adapter, flow.request),
-                timeout=self.detect_timeout_s)
-        except BlockedByPolicy as e:
-            self._block(flow, "policy", f"Doppel blocked this request to {host}: it contains "
-                        f"{e.category} and your policy blocks that category. Nothing was sent.",
-                        category=str(e.category))
+            work, state = await self._protect_async(adapter, flow.request)
+        except Exception as e:  # noqa: BLE001 - fail closed
+            refusal = self._refusal(flow, adapter, e)
+            if refusal is not None:
+                reason, sentence, extra = refusal
+                flow.response = blocked_response(reason, sentence, **extra)
             return
-        except TextTooLarge:
-            self._block(flow, "request_too_large", f"Doppel blocked this request to {host}: its "
-                        f"text is longer than the {self.max_text_chars:,} characters Doppel can "
-                        "check. Nothing was sent.")
-            return
-        except RequestFormatError as e:
-            self._block(flow, "unreadable_request", f"Doppel blocked this request to {host}: "
-                        f"its body could not be read as {adapter.name} ({e}), so it could not be "
-                        "checked for private data. Nothing was sent.")
-            return
-        except (DetectionError, TimeoutError, Exception) as e:  # noqa: BLE001 - fail closed
+        flow.request.headers = work.headers
+        flow.request.raw_content = work.raw_content
+        flow.metadata[METADATA_KEY] = state
+        self._protected(flow, state)
+
+    async def _protect_async(self, adapter: SiteAdapter,
+                             request: http.Request) -> tuple[http.Request, FlowState]:
+        """``_protect`` in a worker thread, within the detection time limit."""
+        loop = asyncio.get_running_loop()
+        return await asyncio.wait_for(
+            loop.run_in_executor(self.executor, self._protect, adapter, request),
+            timeout=self.detect_timeout_s)
+
+    def _protected(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        """Count and record a protected request (counts and categories, never values)."""
+        self.stats.protected_requests += 1
+        self.stats.replaced += state.replaced
+        for cat, n in state.categories.items():
+            self.stats.categories[cat] = self.stats.categories.get(cat, 0) + n
+        self._event(flow, state.adapter.name, "protected", conversation=state.scope,
+                    categories=state.categories, replaced=state.replaced)
+        log.info("doppel: %s: %d texts, %d replaced %s", state.adapter.name, state.texts,
+                 state.replaced, dict(state.categories))
+
+    def _refusal(self, flow: http.HTTPFlow, adapter: SiteAdapter,
+                 e: BaseException) -> tuple[str, str, dict[str, Any]] | None:
+        """Protecting failed with ``e``: (reason, sentence for the client, extra fields) of the
+        refusal, already counted and recorded; None when --on-error pass lets it through
+        unprotected (detection failures only; never a policy block or an unreadable body)."""
+        host = flow.request.pretty_host
+        extra: dict[str, Any] = {}
+        if isinstance(e, BlockedByPolicy):
+            reason, extra = "policy", {"category": str(e.category)}
+            sentence = (f"Doppel blocked this request to {host}: it contains {e.category} and "
+                        "your policy blocks that category. Nothing was sent.")
+        elif isinstance(e, TextTooLarge):
+            reason = "request_too_large"
+            sentence = (f"Doppel blocked this request to {host}: its text is longer than the "
+                        f"{self.max_text_chars:,} characters Doppel can check. Nothing was sent.")
+        elif isinstance(e, RequestFormatError):
+            reason = "unreadable_request"
+            sentence = (f"Doppel blocked this request to {host}: its body could not be read as "
+                        f"{adapter.name} ({e}), so it could not be checked for private data. "
+                        "Nothing was sent.")
+        else:
             if isinstance(e, DetectionError):
                 reason, why = "detection_failed", f"the privacy check failed (layer '{e.layer}')"
             elif isinstance(e, TimeoutError):
@@ -185,33 +218,19 @@ class DoppelAddon:
                 self._event(flow, adapter.name, "passed_unprotected", reason=reason)
                 log.warning("doppel: %s on %s; passing the request UNPROTECTED (--on-error pass)",
                             reason, adapter.name)
-                return
-            self._block(flow, reason, f"Doppel blocked this request to {host}: {why}, so it "
-                        "could not be checked for private data. Nothing was sent.")
-            return
-        flow.request.headers = work.headers
-        flow.request.raw_content = work.raw_content
-        flow.metadata[METADATA_KEY] = state
-        self.stats.protected_requests += 1
-        self.stats.replaced += state.replaced
-        for cat, n in state.categories.items():
-            self.stats.categories[cat] = self.stats.categories.get(cat, 0) + n
-        self._event(flow, adapter.name, "protected", conversation=state.scope,
-                    categories=state.categories, replaced=state.replaced)
-        log.info("doppel: %s: %d texts, %d replaced %s", adapter.name, state.texts,
-                 state.replaced, dict(state.categories))
+                return None
+            sentence = (f"Doppel blocked this request to {host}: {why}, so it could not be "
+                        "checked for private data. Nothing was sent.")
+        self.stats.blocked += 1
+        self._event(flow, "", "blocked", reason=reason,
+                    categories={extra["category"]: 1} if "category" in extra else {})
+        log.warning("doppel: blocked a request (%s)", reason)
+        return reason, sentence, extra
 
     def _event(self, flow: http.HTTPFlow, adapter: str, outcome: str, **fields: Any) -> None:
         if self.events is not None:
             self.events.record(host=flow.request.pretty_host, adapter=adapter,
                                outcome=outcome, **{"conversation": "", **fields})
-
-    def _block(self, flow: http.HTTPFlow, reason: str, sentence: str, **extra: Any) -> None:
-        self.stats.blocked += 1
-        self._event(flow, "", "blocked", reason=reason,
-                    categories={extra["category"]: 1} if "category" in extra else {})
-        log.warning("doppel: blocked a request (%s)", reason)
-        flow.response = blocked_response(reason, sentence, **extra)
 
     # --- response ---
     def _context(self, state: FlowState) -> ResponseContext:

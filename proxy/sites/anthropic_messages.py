@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from mitmproxy import http
 
-from proxy.hosts import is_web_host
-from proxy.scope import api_scope
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
-                              json_body, path_only, set_json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
+from proxy.sites.base import RequestFormatError, ResponseRewriter
+from proxy.sites.channels import TextChannels, restore_tree
+from proxy.sites.json_api import JsonApiAdapter, message_text, messages_of
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
@@ -66,11 +64,7 @@ def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
 
 
 def _slots(body) -> TextSlots:
-    if not isinstance(body, dict):
-        raise RequestFormatError("the body is not a JSON object")
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        raise RequestFormatError("'messages' is missing or not a list")
+    messages = messages_of(body)
     slots = TextSlots()
     system = body.get("system")
     if isinstance(system, str):
@@ -95,42 +89,27 @@ def _slots(body) -> TextSlots:
 def _first_user_text(body) -> str:
     for msg in body.get("messages", []) if isinstance(body, dict) else ():
         if isinstance(msg, dict) and msg.get("role") == "user":
-            c = msg.get("content")
-            if isinstance(c, str):
-                return c
-            if isinstance(c, list):
-                return "\n".join(b.get("text", "") for b in c
-                                 if isinstance(b, dict) and isinstance(b.get("text"), str))
+            text = message_text(msg)
+            if text is not None:
+                return text
     return ""
 
 
-class AnthropicMessagesAdapter(SiteAdapter):
+class AnthropicMessagesAdapter(JsonApiAdapter):
     name = "anthropic-messages"
+    paths = ("/v1/messages", "/v1/messages/count_tokens")
 
-    def match(self, request: http.Request) -> bool:
-        if is_web_host(request.pretty_host):
-            return False
-        path = path_only(request)
-        return request.method == "POST" and (path.endswith("/v1/messages")
-                                             or path.endswith("/v1/messages/count_tokens"))
+    def slots(self, body, request: http.Request) -> TextSlots:
+        return _slots(body)
 
-    def texts(self, request: http.Request) -> list[str]:
-        return _slots(json_body(request)).texts()
+    def first_user_text(self, body, request: http.Request) -> str:
+        return _first_user_text(body)
 
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body = json_body(request)
-        _slots(body).write(protected)
-        set_json_body(request, body)
+    def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
+        return AnthropicStreamRewriter(channels)
 
-    def scope(self, request: http.Request) -> str:
-        return api_scope(request, _first_user_text(json_body(request)))
-
-    def response_rewriter(self, response: http.Response,
-                          ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
-        if self.is_stream(response):
-            return AnthropicStreamRewriter(channels)
-        return JsonTreeRewriter(channels, skip=is_signed)
+    def skip(self, node: dict) -> bool:
+        return is_signed(node)
 
 
 _DELTA_FIELDS = {"text_delta": ("text", False), "input_json_delta": ("partial_json", True)}

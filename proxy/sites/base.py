@@ -25,10 +25,15 @@ How the addon (proxy/addon.py) drives an adapter, for one flow:
   drops content-length before streaming, so a rewriter may change lengths freely.
 
 Helpers an adapter builds on (all in proxy/sites/):
+  - ``json_api.JsonApiAdapter`` the whole surface for a JSON API (match by path, texts, rewrite,
+                                scope, streamed or whole reply): implement ``slots``,
+                                ``first_user_text`` and ``stream_rewriter``.
+  - ``json_api.WebJsonAdapter`` texts/rewrite for a web app's JSON requests: ``body_slots``.
   - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
                                 incremental UTF-8 decoding; subclass and implement ``on_event``.
   - ``stream.LineRewriter``     the same for NDJSON (Ollama) and other line-framed bodies.
-  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish`` (non-streamed JSON).
+  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish`` (non-streamed JSON);
+                                ``stream.JsonBodyRewriter`` the same with the JSON parsed.
   - ``channels.TextChannels``   one stream restorer per text channel (choice index, content block,
                                 tool-call index...), with ``flush`` when a channel ends.
   - ``channels.JsonFragmentRestorer`` restores stand-ins inside JSON text that arrives in
@@ -40,7 +45,9 @@ Helpers an adapter builds on (all in proxy/sites/):
   - ``proxy.scope.api_scope``   the scope of an API conversation (client + first user message).
 
 Adding a site is adding a file with a subclass of ``SiteAdapter`` and listing its module in
-``proxy.sites.ADAPTER_MODULES``.
+``proxy.sites.ADAPTER_MODULES``. WebSocket traffic has no adapter surface: the Responses API's
+WebSocket mode is handled by DoppelAddon.websocket_message with openai_responses_ws.py, and
+ChatGPT's stream handoff by its own addon (chatgpt_ws.py).
 """
 from __future__ import annotations
 

@@ -172,6 +172,11 @@ class TextChannels:
     def open_keys(self) -> list[Hashable]:
         return list(self._open)
 
+    def use(self, restorer: RestorerLike) -> None:
+        """Restore with ``restorer`` from now on (it knows stand-ins issued since): channels
+        opened later and whole copies use it; open channels keep theirs."""
+        self._restorer = restorer
+
     def restore(self, text: str) -> str:
         """Restore a complete text (the copies of a whole message that some streams repeat)."""
         return self._restorer.restore(text)

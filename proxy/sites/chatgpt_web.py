@@ -21,10 +21,11 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              SiteAdapter, json_body, path_only, set_json_body)
+                              json_body, path_only)
 from proxy.sites.chatgpt_delta import DeltaRewriter, Out, restore_strings
 from proxy.sites.jsonwalk import TextSlots
-from proxy.sites.stream import SseEvent, SseRewriter, WholeBodyRewriter
+from proxy.sites.json_api import WebJsonAdapter
+from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
 
 HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
 SCOPE_PREFIX = "chatgpt-web:"
@@ -62,20 +63,18 @@ class ChatGptSseRewriter(SseRewriter):
         return result
 
 
-class ChatGptJsonRewriter(WholeBodyRewriter):
+class ChatGptJsonRewriter(JsonBodyRewriter):
     """History, sidebar list and other JSON bodies, told apart by their shape."""
 
     def __init__(self, ctx: ResponseContext) -> None:
         super().__init__()
         self.ctx = ctx
 
-    def rewrite_text(self, text: str) -> str:
-        try:
-            body = json.loads(text)
-        except (ValueError, RecursionError):
-            return text  # not JSON (an HTML error page): no stand-ins of ours to look for
-        restored = self.restore(body)
-        return text if restored == body else json.dumps(restored, ensure_ascii=False)
+    def dumps(self, body: Any) -> str:
+        return json.dumps(body, ensure_ascii=False)
+
+    def rewrite_json(self, body: Any) -> Any:
+        return self.restore(body)
 
     def restore(self, body: Any) -> Any:
         items = body.get("items") if isinstance(body, dict) else None
@@ -90,8 +89,9 @@ class ChatGptJsonRewriter(WholeBodyRewriter):
         return restore_strings(item, restorer.restore)
 
 
-class ChatGptWeb(SiteAdapter):
+class ChatGptWeb(WebJsonAdapter):
     name = "chatgpt-web"
+    label = "ChatGPT"
 
     def match(self, request: http.Request) -> bool:
         if request.pretty_host not in HOSTS:
@@ -109,17 +109,12 @@ class ChatGptWeb(SiteAdapter):
         request.headers["accept-encoding"] = "identity"
         request.headers["x-openai-web-sse-compression"] = "identity"
 
-    def _slots(self, request: http.Request) -> tuple[Any, TextSlots]:
+    def body_slots(self, body: dict, request: http.Request) -> TextSlots:
         slots = TextSlots()
-        if request.method == "GET":
-            return None, slots
-        body = json_body(request)
-        if not isinstance(body, dict):
-            raise RequestFormatError("the ChatGPT request body is not a JSON object")
         if request.method == "PATCH":
             if "title" in body:
                 slots.add(body, "title")
-            return body, slots
+            return slots
         messages = body.get("messages", [])
         if not isinstance(messages, list):
             raise RequestFormatError("ChatGPT 'messages' is not a list")
@@ -140,17 +135,7 @@ class ChatGptWeb(SiteAdapter):
                     # e.g. audio_transcription parts: the user's spoken words; anything unknown
                     # is protected too (images and files are pointers, left alone).
                     slots.add_unknown(part)
-        return body, slots
-
-    def texts(self, request: http.Request) -> list[str]:
-        return self._slots(request)[1].texts()
-
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body, slots = self._slots(request)
-        if body is None:
-            return
-        slots.write(protected)
-        set_json_body(request, body)
+        return slots
 
     def scope(self, request: http.Request) -> str:
         path = path_only(request)

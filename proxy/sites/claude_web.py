@@ -20,11 +20,12 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              SiteAdapter, json_body, path_only, set_json_body)
+                              json_body, path_only)
 from proxy.sites.channels import TextChannels, channel_key
 from proxy.sites.chatgpt_delta import restore_strings
 from proxy.sites.jsonwalk import TextSlots
-from proxy.sites.stream import SseEvent, SseRewriter, WholeBodyRewriter
+from proxy.sites.json_api import WebJsonAdapter
+from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
 
 HOSTS = frozenset({"claude.ai"})
 SCOPE_PREFIX = "claude-web:"
@@ -141,23 +142,20 @@ class ClaudeSseRewriter(SseRewriter):
         return out
 
 
-class ClaudeJsonRewriter(WholeBodyRewriter):
+class ClaudeJsonRewriter(JsonBodyRewriter):
     """History (one conversation) or the conversation list (each item in its own scope)."""
 
     def __init__(self, ctx: ResponseContext) -> None:
         super().__init__()
         self.ctx = ctx
 
-    def rewrite_text(self, text: str) -> str:
-        try:
-            body = json.loads(text)
-        except (ValueError, RecursionError):
-            return text  # not JSON: nothing of ours in it
+    def dumps(self, body: Any) -> str:
+        return _dumps(body)
+
+    def rewrite_json(self, body: Any) -> Any:
         if isinstance(body, list):
-            restored = [self._item(item) for item in body]
-        else:
-            restored = _restore(body, self.ctx.restorer)
-        return text if restored == body else _dumps(restored)
+            return [self._item(item) for item in body]
+        return _restore(body, self.ctx.restorer)
 
     def _item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("uuid"), str)):
@@ -165,8 +163,9 @@ class ClaudeJsonRewriter(WholeBodyRewriter):
         return _restore(item, self.ctx.restorer_for(conversation_scope(item["uuid"])))
 
 
-class ClaudeWeb(SiteAdapter):
+class ClaudeWeb(WebJsonAdapter):
     name = "claude-web"
+    label = "Claude"
 
     def match(self, request: http.Request) -> bool:
         if request.pretty_host not in HOSTS:
@@ -180,13 +179,8 @@ class ClaudeWeb(SiteAdapter):
             return bool(_ONE.match(path) or _LIST.match(path))
         return False
 
-    def _slots(self, request: http.Request) -> tuple[Any, TextSlots]:
+    def body_slots(self, body: dict, request: http.Request) -> TextSlots:
         slots = TextSlots()
-        if request.method == "GET":
-            return None, slots
-        body = json_body(request)
-        if not isinstance(body, dict):
-            raise RequestFormatError("the Claude request body is not a JSON object")
         for key in ("prompt", "name", "message_content"):
             if key in body:
                 if not isinstance(body[key], str):
@@ -206,17 +200,7 @@ class ClaudeWeb(SiteAdapter):
                     slots.add(items, i)  # an unexpected nested list: its strings
                 elif isinstance(item, str):
                     slots.add(items, i)
-        return body, slots
-
-    def texts(self, request: http.Request) -> list[str]:
-        return self._slots(request)[1].texts()
-
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body, slots = self._slots(request)
-        if body is None:
-            return
-        slots.write(protected)
-        set_json_body(request, body)
+        return slots
 
     def scope(self, request: http.Request) -> str:
         path = path_only(request)

@@ -13,11 +13,9 @@ import hashlib
 
 from mitmproxy import http
 
-from proxy.hosts import is_web_host
-from proxy.scope import api_scope
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
-                              json_body, path_only, set_json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.base import RequestFormatError, ResponseRewriter, path_only
+from proxy.sites.channels import TextChannels
+from proxy.sites.json_api import JsonApiAdapter
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.stream import LineRewriter, dumps, loads_or_none
 
@@ -54,49 +52,34 @@ def _slots(body, generate: bool) -> TextSlots:
     return slots
 
 
-class OllamaAdapter(SiteAdapter):
+class OllamaAdapter(JsonApiAdapter):
     name = "ollama"
+    paths = ("/api/chat", "/api/generate")
 
-    def match(self, request: http.Request) -> bool:
-        return (not is_web_host(request.pretty_host) and request.method == "POST"
-                and path_only(request).endswith(("/api/chat", "/api/generate")))
+    def slots(self, body, request: http.Request) -> TextSlots:
+        return _slots(body, _is_generate(request))
 
-    def texts(self, request: http.Request) -> list[str]:
-        return _slots(json_body(request), _is_generate(request)).texts()
-
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body = json_body(request)
-        _slots(body, _is_generate(request)).write(protected)
-        set_json_body(request, body)
-
-    def scope(self, request: http.Request) -> str:
-        body = json_body(request)
-        first = ""
-        if isinstance(body, dict):
-            if _is_generate(request):
-                # /api/generate has no history; an optional "context" continues a previous turn,
-                # so the scope follows the context tokens' digest when present.
-                ctx_tokens = body.get("context")
-                first = (hashlib.sha256(repr(ctx_tokens[:64]).encode()).hexdigest()
-                         if isinstance(ctx_tokens, list) and ctx_tokens else
-                         str(body.get("prompt") or ""))
-            else:
-                for msg in body.get("messages") or []:
-                    if isinstance(msg, dict) and msg.get("role") == "user":
-                        first = str(msg.get("content") or "")
-                        break
-        return api_scope(request, first)
+    def first_user_text(self, body, request: http.Request) -> str:
+        if not isinstance(body, dict):
+            return ""
+        if _is_generate(request):
+            # /api/generate has no history; an optional "context" continues a previous turn,
+            # so the scope follows the context tokens' digest when present.
+            ctx_tokens = body.get("context")
+            return (hashlib.sha256(repr(ctx_tokens[:64]).encode()).hexdigest()
+                    if isinstance(ctx_tokens, list) and ctx_tokens else
+                    str(body.get("prompt") or ""))
+        for msg in body.get("messages") or []:
+            if isinstance(msg, dict) and msg.get("role") == "user":
+                return str(msg.get("content") or "")
+        return ""
 
     def is_stream(self, response: http.Response) -> bool:
         ctype = response.headers.get("content-type", "").lower()
         return "ndjson" in ctype or super().is_stream(response)
 
-    def response_rewriter(self, response: http.Response,
-                          ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
-        if self.is_stream(response):
-            return NdjsonRewriter(channels)
-        return JsonTreeRewriter(channels)
+    def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
+        return NdjsonRewriter(channels)
 
 
 class NdjsonRewriter(LineRewriter):

@@ -10,27 +10,15 @@ from __future__ import annotations
 
 from mitmproxy import http
 
-from proxy.hosts import is_web_host
-from proxy.scope import api_scope
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
-                              json_body, path_only, set_json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.base import RequestFormatError, ResponseRewriter
+from proxy.sites.channels import TextChannels
+from proxy.sites.json_api import JsonApiAdapter, message_text, messages_of
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 _TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
 # Content parts that carry media (URLs, base64), not text the user typed.
 MEDIA_PARTS = ("image_url", "input_audio", "file", "input_image", "input_file")
-
-
-def _message_text(msg: dict) -> str:
-    content = msg.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(p.get("text", "") for p in content
-                         if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return ""
 
 
 def add_content(slots: TextSlots, item: dict, where: str) -> None:
@@ -53,11 +41,7 @@ def add_content(slots: TextSlots, item: dict, where: str) -> None:
 
 
 def _slots(body) -> TextSlots:
-    if not isinstance(body, dict):
-        raise RequestFormatError("the body is not a JSON object")
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        raise RequestFormatError("'messages' is missing or not a list")
+    messages = messages_of(body)
     slots = TextSlots()
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
@@ -76,36 +60,23 @@ def _slots(body) -> TextSlots:
     return slots
 
 
-class OpenAIChatAdapter(SiteAdapter):
+class OpenAIChatAdapter(JsonApiAdapter):
     name = "openai-chat"
+    paths = ("/chat/completions",)
 
-    def match(self, request: http.Request) -> bool:
-        return not is_web_host(request.pretty_host) and request.method == "POST" and path_only(request).endswith("/chat/completions")
+    def slots(self, body, request: http.Request) -> TextSlots:
+        return _slots(body)
 
-    def texts(self, request: http.Request) -> list[str]:
-        return _slots(json_body(request)).texts()
-
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body = json_body(request)
-        _slots(body).write(protected)
-        set_json_body(request, body)
-
-    def scope(self, request: http.Request) -> str:
-        body = json_body(request)
+    def first_user_text(self, body, request: http.Request) -> str:
         messages = body.get("messages") if isinstance(body, dict) else None
-        first = ""
-        if isinstance(messages, list):
-            dicts = [m for m in messages if isinstance(m, dict)]
-            users = [m for m in dicts if m.get("role") == "user"] or dicts
-            first = _message_text(users[0]) if users else ""
-        return api_scope(request, first)
+        if not isinstance(messages, list):
+            return ""
+        dicts = [m for m in messages if isinstance(m, dict)]
+        users = [m for m in dicts if m.get("role") == "user"] or dicts
+        return (message_text(users[0]) or "") if users else ""
 
-    def response_rewriter(self, response: http.Response,
-                          ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
-        if self.is_stream(response):
-            return ChatStreamRewriter(channels)
-        return JsonTreeRewriter(channels)
+    def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
+        return ChatStreamRewriter(channels)
 
 
 class ChatStreamRewriter(SseRewriter):

@@ -1,4 +1,4 @@
-"""OpenAI Responses API (POST .../responses).
+"""OpenAI Responses API (POST .../responses; its WebSocket mode is openai_responses_ws.py).
 
 Request texts: instructions; input as a string, or items: messages whose content is a string or
 parts (input_text / output_text .text), function_call.arguments (JSON in a string),
@@ -8,16 +8,28 @@ channel (event kind + item + content/summary index); the matching "*.done" first
 channel still holds (an extra delta event, later sequence numbers shifted by one), then every
 full copy of the text is restored: output_text.done, content_part.done, output_item.done and
 response.completed (or incomplete/failed) all repeat it. No [DONE] here.
+``ResponsesEvents`` does this per event (a dict), so the SSE stream here and the WebSocket mode
+share it.
+
+Scope: the client plus the first user text (proxy/scope.py), except where the request names its
+conversation: a ``previous_response_id`` continuation sends only the new turn, so it lands in
+the scope of the response it continues (remembered from the replies Doppel restored: their
+``response.id``, for the same client only; a response Doppel never saw, e.g. from before a
+restart, falls back to the first-user-text scope), and a ``conversation`` id gives a scope of its
+own.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Callable
+
 from mitmproxy import http
 
-from proxy.hosts import is_web_host
-from proxy.scope import api_scope
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
-                              json_body, path_only, set_json_body)
+from proxy.scope import api_scope, client_id
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, json_body)
 from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
+from proxy.sites.json_api import JsonApiAdapter, message_text
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.openai_chat import add_content
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
@@ -77,38 +89,107 @@ def _first_user_text(body) -> str:
         return inp
     for item in inp if isinstance(inp, list) else ():
         if isinstance(item, dict) and item.get("role") == "user":
-            c = item.get("content")
-            if isinstance(c, str):
-                return c
-            if isinstance(c, list):
-                return "\n".join(p.get("text", "") for p in c
-                                 if isinstance(p, dict) and isinstance(p.get("text"), str))
+            text = message_text(item)
+            if text is not None:
+                return text
     return body.get("instructions") or "" if isinstance(body.get("instructions"), str) else ""
 
 
-class OpenAIResponsesAdapter(SiteAdapter):
+class ResponseScopes:
+    """response id -> the scope its conversation was protected in, and scope -> the client that
+    owns it, both bounded (least recently used entries go first). Only the owning client can
+    continue a conversation: another client naming the same response id gets a scope of its own.
+    Thread-safe (requests are protected in worker threads)."""
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._scopes: OrderedDict[str, str] = OrderedDict()
+        self._owners: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _put(self, table: OrderedDict, key: str, value: str) -> None:
+        table[key] = value
+        table.move_to_end(key)
+        while len(table) > self.max_entries:
+            table.popitem(last=False)
+
+    def own(self, scope: str, client: str) -> None:
+        with self._lock:
+            self._put(self._owners, scope, client)
+
+    def remember(self, response_id: str, scope: str) -> None:
+        with self._lock:
+            if self._scopes.get(response_id) != scope:
+                self._put(self._scopes, response_id, scope)
+
+    def scope_of(self, response_id: str, client: str) -> str | None:
+        with self._lock:
+            scope = self._scopes.get(response_id)
+            return scope if scope is not None and self._owners.get(scope) == client else None
+
+
+def _conversation_id(body: dict) -> str | None:
+    conv = body.get("conversation")
+    if isinstance(conv, dict):
+        conv = conv.get("id")
+    return conv if isinstance(conv, str) and conv else None
+
+
+class OpenAIResponsesAdapter(JsonApiAdapter):
     name = "openai-responses"
+    paths = ("/responses",)
 
-    def match(self, request: http.Request) -> bool:
-        return not is_web_host(request.pretty_host) and request.method == "POST" and path_only(request).endswith("/responses")
+    def __init__(self) -> None:
+        self.response_scopes = ResponseScopes()
 
-    def texts(self, request: http.Request) -> list[str]:
-        return _slots(json_body(request)).texts()
+    def slots(self, body, request: http.Request) -> TextSlots:
+        return _slots(body)
 
-    def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        body = json_body(request)
-        _slots(body).write(protected)
-        set_json_body(request, body)
+    def first_user_text(self, body, request: http.Request) -> str:
+        return _first_user_text(body)
 
     def scope(self, request: http.Request) -> str:
-        return api_scope(request, _first_user_text(json_body(request)))
+        body = json_body(request)
+        client = client_id(request)
+        scope = None
+        if isinstance(body, dict):
+            prev = body.get("previous_response_id")
+            if body.get("type") == "response.inject":  # WebSocket mode: input for a response
+                prev = body.get("response_id")
+            if isinstance(prev, str):
+                scope = self.response_scopes.scope_of(prev, client)
+            if scope is None and _conversation_id(body) is not None:
+                scope = api_scope(request, "\x00conversation:" + _conversation_id(body))
+        if scope is None:
+            scope = api_scope(request, _first_user_text(body))
+        self.response_scopes.own(scope, client)
+        return scope
+
+    def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
+        return ResponsesStreamRewriter(channels)
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
         channels = TextChannels(ctx.restorer)
+        remember = lambda rid: self.response_scopes.remember(rid, ctx.scope)  # noqa: E731
         if self.is_stream(response):
-            return ResponsesStreamRewriter(channels)
-        return JsonTreeRewriter(channels)
+            return ResponsesStreamRewriter(channels, remember)
+        return _ResponseBodyRewriter(channels, remember)
+
+
+class _ResponseBodyRewriter(JsonTreeRewriter):
+    """A whole (non-streamed) response: restored, and its id remembered for continuations."""
+
+    def __init__(self, channels: TextChannels, on_response_id: Callable[[str], None]) -> None:
+        super().__init__(channels)
+        self.on_response_id = on_response_id
+
+    def rewrite_text(self, text: str) -> str:
+        obj = loads_or_none(text)
+        if isinstance(obj, dict) and obj.get("object") == "response" \
+                and isinstance(obj.get("id"), str):
+            self.on_response_id(obj["id"])
+        return super().rewrite_text(text)
 
 
 def _channel(event: dict, prefix: str) -> tuple:
@@ -116,19 +197,36 @@ def _channel(event: dict, prefix: str) -> tuple:
             event.get("summary_index"))
 
 
-class ResponsesStreamRewriter(SseRewriter):
-    def __init__(self, channels: TextChannels) -> None:
-        super().__init__()
+_INDEX_KEYS = ("item_id", "output_index", "content_index", "summary_index")
+
+
+class ResponsesEvents:
+    """Restores one response's events, one parsed event (a dict) at a time.
+
+    ``rewrite(obj)`` restores ``obj`` in place and returns the events to send just before it
+    (the text a channel still held back, when that channel's ``.done`` arrives); ``flush_open``
+    returns what channels that never got their ``.done`` still hold. Events inserted before a
+    numbered event take its ``sequence_number``; later numbers move up by one each.
+    ``on_response_id`` hears every response id seen (for ``previous_response_id``).
+    """
+
+    def __init__(self, channels: TextChannels,
+                 on_response_id: Callable[[str], None] | None = None) -> None:
         self.channels = channels
+        self.on_response_id = on_response_id
         self.seq_shift = 0  # events inserted so far (sequence numbers after them move up)
 
-    def on_event(self, event: SseEvent) -> list[SseEvent]:
-        obj = loads_or_none(event.data)
-        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
-            return [event]
+    def rewrite(self, obj: dict) -> tuple[list[dict], bool]:
+        """(events to send first, whether ``obj`` changed); ``obj["type"]`` is a string."""
         kind = obj["type"]
-        before: list[SseEvent] = []
+        if kind == "response.created":  # a new response numbers its events from 0 again
+            self.seq_shift = 0
+        before: list[dict] = []
         changed = False
+        response = obj.get("response")
+        if self.on_response_id is not None and isinstance(response, dict) \
+                and isinstance(response.get("id"), str):
+            self.on_response_id(response["id"])
         if kind.endswith(".delta") and isinstance(obj.get("delta"), str):
             prefix = kind[: -len(".delta")]
             key = _channel(obj, prefix)
@@ -141,9 +239,9 @@ class ResponsesStreamRewriter(SseRewriter):
         else:
             if kind.endswith(".done"):
                 before = self._flush(obj, kind[: -len(".done")])
-            obj, changed = restore_tree(obj, self.channels)
+            _, changed = restore_tree(obj, self.channels)
         changed |= self._shift(obj)
-        return before + [event.with_data(dumps(obj)) if changed else event]
+        return before, changed
 
     def _shift(self, obj: dict) -> bool:
         if self.seq_shift and isinstance(obj.get("sequence_number"), int):
@@ -151,22 +249,26 @@ class ResponsesStreamRewriter(SseRewriter):
             return True
         return False
 
-    def _flush(self, done: dict, prefix: str) -> list[SseEvent]:
+    def _numbered(self, delta: dict, before: dict | None) -> dict:
+        if before is not None and isinstance(before.get("sequence_number"), int):
+            delta["sequence_number"] = before["sequence_number"] + self.seq_shift
+            self.seq_shift += 1
+        return delta
+
+    def _flush(self, done: dict, prefix: str) -> list[dict]:
         text = self.channels.flush(_channel(done, prefix))
         if not text:
             return []
         delta = {"type": prefix + ".delta"}
-        for k in ("item_id", "output_index", "content_index", "summary_index"):
+        for k in _INDEX_KEYS:
             if k in done:
                 delta[k] = done[k]
         delta["delta"] = text
-        if isinstance(done.get("sequence_number"), int):
-            delta["sequence_number"] = done["sequence_number"] + self.seq_shift
-            self.seq_shift += 1
-        event = SseEvent.make(dumps(delta), event=delta["type"], eol=self.eol)
-        return [event]
+        return [self._numbered(delta, done)]
 
-    def on_end(self) -> list[SseEvent]:
+    def flush_open(self, before: dict | None = None) -> list[dict]:
+        """Every channel still open: its held-back text as a last delta (numbered from
+        ``before``'s sequence number when given: the event they are sent ahead of)."""
         events = []
         for key in self.channels.open_keys():
             text = self.channels.flush(key)
@@ -178,8 +280,32 @@ class ResponsesStreamRewriter(SseRewriter):
                 if summary_i is not None:
                     delta["summary_index"] = summary_i
                 delta["delta"] = text
-                events.append(SseEvent.make(dumps(delta), event=delta["type"], eol=self.eol))
+                events.append(self._numbered(delta, before))
         return events
+
+
+class ResponsesStreamRewriter(SseRewriter):
+    def __init__(self, channels: TextChannels,
+                 on_response_id: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.events = ResponsesEvents(channels, on_response_id)
+
+    @property
+    def channels(self) -> TextChannels:
+        return self.events.channels
+
+    def _sse(self, objs: list[dict]) -> list[SseEvent]:
+        return [SseEvent.make(dumps(o), event=o["type"], eol=self.eol) for o in objs]
+
+    def on_event(self, event: SseEvent) -> list[SseEvent]:
+        obj = loads_or_none(event.data)
+        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
+            return [event]
+        before, changed = self.events.rewrite(obj)
+        return self._sse(before) + [event.with_data(dumps(obj)) if changed else event]
+
+    def on_end(self) -> list[SseEvent]:
+        return self._sse(self.events.flush_open())
 
 
 ADAPTER = OpenAIResponsesAdapter()

@@ -15,16 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from mitmproxy.certs import CertStore
 
 from proxy.addon import DoppelAddon
 from proxy.embedded import EmbeddedProxy
 from proxy.hosts import HostPolicy
 from proxy.start import StartOptions, addon_hosts, mitm_options
 from tests.e2e.conftest import PROMPT, assert_no_gold
-from tests.e2e.upstreams import Upstream
+from tests.e2e.upstreams import Upstream, tls_server_context
 
 HOSTS = ["api.openai.com", "api.anthropic.com", "tunnel.example.org", "ollama.lan"]
 
@@ -46,17 +43,9 @@ class Resolve:
 @pytest.fixture
 async def tls_upstream(tmp_path: Path):
     """A local TLS upstream whose certificate (from a test CA) names every test host."""
-    store = CertStore.from_store(tmp_path / "upstream-ca", "testca", 2048)
-    entry = store.get_cert(HOSTS[0], [x509.DNSName(h) for h in HOSTS])
-    cert, key = tmp_path / "up.pem", tmp_path / "up.key"
-    cert.write_bytes(entry.cert.to_pem())
-    key.write_bytes(entry.privatekey.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption()))
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(cert, key)
+    ctx, ca_pem = tls_server_context(tmp_path, HOSTS)
     up = await Upstream().start(ssl_context=ctx)
-    up.ca_pem = tmp_path / "upstream-ca" / "testca-ca-cert.pem"
+    up.ca_pem = ca_pem
     yield up
     await up.stop()
 

@@ -14,7 +14,12 @@ import json
 import ssl
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
 from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from mitmproxy.certs import CertStore
 
 MODEL = "test-model"
 CHAT_PATHS = ("/chat/completions", "/responses", "/messages", "/api/chat", "/api/generate")
@@ -51,6 +56,21 @@ def last_user_text(path: str, body: dict) -> str:
     return ""
 
 
+def tls_server_context(tmp_path: Path, hosts: list[str]) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context whose certificate (from a fresh test CA) names every one of
+    ``hosts``, and the PEM of that CA (for clients, or mitmproxy's upstream verification)."""
+    store = CertStore.from_store(tmp_path / "upstream-ca", "testca", 2048)
+    entry = store.get_cert(hosts[0], [x509.DNSName(h) for h in hosts])
+    cert, key = tmp_path / "up.pem", tmp_path / "up.key"
+    cert.write_bytes(entry.cert.to_pem())
+    key.write_bytes(entry.privatekey.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()))
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx, tmp_path / "upstream-ca" / "testca-ca-cert.pem"
+
+
 @dataclass
 class Recorded:
     path: str
@@ -58,26 +78,19 @@ class Recorded:
     headers: dict
 
 
-@dataclass
-class Upstream:
-    splits: list[int] | None = None  # byte offsets where the streamed body is cut
-    tool: bool = False
-    thinking: bool = False
-    template: str = "You said: {text} Noted, {text}!"
-    seen: list[Recorded] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)  # the reply texts sent (with stand-ins)
-    compress: str | None = None  # gzip | deflate | br | zstd: compress the streamed body
-    pause_s: float = 0.002  # between streamed pieces, so each travels as its own read
-    raw_reply: bytes | None = None  # if set, sent as the streamed body verbatim
-    content_type: str | None = None
+class LocalServer:
+    """A local aiohttp server on a free port (TLS with ``ssl_context``); subclasses add their
+    handlers in ``routes``."""
+
     runner: web.AppRunner | None = None
     port: int = 0
 
-    # --- server ---
-    async def start(self, ssl_context: ssl.SSLContext | None = None) -> "Upstream":
+    def routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    async def start(self, ssl_context: ssl.SSLContext | None = None):
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/{tail:.*}", self.handle)
-        app.router.add_get("/{tail:.*}", self.handle_get)
+        self.routes(app)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0, ssl_context=ssl_context)
@@ -92,6 +105,25 @@ class Upstream:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Upstream(LocalServer):
+    splits: list[int] | None = None  # byte offsets where the streamed body is cut
+    tool: bool = False
+    thinking: bool = False
+    template: str = "You said: {text} Noted, {text}!"
+    seen: list[Recorded] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # the reply texts sent (with stand-ins)
+    compress: str | None = None  # gzip | deflate | br | zstd: compress the streamed body
+    pause_s: float = 0.002  # between streamed pieces, so each travels as its own read
+    raw_reply: bytes | None = None  # if set, sent as the streamed body verbatim
+    content_type: str | None = None
+
+    # --- server ---
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/{tail:.*}", self.handle)
+        app.router.add_get("/{tail:.*}", self.handle_get)
 
     def seen_text(self) -> str:
         return "\n".join(r.body.decode("utf-8", "replace") for r in self.seen)

@@ -1,0 +1,120 @@
+"""The shared defaults of the adapters whose requests are one JSON body.
+
+``JsonApiAdapter``: the JSON APIs (OpenAI chat and Responses, Anthropic, Ollama).
+
+Those wire formats differ only in where the texts sit in the body, which text starts the
+conversation, and how a streamed reply is framed. A subclass names its ``paths`` and implements
+``slots`` and ``first_user_text`` (and ``stream_rewriter``); matching, reading, rewriting, the
+scope and the choice between a streamed and a whole-body rewriter are done once, here.
+
+``WebJsonAdapter``: chat web apps (ChatGPT, Claude) whose GET reads carry no user text and
+whose other requests are a JSON object; a subclass implements ``body_slots``.
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from mitmproxy import http
+
+from proxy.hosts import is_web_host
+from proxy.scope import api_scope
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
+                              path_only, set_json_body)
+from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.jsonwalk import TextSlots
+
+
+def message_text(msg: dict) -> str | None:
+    """The text of a chat message whose content is a string or a list of parts/blocks; None
+    when the content is neither."""
+    content = msg.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(p.get("text", "") for p in content
+                         if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return None
+
+
+def messages_of(body: Any) -> list:
+    """``body["messages"]`` of a chat body; RequestFormatError if the shape is not that."""
+    if not isinstance(body, dict):
+        raise RequestFormatError("the body is not a JSON object")
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        raise RequestFormatError("'messages' is missing or not a list")
+    return messages
+
+
+class JsonApiAdapter(SiteAdapter):
+    """A POST with one JSON body on an API host (never a chat web app's host)."""
+
+    paths: tuple[str, ...] = ()  # the request path ends with one of these
+
+    @abstractmethod
+    def slots(self, body: Any, request: http.Request) -> TextSlots:
+        """The texts of a parsed body (RequestFormatError if the body is not this format)."""
+
+    @abstractmethod
+    def first_user_text(self, body: Any, request: http.Request) -> str:
+        """The text that identifies the conversation (see proxy/scope.py)."""
+
+    @abstractmethod
+    def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
+        """The rewriter of a streamed reply (SSE or NDJSON)."""
+
+    def skip(self, node: dict) -> bool:
+        """Sub-trees of a whole reply left untouched (Anthropic's signed thinking)."""
+        return False
+
+    def match(self, request: http.Request) -> bool:
+        return (not is_web_host(request.pretty_host) and request.method == "POST"
+                and path_only(request).endswith(self.paths))
+
+    def texts(self, request: http.Request) -> list[str]:
+        return self.slots(json_body(request), request).texts()
+
+    def rewrite(self, request: http.Request, protected: list[str]) -> None:
+        body = json_body(request)
+        self.slots(body, request).write(protected)
+        set_json_body(request, body)
+
+    def scope(self, request: http.Request) -> str:
+        return api_scope(request, self.first_user_text(json_body(request), request))
+
+    def response_rewriter(self, response: http.Response,
+                          ctx: ResponseContext) -> ResponseRewriter | None:
+        channels = TextChannels(ctx.restorer)
+        if self.is_stream(response):
+            return self.stream_rewriter(channels)
+        return JsonTreeRewriter(channels, skip=self.skip)
+
+
+class WebJsonAdapter(SiteAdapter):
+    """A chat web app's JSON requests: GET reads carry no user text, anything else has a JSON
+    object body whose texts ``body_slots`` registers."""
+
+    label: str = "the"  # names the app in error messages ("the ChatGPT request body ...")
+
+    @abstractmethod
+    def body_slots(self, body: dict, request: http.Request) -> TextSlots:
+        """The texts of a parsed request body (RequestFormatError if it is not this format)."""
+
+    def _slots(self, request: http.Request) -> tuple[dict | None, TextSlots]:
+        if request.method == "GET":
+            return None, TextSlots()
+        body = json_body(request)
+        if not isinstance(body, dict):
+            raise RequestFormatError(f"the {self.label} request body is not a JSON object")
+        return body, self.body_slots(body, request)
+
+    def texts(self, request: http.Request) -> list[str]:
+        return self._slots(request)[1].texts()
+
+    def rewrite(self, request: http.Request, protected: list[str]) -> None:
+        body, slots = self._slots(request)
+        if body is None:
+            return
+        slots.write(protected)
+        set_json_body(request, body)
