@@ -48,12 +48,23 @@ def last_names() -> frozenset[str]:
 
 
 @functools.cache
-def english_words() -> frozenset[str]:
-    """Ordinary lower-case English words (Webster's list) and spaCy's stop words."""
+def _webster() -> frozenset[str]:
     from english_words import get_english_words_set
 
-    words = get_english_words_set(["web2"], lower=False, alpha=True)
-    return frozenset(w for w in words if w.islower()) | STOP_WORDS
+    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Ordinary lower-case English words (Webster's list) and spaCy's stop words."""
+    return frozenset(w for w in _webster() if w.islower()) | STOP_WORDS
+
+
+@functools.cache
+def capitalised_words() -> frozenset[str]:
+    """Webster's capitalised entries, lower-cased: proper nouns that are also spelt as ordinary
+    words ("japan" the lacquer, "paris", "emma")."""
+    return frozenset(w.lower() for w in _webster() if w[:1].isupper())
 
 
 @functools.cache

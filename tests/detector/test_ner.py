@@ -109,3 +109,18 @@ def test_symbol_only_entities_are_dropped():
     emoji = text.index("🙏")
     assert spans_from_entities(text, [(emoji, emoji + 2, "ORG")]) == []
     assert [s.text for s in spans_from_entities(text, [(7, 21, "ORG")])] == ["Sean & Jessica"]
+
+
+def test_matrix_products_run_on_numpy_blas_with_the_same_entities_as_blis():
+    import spacy
+
+    from detector.ner import MODEL, UNUSED_PIPES
+
+    nlp = load_nlp()
+    assert all(node.ops.use_blis is False for node in nlp.get_pipe("ner").model.walk())
+    blis = spacy.load(MODEL, exclude=UNUSED_PIPES)  # thinc's default ops: blis
+    assert blis.get_pipe("ner").model.ops.use_blis is True
+    texts = ["Maria Gonzalez flew from Paris to Berlin on 3 March with Acme Corp.",
+             "I work as a software engineer at Microsoft in Seattle and my boss is Tom Becker."]
+    ents = lambda pipeline: [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in pipeline.pipe(texts)]
+    assert ents(nlp) == ents(blis)

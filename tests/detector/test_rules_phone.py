@@ -46,3 +46,17 @@ def test_id_shaped_numbers_count_in_a_phone_context(text, expected):
 ])
 def test_ignores_non_phones(text):
     assert values(R, text) == []
+
+
+def test_warm_compiles_every_pattern_a_request_would_need():
+    import phonenumbers
+    from phonenumbers import re_util
+
+    PhoneRecognizer().warm()
+    compiled = len(re_util._COMPILED_PATTERNS)  # phonenumbers' own cache, on after warm()
+    assert compiled > 1000  # every region's patterns, not the few a sample number touches
+    numbers = ["+7 912 345-67-89", "+81 3-1234-5678", "+55 11 91234-5678", "+234 802 123 4567", "020 7946 0958"]
+    found = [value for text in numbers for value in values(R, f"call me on {text}")]
+    assert found == numbers
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(n, "GB")) for n in numbers)
+    assert len(re_util._COMPILED_PATTERNS) == compiled  # nothing left to compile in a request
