@@ -57,8 +57,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=15)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--mode", default="thorough")
+    ap.add_argument("--data", type=Path, default=None)
     args = ap.parse_args()
-    print(json.dumps(measure(args.n, args.seed, mode=args.mode), indent=1))
+    print(json.dumps(measure(args.n, args.seed, data_dir=args.data, mode=args.mode), indent=1))
 
 
 if __name__ == "__main__":

@@ -97,6 +97,13 @@ def render(runs, meta: dict) -> str:
         f"{meta['pupa_max_words']} words (seed {meta['seed']}; 83 % of PUPA_New has <= 300 words). "
         "Neither data set was used for training (models/adapters/*/DATA_CARD.md).",
         "",
+        "Tuning: every `llm-*` and thorough row runs the layer's precision filter "
+        "(detector/llm/filters.py) and its stop on degenerate answer lines (detector/llm/runtime.py). "
+        "Both were chosen on a separate DEV sample of PUPA_New (`python -m bench.llm_dev run "
+        "--n 120`: seed 23, drawn from the rows NOT in the evaluation sample above), never on the "
+        "evaluation rows; the PrivacyAnnotation sample was not used for tuning either. "
+        "Window size (100 vs 250 words) was tried on the same dev rows and kept at 250.",
+        "",
         "Metrics: the seed paper's phrase match (ROUGE-L F > 0.5 or containment), P averaged over "
         "queries with predictions, R over queries with gold phrases, F1 of the averages. "
         "Leakage accuracy: a query is predicted to leak when any phrase is predicted; gold is the "

@@ -234,8 +234,13 @@ def main(argv: list[str] | None = None) -> None:
                 repr(a) if a == "" else a for a in (argv if argv is not None else __import__("sys").argv[1:])),
             "earlier": earlier}
     if args.latency_n:
-        from bench.llm_latency import measure
-        meta["latency"] = measure(args.latency_n, data_dir=data_dir)
+        # A fresh process: load time and RSS must not include the models the rows above loaded.
+        import subprocess
+        import sys
+        cmd = [sys.executable, "-m", "bench.llm_latency", "--n", str(args.latency_n)]
+        if args.data is not None:
+            cmd += ["--data", str(args.data)]
+        meta["latency"] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         print("latency:", json.dumps(meta["latency"]), flush=True)
     elif args.merge and args.json.is_file():
         meta["latency"] = json.loads(args.json.read_text())["meta"].get("latency")

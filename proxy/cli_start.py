@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -29,8 +30,16 @@ def start(
                                          "host to intercept (e.g. a local Ollama); repeatable."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every protected request "
                                  "(counts and categories only)."),
+    llm_strict: bool = typer.Option(False, "--strict", "--llm-strict", help="Thorough mode: a request waits "
+                                    "while the model loads and is blocked if the LLM runs past "
+                                    "its timeout, instead of going on with the fast layers."),
 ) -> None:
     """Start Doppel: intercept chatbot traffic, replace private values, restore the replies."""
+    # Thorough mode's model loads in a thread (with a progress bar on a terminal): the proxy
+    # serves at once with the fast layers, and the LLM joins when loaded (detector/llm/layer.py).
+    os.environ.setdefault("DOPPEL_LLM_BACKGROUND", "1")
+    if llm_strict:
+        os.environ["DOPPEL_LLM_STRICT"] = "1"
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     opts = StartOptions(listen_host=listen_host, listen_port=listen_port, mode=mode,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class LLMEvent:
-    kind: str  # "timeout" | "model_error" | "error"
+    kind: str  # "timeout" | "loading" (model not loaded yet) | "model_error" | "error"
     at: float  # time.time()
     text_chars: int
     elapsed_ms: float

@@ -2,7 +2,9 @@
 work, beliefs, legal trouble, places) and identifying things the rules and NER missed.
 
 A recall booster behind rules + NER (DESIGN §2): every phrase the model writes must be found
-in the text (align.py) or it is dropped. Results are cached by text hash. When a call runs past
+in the text (align.py) or it is dropped, then pass the precision filter (filters.py). Results
+are cached by text hash. Under `doppel start` the model loads in the background: until it is
+ready, calls return no spans and record a "loading" event (strict=True: they wait). When a call runs past
 its timeout the layer returns what it found so far and records a "timeout" event (EVENTS), or
 raises LLMTimeout when strict=True.
 """
@@ -22,6 +24,7 @@ from detector.errors import DetectionError
 from detector.llm import prompt as prompts
 from detector.llm.align import align
 from detector.llm.events import EVENTS, EventLog
+from detector.llm.filters import keep_llm_span
 from detector.llm.guard import without_injections
 from detector.llm.model import ModelChoice, ModelUnavailable, choose, missing_runtime, prepare
 from detector.llm.parse import parse_output
@@ -54,6 +57,8 @@ class Annotation:
     windows: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
+    prompt_ms: float = 0.0  # time evaluating prompts / generating answers, summed over windows
+    gen_ms: float = 0.0
     outputs: list[str] = field(default_factory=list)  # raw model answers (the user's own text)
 
 
@@ -64,7 +69,8 @@ class LLMLayer:
                  prompt: str | None = None, timeout: float = DEFAULT_TIMEOUT_S,
                  max_tokens: int = DEFAULT_MAX_TOKENS, strict: bool | None = None,
                  window_words: int = DEFAULT_WINDOW_WORDS, n_threads: int | None = None,
-                 cache_size: int = 4096, n_ctx: int | None = None, events: EventLog = EVENTS):
+                 cache_size: int = 4096, n_ctx: int | None = None, events: EventLog = EVENTS,
+                 raw: bool = False, background: bool | None = None):
         self.choice: ModelChoice = choose(model, adapter, prompt)
         if n_ctx is not None:
             self.choice = dataclasses.replace(self.choice, n_ctx=n_ctx)
@@ -75,12 +81,18 @@ class LLMLayer:
         # spans only. Default from DOPPEL_LLM_STRICT=1, so the proxy can set it without code.
         self.strict = strict if strict is not None else os.environ.get("DOPPEL_LLM_STRICT") == "1"
         self.window_words = window_words
+        # background: warm() starts the load in a thread and returns at once (`doppel start`
+        # sets DOPPEL_LLM_BACKGROUND=1, so the proxy serves with the fast layers meanwhile).
+        self.background = background if background is not None else \
+            os.environ.get("DOPPEL_LLM_BACKGROUND") == "1"
+        self.raw = raw  # True: keep every aligned span (bench.llm_dev measures the filter offline)
         self.n_threads = n_threads
         self.events = events
         self._local = threading.local()  # the last Annotation, per calling thread
         self._runtime = None
         self._load_error: ModelUnavailable | None = None
         self._load_lock = threading.Lock()
+        self._loader_lock = threading.Lock()  # apart from _load_lock, which the load thread holds
         self._loader: threading.Thread | None = None
         self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
         self._cache_size = cache_size
@@ -103,16 +115,21 @@ class LLMLayer:
                 raise
 
     def warm(self) -> None:
-        self.load()
+        if self.background:
+            self.load_in_background()
+        else:
+            self.load()
 
     def load_in_background(self, progress: bool | None = None) -> threading.Thread:
-        """Start loading in a thread (the proxy starts serving meanwhile); find() waits for it."""
+        """Start loading in a thread (the proxy starts serving meanwhile). Until it is loaded,
+        find() returns no spans and records a "loading" event (the fast layers carry the text,
+        as after a timeout), or waits for the load when strict=True."""
         def run() -> None:
             try:
                 self.load(progress)
             except ModelUnavailable:
                 pass  # kept in _load_error; reported by the first find() and by EVENTS
-        with self._load_lock:
+        with self._loader_lock:
             if self._loader is None:
                 self._loader = threading.Thread(target=run, name="doppel-llm-load", daemon=True)
                 self._loader.start()
@@ -155,7 +172,7 @@ class LLMLayer:
             self.last = Annotation(list(hit), cached=True, elapsed_ms=(time.monotonic() - t0) * 1000)
             return self.last
         runtime = self._ready(text, t0)
-        if runtime is None:  # model unavailable, non-strict: the fast layers carry on
+        if runtime is None:  # model unavailable or still loading, non-strict: the fast layers carry on
             self.last = Annotation([], unchecked=True, elapsed_ms=(time.monotonic() - t0) * 1000)
             return self.last
         deadline = time.monotonic() + self.timeout
@@ -174,6 +191,8 @@ class LLMLayer:
             ann.windows += 1
             ann.prompt_tokens += comp.prompt_tokens
             ann.output_tokens += comp.output_tokens
+            ann.prompt_ms += comp.prompt_ms
+            ann.gen_ms += comp.gen_ms
             ann.outputs.append(comp.text)
             for category, phrase in parse_output(comp.text):
                 for s, e in align(window, phrase):
@@ -181,6 +200,8 @@ class LLMLayer:
             if comp.timed_out:
                 ann.timed_out = True
                 break
+        if not self.raw:
+            found = [sp for sp in found if keep_llm_span(text, sp)]
         ann.spans = _non_overlapping(found, text)
         ann.elapsed_ms = (time.monotonic() - t0) * 1000
         self.last = ann
@@ -196,8 +217,13 @@ class LLMLayer:
         return ann
 
     def _ready(self, text: str, t0: float):
-        if self._loader is not None:
-            self._loader.join()
+        loader = self._loader
+        if loader is not None and loader.is_alive():
+            if not self.strict:
+                self.events.record("loading", len(text), (time.monotonic() - t0) * 1000,
+                                   "model still loading")
+                return None
+            loader.join()
         try:
             self.load(progress=False)
         except ModelUnavailable as exc:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ class Completion:
     timed_out: bool
     prompt_tokens: int  # tokens evaluated for this call (the cached prefix excluded)
     output_tokens: int
+    prompt_ms: float = 0.0  # evaluating this call's own prompt tokens
+    gen_ms: float = 0.0  # generating the answer (prompt eval dominates past ~50 words)
 
 
 class LlamaRuntime:
@@ -44,14 +47,23 @@ class LlamaRuntime:
         # Half the cores, at most 4: measured here (2 shared cores) 1 thread answered in 1.3 s
         # where 2 threads took 17 s, since every token's graph syncs the threads hundreds of times.
         threads = n_threads or int(os.environ.get("DOPPEL_LLM_THREADS") or max(1, min(4, (os.cpu_count() or 2) // 2)))
+        # verbose=True on purpose: with verbose=False llama-cpp-python points the process's
+        # stdout/stderr file descriptors at /dev/null while it loads, which from the background
+        # load thread swallowed everything the proxy printed meanwhile ("Doppel is ready").
+        # Its own prints go nowhere instead (this thread's stderr writes are dropped; the C
+        # logs are silenced by _silence_llama_log), and verbose is turned off after loading.
         kwargs = dict(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
-                      n_threads_batch=threads, n_batch=512, seed=0, verbose=False)
+                      n_threads_batch=threads, n_batch=512, seed=0, verbose=True)
         if lora_path is not None:
             kwargs.update(lora_path=str(lora_path), lora_scale=lora_scale)
         self.model_path = Path(model_path)
         self.lora_path = lora_path
         self.lock = threading.Lock()
-        self.llm = Llama(**kwargs)
+        with _stderr_dropped_for_this_thread():
+            self.llm = Llama(**kwargs)
+        self.llm.verbose = False
+        from llama_cpp._logger import set_verbose
+        set_verbose(False)
         self.n_ctx = n_ctx
         self._eos = self.llm.token_eos()
 
@@ -90,15 +102,21 @@ class LlamaRuntime:
             common += 1
         llm.n_tokens = common
         evaluated = 0
+        began = time.monotonic()
         for i in range(common, len(tokens) - 1, EVAL_BATCH):
-            if time.monotonic() > deadline:
-                return Completion("", True, evaluated, 0)
             batch = tokens[i: min(i + EVAL_BATCH, len(tokens) - 1)]
+            now = time.monotonic()
+            # Do not start a batch that cannot end in time (the rate so far predicts it): the
+            # timeout then bounds the call instead of being overrun by one batch.
+            expected = (now - began) / evaluated * len(batch) if evaluated else 0.0
+            if now + expected > deadline:
+                return Completion("", True, evaluated, 0, (now - began) * 1000)
             llm.eval(batch)
             evaluated += len(batch)
         out: list[int] = []
         text = ""
         timed_out = False
+        gen_began = last = time.monotonic()
         for tok in llm.generate(tokens, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
             if tok == self._eos:
                 break
@@ -106,10 +124,44 @@ class LlamaRuntime:
             text = llm.detokenize(out).decode("utf-8", errors="ignore")
             if _finished(text) or len(out) >= max_tokens:
                 break
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now + (now - last) > deadline:  # the next token would end past the deadline
                 timed_out = True
                 break
-        return Completion(_answer(text), timed_out, evaluated + 1, len(out))
+            last = now
+        done = time.monotonic()
+        return Completion(_answer(text), timed_out, evaluated + 1, len(out),
+                          (gen_began - began) * 1000, (done - gen_began) * 1000)
+
+
+class _ThreadFilteredStream:
+    """sys.stderr for everyone but one thread, whose writes are dropped."""
+
+    def __init__(self, target, thread_id: int):
+        self._target = target
+        self._thread_id = thread_id
+
+    def write(self, s: str) -> int:
+        if threading.get_ident() == self._thread_id:
+            return len(s)
+        return self._target.write(s)
+
+    def __getattr__(self, name):
+        return getattr(self._target, name)
+
+
+class _stderr_dropped_for_this_thread:
+    def __enter__(self):
+        import sys
+        self._old = sys.stderr
+        self._mine = sys.stderr = _ThreadFilteredStream(self._old, threading.get_ident())
+        return self
+
+    def __exit__(self, *exc):
+        import sys
+        if sys.stderr is self._mine:  # another thread may have swapped it meanwhile: keep theirs
+            sys.stderr = self._old
+        return False
 
 
 _LOG_CALLBACK = None
@@ -126,20 +178,34 @@ def _silence_llama_log() -> None:
     llama_cpp.llama_log_set(_LOG_CALLBACK, None)
 
 
+# A line the base model degenerates on: a run of one short unit ("1000000000...") or the
+# message echoed back. Measured on a PUPA_New dev sample (bench.llm_dev): such lines ran to the
+# 64-token cap, 1-3.5 s of generation each, and never held a phrase found in the text.
+_RUN = re.compile(r"(.{1,3})\1{9,}")  # 10 repeats: "1000000000" (9 zeros) is still a number
+MAX_LINE_CHARS = 90
+
+
+def _degenerate(line: str) -> bool:
+    return len(line) > MAX_LINE_CHARS or _RUN.search(line) is not None
+
+
 def _finished(text: str) -> bool:
     if "\n\n" in text or "\nMessage:" in text or text.startswith("Message:"):
         return True
     lines = text.split("\n")
+    if _degenerate(lines[-1]):
+        return True
     complete = [ln.strip() for ln in lines[:-1] if ln.strip()]
     return len(complete) != len(set(complete))  # a repeated line: the model is looping
 
 
 def _answer(text: str) -> str:
-    """The answer lines only: cut at the first blank line or next example, drop repeats."""
+    """The answer lines only: cut at the first blank line or next example, drop repeats and
+    degenerate lines."""
     text = text.split("\n\n", 1)[0].split("Message:", 1)[0]
     seen: list[str] = []
     for line in text.split("\n"):
-        if line.strip() and line.strip() not in seen:
+        if line.strip() and line.strip() not in seen and not _degenerate(line.strip()):
             seen.append(line.strip())
     return "\n".join(seen)
 
