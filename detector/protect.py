@@ -10,6 +10,9 @@ A span that starts or ends inside a word, or whose stand-in would run into the n
 ("d." -> "muslim" before "IType"), is widened to the whole word, since stand-ins are restored on
 word boundaries only. If the text still does not round-trip, protect() fails
 closed with DetectionError rather than send something it cannot map back.
+
+Resent history: API clients resend every earlier turn, so the Protector keeps recent results
+(detector/protect_cache.py) and reuses one only after checking it is still right now.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
 from detector.faux import StandInSession, wordchars
+from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
 from detector.store import MappingStore
@@ -98,16 +102,20 @@ def _category(name: str) -> Category:
 
 
 class Protector:
-    def __init__(self, detector, store: MappingStore, policy: dict[str, str] | None = None):
+    def __init__(self, detector, store: MappingStore, policy: dict[str, str] | None = None,
+                 *, cache_size: int = DEFAULT_ENTRIES):
+        """cache_size: how many recent Protection results to keep for resent history (0: none)."""
         self.detector = detector
         self.store = store
         self.policy = {str(k): v for k, v in (policy or {}).items()}
         for category, action in self.policy.items():
             if action not in ACTIONS:
                 raise ValueError(f"policy for {category} must be one of {ACTIONS}, not {action!r}")
+        self.cache = ProtectionCache(cache_size)
+        self._restorers = RestorerCache()
 
     def restorer(self, scope: str) -> Restorer:
-        return Restorer(self.store.mappings(scope))
+        return self._restorers.get(scope, self.store.mappings)
 
     def _chosen(self, spans: list[Span]) -> list[Span]:
         chosen = []
@@ -120,7 +128,47 @@ class Protector:
         return chosen
 
     def protect(self, text: str, scope: str) -> Protection:
-        spans = self._chosen(self.detector.find(text))  # blocks before any stand-in is issued
+        """The protected text; the same Protection object again for a resent text while it is
+        still valid (treat it as read-only)."""
+        chosen = tuple(self._chosen(self.detector.find(text)))  # blocks before any stand-in is issued
+        key = (scope, text, tuple(sorted(self.policy.items())),
+               id(self.detector), getattr(self.detector, "mode", None))
+        cached = self.cache.get(key)
+        if cached is not None:
+            if self._still_valid(cached, chosen, text, scope):
+                return cached.protection
+            self.cache.discard(key)
+        protection, restorer = self._protect(text, scope, list(chosen))
+        entry = CachedProtection(chosen, protection)
+        entry.mark_checked(restorer)
+        self.cache.put(key, entry)
+        return protection
+
+    def _still_valid(self, cached: CachedProtection, chosen: tuple[Span, ...], text: str,
+                     scope: str) -> bool:
+        """A cached result is used only if it is what protect() would accept now:
+        - the same spans would be replaced (detection and policy unchanged: a detector whose
+          answer changed, e.g. an LLM layer that timed out before, gets a fresh protect);
+        - it restores to the text with the scope's mappings as they are now. This also proves
+          every stand-in in it is still issued in this scope: the restorer only knows issued
+          stand-ins and a stand-in never equals its real value, so a forgotten one (`doppel vault
+          forget`) would stay unrestored; and a stand-in added since that would now misread
+          the text (the user's "Elena" is now someone's stand-in) breaks the equality too.
+          One regex pass over the protected text, against the scope's cached matcher, instead
+          of a store query per stand-in; none while the scope's Restorer is the very one it
+          last passed with (mappings unchanged since)."""
+        if cached.spans != chosen:
+            return False
+        restorer = self.restorer(scope)
+        if cached.checked(restorer):
+            return True
+        if restorer.restore(cached.protection.protected) != text:
+            return False
+        cached.mark_checked(restorer)
+        return True
+
+    def _protect(self, text: str, scope: str, spans: list[Span]) -> tuple[Protection, Restorer]:
+        """The protection and the Restorer it round-tripped with."""
         spans = _widen(text, spans) if spans else []
         session = StandInSession(self.store, scope, text)
         standins: dict[tuple[int, int], str] = {}
@@ -135,7 +183,7 @@ class Protector:
             protected, reps = _assemble(text, spans, standins)
             restorer = self.restorer(scope)
             if restorer.restore(protected) == text:
-                return Protection(text=text, protected=protected, replacements=reps)
+                return Protection(text=text, protected=protected, replacements=reps), restorer
             guards = self._guards(text, spans, restorer)
             if guards:
                 spans = sorted(spans + guards, key=lambda s: s.start)

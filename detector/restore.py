@@ -101,14 +101,16 @@ class Restorer:
     def __init__(self, mappings: list[Mapping]):
         self._exact: dict[str, str] = {}
         self._folded: dict[str, tuple[str, str]] = {}
+        self.categories: dict[str, str] = {}
         for m in mappings:
             standin = _norm(m.standin)
+            folded = fold(standin)  # once per mapping: folding dominates building a Restorer
+            self.categories[folded] = m.category
             if not standin:
                 continue
             self._exact.setdefault(standin, m.real)
-            self._folded.setdefault(fold(standin), (m.real, standin))
+            self._folded.setdefault(folded, (m.real, standin))
         self._m = _matcher(tuple(sorted(self._folded)))
-        self.categories = {fold(_norm(m.standin)): m.category for m in mappings}
 
     def _real(self, found: str) -> str:
         norm = _norm(found)

@@ -69,6 +69,14 @@ class InMemoryStore:
         with self._lock:
             return list(self._by_scope.get(scope, ()))
 
+    def forget(self, scope: str) -> int:
+        """Drop every mapping of `scope` (what `doppel vault forget` does); returns the count."""
+        with self._lock:
+            gone = self._by_scope.pop(scope, [])
+            self._standins.pop(scope, None)
+            self._by_key = {k: m for k, m in self._by_key.items() if k[0] != scope}
+            return len(gone)
+
     def is_real_value(self, value: str) -> bool:
         return value.casefold() in self._reals
 

@@ -87,6 +87,7 @@ def bench_command(
     vault: bool = typer.Option(False, "--vault", help="Also run the vault benchmark (bench/vault_bench.py)"),
     proxy: bool = typer.Option(False, "--proxy", help="Also run the proxy benchmark (bench/proxy_bench.py)"),
     restore: bool = typer.Option(False, "--restore", help="Also time restoring and stand-in generation (bench/restore_bench.py)"),
+    history: bool = typer.Option(False, "--history", help="Also time re-protecting resent history, cache on/off (bench/history_bench.py)"),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON instead of tables"),
     data: Optional[Path] = typer.Option(None, "--data", help="Shared data dir (prompts are cut from it)"),
     prompts: Optional[int] = typer.Option(None, min=1, help="Prompts per length (default 60/40/10 for 20/200/2000 words)"),
@@ -113,6 +114,8 @@ def bench_command(
         results["proxy"] = run_optional("proxy_bench")
     if restore:
         results["restore"] = run_optional("restore_bench")
+    if history:
+        results["history"] = run_optional("history_bench")
 
     if as_json:
         typer.echo(json.dumps(results, indent=2))
@@ -125,6 +128,6 @@ def bench_command(
                   f"1-minute load average {lat['meta']['machine']['load_avg_1m']} at the start, "
                   f"{lat['meta']['load_avg_1m_at_end']} at the end)")
     for key, title in (("vault", "vault benchmark"), ("proxy", "proxy benchmark"),
-                       ("restore", "restore benchmark")):
+                       ("restore", "restore benchmark"), ("history", "resent history benchmark")):
         if key in results:
             console.print(figures_table(title, results[key]))
