@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -11,6 +12,8 @@ import typer
 
 from proxy.cli_app import app
 from proxy.start import StartError, StartOptions, serve
+
+SWITCH_INTERVAL_S = 0.0001  # GIL hand-over deadline between threads, see start()
 
 
 @app.command()
@@ -38,6 +41,11 @@ def start(
     # Thorough mode's model loads in a thread (with a progress bar on a terminal): the proxy
     # serves at once with the fast layers, and the LLM joins when loaded (detector/llm/layer.py).
     os.environ.setdefault("DOPPEL_LLM_BACKGROUND", "1")
+    # spaCy's NER loop retakes the GIL for every move at every token; with the event loop busy
+    # each retake waited up to CPython's 5-ms switch interval. `python -m bench.gil_contention`:
+    # beside a busy thread, 200-word detection took 129 ms median / 3.6 s p95 at 5 ms and
+    # 36 ms / 182 ms at 0.1 ms (13 ms alone either way).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     if llm_strict:
         os.environ["DOPPEL_LLM_STRICT"] = "1"
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
