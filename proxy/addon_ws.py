@@ -19,6 +19,7 @@ import logging
 
 from mitmproxy import ctx, http
 
+from proxy.sites.base import RequestFormatError
 from proxy.sites.openai_responses import OpenAIResponsesAdapter
 from proxy.sites.openai_responses_ws import (PROTECTED_TYPES, ResponsesSocket, as_request,
                                              blocked_event, client_event, is_responses_socket)
@@ -53,7 +54,7 @@ class ResponsesWebSocketHooks:
         message = flow.websocket.messages[-1]
         if not message.from_client:
             self._ws_from_server(flow, sock, message)
-        elif message.is_text and not message.injected:
+        elif not message.injected:
             if self.settings is None or self.settings.site_on(flow.request.pretty_host):
                 await self._ws_from_client(flow, sock, message)
 
@@ -62,6 +63,10 @@ class ResponsesWebSocketHooks:
         """Protect a response.create like the HTTP body it mirrors; refuse what cannot be read
         or checked: the message is dropped and the client gets the API's error event."""
         try:
+            if not message.is_text:
+                # The mode's events are JSON text; a binary frame could carry the same JSON as
+                # bytes, which Doppel would not read: refused rather than passed unchecked.
+                raise RequestFormatError("a binary message, where this API sends JSON text")
             kind = client_event(message.text)["type"]
             if kind not in PROTECTED_TYPES:
                 return

@@ -44,7 +44,7 @@ class WsUpstream(LocalServer):
     template: str = "You said: {text} Noted, {text}!"
     tool: bool = False
     cut: Callable[[str], list[str]] = pieces
-    extra: list[str] = field(default_factory=list)
+    extra: list[str | bytes] = field(default_factory=list)  # bytes go as binary messages
     seen: list[str] = field(default_factory=list)  # every text message received
     seen_binary: list[bytes] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)  # of each upgrade request
@@ -83,6 +83,6 @@ class WsUpstream(LocalServer):
         self.firsts[response_id] = first
         self.replies.append(reply)
         for raw in self.extra:
-            await ws.send_str(raw)
+            await (ws.send_bytes(raw) if isinstance(raw, bytes) else ws.send_str(raw))
         for event in response_events(reply, response_id, self.cut, self.tool):
             await ws.send_str(compact(event))

@@ -77,8 +77,11 @@ async def receive_turn(ws, raw: list | None = None) -> Turn:
             return Turn(events)
 
 
-async def ask(ws, body: dict | str) -> Turn:
-    await ws.send_str(body if isinstance(body, str) else json.dumps(body))
+async def ask(ws, body: dict | str | bytes) -> Turn:
+    if isinstance(body, bytes):
+        await ws.send_bytes(body)
+    else:
+        await ws.send_str(body if isinstance(body, str) else json.dumps(body))
     return await receive_turn(ws)
 
 
@@ -196,6 +199,8 @@ async def test_text_held_back_at_the_end_goes_out_before_done_in_order(doppel, w
     '{"type": "response.create", "input": 5}',
     '{"type": "response.create", "input": [{"role": "user", "content": 7}]}',
     '{"type": "response.create", "input": "hi", "input": "Maria Gonzalez"}',  # repeated key
+    # The same JSON as a binary frame: Doppel reads text frames only, so it is refused.
+    b'{"type": "response.create", "input": "Maria Gonzalez"}',
 ])
 async def test_an_unreadable_client_message_is_blocked(doppel, ws_upstream, bad):
     proxy, addon = doppel
@@ -207,7 +212,7 @@ async def test_an_unreadable_client_message_is_blocked(doppel, ws_upstream, bad)
         assert err["type"] == "doppel_blocked" and err["code"] == "unreadable_request"
         assert err["message"].startswith("Doppel blocked this request")
         assert_no_gold(err["message"])
-        assert ws_upstream.seen == []  # nothing reached the upstream
+        assert ws_upstream.seen == [] and ws_upstream.seen_binary == []  # nothing went upstream
         # The socket is still usable afterwards.
         turn = await ask(ws, create(PROMPT))
         assert turn.text == TEMPLATE.format(text=PROMPT)
@@ -295,20 +300,20 @@ async def test_steered_or_injected_input_is_protected_in_the_same_scope(doppel, 
 async def test_server_messages_we_do_not_know_pass_unchanged(doppel, ws_upstream):
     proxy, _ = doppel
     odd = ['{"type": "response.future_event",   "n": 1}', "not json at all", '{"no": "type"}']
-    ws_upstream.extra = odd
+    ws_upstream.extra = [*odd, b"\x00\x01binary \xff"]
     async with aiohttp.ClientSession() as s, s.ws_connect(ws_url(proxy)) as ws:
-        await ws.send_bytes(b"\x00\x01binary \xff")
-        msg = await ws.receive(timeout=30)
-        assert msg.type == aiohttp.WSMsgType.BINARY and msg.data == b"\x00\x01binary \xff"
         await ws.send_str(json.dumps(create(PROMPT)))
-        raw: list[str] = []
-        turn = await receive_turn(ws, raw)
+        msgs = []
+        for _ in range(4):  # the extra messages come first, the binary one as binary
+            msgs.append(await ws.receive(timeout=30))
+        raw: list[str] = [m.data for m in msgs[:3]]
+        turn = await receive_turn(ws)
         # A client event type Doppel does not protect passes to the upstream unchanged.
         await ws.send_str('{"type": "response.cancel",  "response_id": "resp_1"}')
         err = await receive_turn(ws)
-    assert raw[:3] == odd  # byte for byte, not re-serialized
+    assert raw == odd  # byte for byte, not re-serialized
+    assert msgs[3].type == aiohttp.WSMsgType.BINARY and msgs[3].data == b"\x00\x01binary \xff"
     assert turn.text == TEMPLATE.format(text=PROMPT)
-    assert ws_upstream.seen_binary == [b"\x00\x01binary \xff"]
     assert ws_upstream.seen[-1] == '{"type": "response.cancel",  "response_id": "resp_1"}'
     assert err.events[0]["error"]["code"] == "unknown_event"
 
