@@ -45,6 +45,8 @@ async def health(request: web.Request) -> web.Response:
         "version": state.version,
         "proxy": {"host": state.proxy_host, "port": state.proxy_port, "mode": state.mode},
         "detector": state.detector,
+        # Thorough mode: until "ready", requests are protected by the fast layers alone.
+        "llm": state.runtime.llm_state() if state.runtime is not None else "off",
         "on_error": state.on_error,
         "uptime_s": round(time.time() - state.started_at, 1),
         "stats": state.stats(),

@@ -129,6 +129,17 @@ class Runtime:
             raise DetectionError("startup", "the detector is still loading")
         return protector.restorer(scope)
 
+    def llm_state(self) -> str:
+        """The on-device LLM's state for /health: "off" (fast mode), "loading", "ready" or
+        "unavailable" (its model could not load; the fast layers carry on)."""
+        layers = getattr(self._detector, "layers", None) or ()
+        llm = next((layer for layer in layers if hasattr(layer, "load_in_background")), None)
+        if llm is None:
+            return "off"
+        if llm.loaded:
+            return "ready"
+        return "unavailable" if getattr(llm, "_load_error", None) is not None else "loading"
+
     def rebind_scope(self, old_scope: str, new_scope: str) -> None:
         rebind = getattr(self.vault, "rebind_scope", None)
         if rebind is not None:

@@ -56,6 +56,7 @@ async def test_start_serves_health_protects_and_stops_cleanly(upstream, tmp_path
                 assert r.status == 200
                 reply = await r.json()
         assert health["ready"] is True and health["proxy"]["port"] == port
+        assert health["llm"] == "off"  # fast mode: no on-device model
         assert reply["choices"][0]["message"]["content"] == upstream.template.format(text=PROMPT)
         assert_no_gold(upstream.seen_text())
         assert (tmp_path / "data" / "mitmproxy" / "mitmproxy-ca-cert.pem").is_file()

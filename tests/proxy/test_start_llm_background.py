@@ -46,13 +46,22 @@ async def test_thorough_start_is_ready_and_protects(tmp_path):
         port = int(line.split("proxy 127.0.0.1:")[1].split(" ")[0])
         async with aiohttp.ClientSession() as s:
             async with s.get(f"http://127.0.0.1:{control}/health") as r:
-                assert (await r.json())["ready"] is True
+                health = await r.json()
+                assert health["ready"] is True and health["llm"] in ("loading", "ready")
             async with s.post(f"http://127.0.0.1:{port}/v1/chat/completions", json={
                     "model": "m", "messages": [{"role": "user", "content": PROMPT}]}) as r:
                 assert r.status == 200
                 reply = await r.json()
         assert reply["choices"][0]["message"]["content"] == upstream.template.format(text=PROMPT)
         assert_no_gold(upstream.seen_text())
+        async with aiohttp.ClientSession() as s:  # the model finishes loading in the background
+            for _ in range(120):
+                async with s.get(f"http://127.0.0.1:{control}/health") as r:
+                    if (await r.json())["llm"] == "ready":
+                        break
+                await asyncio.sleep(0.5)
+            else:
+                raise AssertionError("the LLM never reported ready on /health")
     finally:
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(proc.wait(), 30)
