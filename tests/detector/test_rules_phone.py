@@ -14,6 +14,8 @@ R = PhoneRecognizer()
     ("my number is 0490 75 40 81.", "0490 75 40 81"),  # FR national
     ("indian mobile 9876543210", "9876543210"),
     ("(579)888-3058 fax", "(579)888-3058"),
+    ("french style 01.23.45.67.89 ok", "01.23.45.67.89"),  # dotted pairs are not decimals
+    ("us dotted 905.674.3793 ok", "905.674.3793"),
 ])
 def test_valid_numbers_are_validated(text, expected):
     assert values(R, text) == [expected]
@@ -42,6 +44,10 @@ def test_id_shaped_numbers_count_in_a_phone_context(text, expected):
     "version 1.2.3 released",
     "pi is 3.14159265358",
     "I have 3 kids and 2 dogs",
+    # columns of amounts from a pasted table, "call" or not ("15325.00 0.00" parses as valid)
+    "1 PAYMENT 15325.00 0.00 M1635378213",
+    "call about 0.0 0.00 0 0 12 1 rows",
+    "balance 20771.00 17671.03 today",
     "",
 ])
 def test_ignores_non_phones(text):
