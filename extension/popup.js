@@ -117,9 +117,31 @@ async function render() {
     say(`Protection is off for ${host}: it goes direct, unprotected.`, "warn");
   } else {
     setPill("on");
-    say(status.detector.loading ? `Switching to the ${status.detector.loading} detector…` : "");
+    if (status.detector.loading) {
+      say(`Switching to the ${status.detector.loading} detector…`);
+    } else {
+      const [text, level] = llmNote(status.detector);
+      say(text, level);
+    }
   }
   await renderTab(tab);
+}
+
+// Thorough mode: what the on-device LLM could not do. Requests still went out protected by the
+// fast layers (names, identifiers); contextual details (health, money...) may have gone as typed.
+function llmNote(detector) {
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (detector.llm === "loading") {
+    return ["The thorough model is loading: until it is ready, the fast layers alone check messages.", "info"];
+  }
+  if (detector.llm === "unavailable") {
+    return ["The thorough model could not load: the fast layers alone check messages. See the settings page.", "warn"];
+  }
+  if (detector.llm_timeouts > 0) {
+    return [`${plural(detector.llm_timeouts, "message")} took the thorough model too long: ` +
+            "they went out checked by the fast layers alone.", "warn"];
+  }
+  return ["", "info"];
 }
 
 async function change(path, body) {

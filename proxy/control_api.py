@@ -57,8 +57,11 @@ async def get_status(request: web.Request) -> m.Status:
         if run_state == RUNNING and not (state.ready and rt.ready):
             run_state = LOADING
         settings = rt.settings.current
+        llm_events = rt.llm_event_counts()
         detector = m.DetectorInfo(mode=rt.active_mode, loading=rt.loading_mode,
-                                  model_path=settings.model_path, error=rt.error)
+                                  model_path=settings.model_path, error=rt.error, llm=rt.llm_state(),
+                                  llm_timeouts=llm_events.get("timeout", 0),
+                                  llm_fast_only=llm_events.get("loading", 0) + llm_events.get("model_error", 0))
         enabled = settings.enabled
     return m.Status(state=run_state, ready=run_state == RUNNING, enabled=enabled,
                     version=state.version, error=error if run_state == ERROR else None,

@@ -24,6 +24,12 @@ class DetectorInfo(BaseModel):
     loading: str | None = Field(None, description="A mode being loaded to replace it.")
     model_path: str | None = None
     error: str | None = None
+    llm: str = Field("off", description="The on-device LLM of thorough mode: off (fast mode), "
+                                        "loading, ready or unavailable (its model could not load).")
+    llm_timeouts: int = Field(0, description="Texts whose LLM check ran out of time since Doppel "
+                                             "started: they went on with the fast layers' spans.")
+    llm_fast_only: int = Field(0, description="Texts checked by the fast layers alone since Doppel "
+                                              "started, because the LLM was loading or could not load.")
 
 
 class Site(BaseModel):

@@ -129,11 +129,19 @@ class Runtime:
             raise DetectionError("startup", "the detector is still loading")
         return protector.restorer(scope)
 
+    def _llm_layer(self):
+        layers = getattr(self._detector, "layers", None) or ()
+        return next((layer for layer in layers if hasattr(layer, "load_in_background")), None)
+
+    def llm_event_counts(self) -> dict[str, int]:
+        """What the LLM layer recorded ("timeout", "loading", "model_error"...): counts only."""
+        llm = self._llm_layer()
+        return llm.events.counts() if llm is not None else {}
+
     def llm_state(self) -> str:
         """The on-device LLM's state for /health: "off" (fast mode), "loading", "ready" or
         "unavailable" (its model could not load; the fast layers carry on)."""
-        layers = getattr(self._detector, "layers", None) or ()
-        llm = next((layer for layer in layers if hasattr(layer, "load_in_background")), None)
+        llm = self._llm_layer()
         if llm is None:
             return "off"
         if llm.loaded:

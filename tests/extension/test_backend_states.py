@@ -45,6 +45,42 @@ def test_popup_says_loading_then_down_and_keeps_routing(browser, backend):
     popup.locator("body").screenshot(path=str(IMG_DIR / "popup-backend-down.png"))
 
 
+def test_popup_says_when_the_thorough_model_cannot_help(browser, backend, tmp_path):
+    """Thorough mode whose model file is broken: messages still go out, checked by the fast
+    layers alone, and the popup says so instead of a plain "on"."""
+    from detector.llm import EventLog as LLMEventLog
+    from detector.llm import LLMLayer
+    from detector.pipeline import Detector
+    from detector.rules import RulesLayer
+    from detector.store import InMemoryStore
+    from proxy.control_events import EventLog
+    from proxy.control_runtime import Runtime
+    from proxy.settings import SettingsStore
+
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"not a model at all" * 64)
+    llm = LLMLayer(junk, events=LLMEventLog(), background=True)
+    rt = Runtime(SettingsStore.load(tmp_path), hosts=HostPolicy(), events=EventLog(), data_dir=tmp_path,
+                 store=InMemoryStore(),
+                 detector_factory=lambda mode, model_path=None: Detector("thorough", layers=[RulesLayer(), llm]))
+    rt.load()
+    llm.load_in_background().join(60)
+    port = free_port()
+    state = ControlState(proxy_host="127.0.0.1", proxy_port=free_port(), mode="regular", detector="thorough",
+                         hosts=rt.hosts, runtime=rt, token="dpt_llm-note-test", ready=True)
+    runner = backend.call(start_control_server(create_control_app(state), port))
+    try:
+        popup = open_popup(browser)
+        popup.fill("#pair-code", state.pairing.issue(port).code)
+        popup.click("#pair-button")
+        popup.wait_for_selector('#backend[data-state="on"]')
+        popup.wait_for_selector("#message", state="visible")
+        assert "thorough model could not load" in popup.inner_text("#message")
+        assert popup.get_attribute("#message", "data-kind") == "warn"
+    finally:
+        backend.call(runner.cleanup())
+
+
 def test_wrong_pairing_code_is_refused(browser, backend):
     popup = open_popup(browser)
     popup.fill("#pair-code", f"{backend.control_port}-AAAA-BBBB")

@@ -3,6 +3,7 @@ settings persist and the running addon follows them on the next request; events,
 "try it" and the OpenAPI description."""
 from __future__ import annotations
 
+import asyncio
 import json
 import stat
 from pathlib import Path
@@ -97,7 +98,7 @@ async def test_status_reports_state_detector_and_sites(api):
     status = await call(api, "GET", "/api/status")
     assert status["state"] == "running" and status["ready"] is True
     assert status["detector"] == {"mode": "fast", "loading": None, "model_path": None,
-                                  "error": None}
+                                  "error": None, "llm": "off", "llm_timeouts": 0, "llm_fast_only": 0}
     assert "chat.doppel.test" in {s["host"] for s in status["sites"]}
 
 
@@ -282,7 +283,62 @@ async def test_detector_switch_swaps_after_loading(switchable):
         assert status["detector"]["loading"] == "thorough"
         await asyncio.sleep(0.05)
     assert status["detector"] == {"mode": "thorough", "loading": None, "model_path": None,
-                                  "error": None}
+                                  "error": None, "llm": "off", "llm_timeouts": 0, "llm_fast_only": 0}
     spans = (await call(api, "POST", "/api/try", {"text": text}))["spans"]
     assert [s["category"] for s in spans] == ["EMAIL"]
     assert SettingsStore.load(rt.data_dir).current.detector_mode == "thorough"
+
+
+# --- thorough mode: what the on-device LLM could not do reaches /api/status ----------------
+
+LONG = (f"I'm {GOLD['PERSON']}, 41, and last spring I was diagnosed with bipolar II after a long "
+        "winter. We owe about 38k on two cards and my husband thinks we may declare bankruptcy "
+        "before the twins start school in Lisbon, so please help me write a short, calm letter to "
+        f"{GOLD['EMAIL']}.")
+
+
+def _llm_detector(llm):
+    from detector.pipeline import Detector
+    from detector.rules import RulesLayer
+
+    return lambda mode, model_path=None: Detector("thorough", layers=[RulesLayer(), llm])
+
+
+@pytest.mark.parametrize("case", ["timeout", "broken_model"])
+async def test_status_tells_what_the_llm_could_not_do(tmp_path, case):
+    from detector.llm import EventLog as LLMEventLog
+    from detector.llm import LLMLayer
+    from detector.store import InMemoryStore
+
+    # background=True: the model loads in a thread, as under `doppel start`.
+    if case == "timeout":  # a real model, given no time at all: the fast layers carry the text
+        llm = LLMLayer(timeout=1e-9, events=LLMEventLog(), cache_size=0, background=True)
+    else:  # a file that is no GGUF: the model cannot load, the fast layers carry on
+        junk = tmp_path / "junk.gguf"
+        junk.write_bytes(b"not a model at all" * 64)
+        llm = LLMLayer(junk, events=LLMEventLog(), background=True)
+    rt = Runtime(SettingsStore.load(tmp_path), hosts=HostPolicy(), events=EventLog(),
+                 data_dir=tmp_path, store=InMemoryStore(), detector_factory=_llm_detector(llm))
+    rt.load()
+    state = ControlState(proxy_host="127.0.0.1", proxy_port=8080, mode="regular", detector="thorough",
+                         hosts=rt.hosts, runtime=rt, token=TOKEN, ready=True)
+    runner = await start_control_server(create_control_app(state), 0)
+    try:
+        async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{runner.addresses[0][1]}",
+                                         headers=H) as api:
+            for _ in range(600):  # the load ends, well or badly
+                detector = (await call(api, "GET", "/api/status"))["detector"]
+                if detector["llm"] != "loading":
+                    break
+                await asyncio.sleep(0.05)
+            for _ in range(2):
+                tried = await call(api, "POST", "/api/try", {"text": LONG})
+                assert GOLD["EMAIL"] not in tried["protected"]  # still protected by the fast layers
+            detector = (await call(api, "GET", "/api/status"))["detector"]
+    finally:
+        await runner.cleanup()
+    # Each try is counted (it may check the text more than once: protect, then list the spans).
+    if case == "timeout":
+        assert detector["llm"] == "ready" and detector["llm_timeouts"] >= 2 and detector["llm_fast_only"] == 0
+    else:
+        assert detector["llm"] == "unavailable" and detector["llm_timeouts"] == 0 and detector["llm_fast_only"] >= 2
