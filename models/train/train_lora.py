@@ -46,10 +46,14 @@ def default_gguf() -> Path:
     return model_file(load_catalog().model())
 
 
+def load_tokenizer(gguf: Path):
+    from transformers import AutoTokenizer
+    return AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+
+
 def load_model(gguf: Path):
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    from transformers import AutoModelForCausalLM
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
                                                  dtype=torch.float32)
     # The weights are plain fp32 after dequantization; without this, peft/save refuse to work.
@@ -57,7 +61,7 @@ def load_model(gguf: Path):
     model.is_quantized = False
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    return tok, model
+    return model
 
 
 def encode(tok, rows: list[dict], max_len: int) -> list[tuple[list[int], int]]:
@@ -106,14 +110,7 @@ def export_gguf(model, out: Path, alpha: float, rank: int) -> None:
     writer.add_float32("adapter.lora.alpha", float(alpha))
     writer.add_string("general.name", out.parent.name)
     n = 0
-    for name, module in model.named_modules():
-        if not hasattr(module, "lora_A") or "default" not in module.lora_A:
-            continue
-        # e.g. base_model.model.model.layers.3.self_attn.q_proj
-        parts = name.split(".")
-        i = parts.index("layers")
-        block, sub = int(parts[i + 1]), ".".join(parts[i + 2:])
-        base = f"blk.{block}.{LLAMA_CPP_NAMES[sub]}.weight"
+    for base, module in lora_modules(model):
         a = module.lora_A["default"].weight.detach().float().cpu().numpy().astype(np.float16)
         b = module.lora_B["default"].weight.detach().float().cpu().numpy().astype(np.float16)
         writer.add_tensor(base + ".lora_a", a)
@@ -146,6 +143,9 @@ def main(argv: list[str] | None = None) -> dict:
                     help="bf16 autocast (default: only when the CPU supports bf16 natively)")
     ap.add_argument("--save-every", type=int, default=50,
                     help="export the adapter every N steps too (a run cut short still leaves one)")
+    ap.add_argument("--resume", action="store_true",
+                    help="go on from the adapter and train_log.json in --out (same data and flags): "
+                         "LoRA weights, batch order and learning rate resume; AdamW's moments start afresh")
     args = ap.parse_args(argv)
 
     import torch
@@ -155,10 +155,7 @@ def main(argv: list[str] | None = None) -> dict:
     rng = random.Random(args.seed)
     t0 = time.time()
     gguf_path = args.gguf or default_gguf()
-    tok, model = load_model(gguf_path)
-    load_s = time.time() - t0
-    model = get_peft_model(model, LoraConfig(r=args.rank, lora_alpha=args.alpha, lora_dropout=0.05,
-                                             target_modules=TARGETS, task_type="CAUSAL_LM"))
+    tok = load_tokenizer(gguf_path)
     rows = [json.loads(ln) for ln in args.data.read_text().splitlines() if ln.strip()]
     train_rows = [r for r in rows if r.get("split", "train") == "train"]
     if args.limit:
@@ -166,10 +163,22 @@ def main(argv: list[str] | None = None) -> dict:
     examples = encode(tok, train_rows, args.max_len)
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total = args.max_steps or max(1, int(steps_per_epoch * args.epochs))
+    if args.resume:
+        check_resumable(args.out, total)  # before the minutes-long model load
+    model = get_peft_model(load_model(gguf_path), LoraConfig(
+        r=args.rank, lora_alpha=args.alpha, lora_dropout=0.05, target_modules=TARGETS, task_type="CAUSAL_LM"))
+    load_s = time.time() - t0
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.0)
     warmup = max(1, total // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.05, 1 - s / total))
+    log, start = [], 0
+    if args.resume:
+        log, start = resume_state(model, args.out, total)
+        args.resumed_at = start
+        for _ in range(start):
+            sched.step()  # the learning rate where the stopped run left it
+        print(f"resuming at step {start}/{total} (AdamW moments start afresh)", flush=True)
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     # bf16 autocast only where the CPU does bf16 natively: on AVX2-only CPUs (this machine)
     # it is emulated and measured 18x slower than fp32 for a 640x2048 linear layer.
@@ -178,11 +187,14 @@ def main(argv: list[str] | None = None) -> dict:
     args.bf16 = use_bf16
     print(f"cpu capability {cap}: {'bf16 autocast' if use_bf16 else 'fp32'}", flush=True)
     model.train()
-    log, step, t_train = [], 0, time.time()
+    step, t_train = 0, time.time() - (log[-1]["s"] if log else 0.0)
     while step < total:
         for chunk in batches(examples, args.batch_size, rng):
             if step >= total:
                 break
+            if step < start:  # resuming: draw the same batches the stopped run trained on
+                step += 1
+                continue
             seqs = [examples[i] for i in chunk]
             width = max(len(ids) for ids, _ in seqs)
             input_ids = torch.full((len(seqs), width), pad, dtype=torch.long)
@@ -208,6 +220,50 @@ def main(argv: list[str] | None = None) -> dict:
     return save(model, args, gguf_path, train_rows, examples, step, total, log, load_s, t_train)
 
 
+def check_resumable(out: Path, total: int) -> dict:
+    """The stopped run's train_log.json, if these flags plan the same run; else exit."""
+    log_file = out / "train_log.json"
+    if not log_file.exists() or not (out / "adapter.gguf").exists():
+        raise SystemExit(f"nothing to resume in {out}: it needs adapter.gguf and train_log.json")
+    logged = json.loads(log_file.read_text())
+    if logged["summary"]["planned_steps"] != total:
+        raise SystemExit(f"{log_file} planned {logged['summary']['planned_steps']} steps, "
+                         f"these flags plan {total}: resume with the same data and flags")
+    return logged
+
+
+def resume_state(model, out: Path, total: int) -> tuple[list[dict], int]:
+    """Load the LoRA A/B matrices of out/adapter.gguf into `model`; (step log, steps done)."""
+    import gguf
+    import torch
+    logged = check_resumable(out, total)
+    done = logged["summary"]["steps"]
+    tensors = {t.name: t for t in gguf.GGUFReader(str(out / "adapter.gguf")).tensors}
+    n = 0
+    for name, module in lora_modules(model):
+        for side, lora in (("lora_a", module.lora_A["default"]), ("lora_b", module.lora_B["default"])):
+            t = tensors[f"{name}.{side}"]
+            data = torch.from_numpy(t.data.astype("float32").reshape(lora.weight.shape))
+            with torch.no_grad():
+                lora.weight.copy_(data)
+        n += 1
+    if n * 2 != len(tensors):
+        raise SystemExit(f"{out}/adapter.gguf holds {len(tensors)} tensors, the model {n * 2} LoRA matrices")
+    return logged["steps"][:done], done
+
+
+def lora_modules(model):
+    """(llama.cpp tensor base name, peft module) for every LoRA-wrapped projection."""
+    for name, module in model.named_modules():
+        if not hasattr(module, "lora_A") or "default" not in module.lora_A:
+            continue
+        # e.g. base_model.model.model.layers.3.self_attn.q_proj
+        parts = name.split(".")
+        i = parts.index("layers")
+        block, sub = int(parts[i + 1]), ".".join(parts[i + 2:])
+        yield f"blk.{block}.{LLAMA_CPP_NAMES[sub]}.weight", module
+
+
 def save(model, args, gguf_path, train_rows, examples, step, total, log, load_s, t_train) -> dict:
     import torch
     args.out.mkdir(parents=True, exist_ok=True)
@@ -221,7 +277,8 @@ def save(model, args, gguf_path, train_rows, examples, step, total, log, load_s,
                "load_s": round(load_s, 1), "train_s": round(time.time() - t_train, 1),
                "final_loss_avg10": round(sum(x["loss"] for x in log[-10:]) / max(1, len(log[-10:])), 4),
                "adapter_bytes": adapter.stat().st_size, "torch": torch.__version__,
-               "threads": args.threads, "bf16": bool(args.bf16)}
+               "threads": args.threads, "bf16": bool(args.bf16),
+               "resumed_at": getattr(args, "resumed_at", None)}
     (args.out / "train_log.json").write_text(json.dumps({"summary": summary, "steps": log}, indent=1))
     print("saved", adapter, json.dumps(summary), flush=True)
     return summary
