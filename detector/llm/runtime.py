@@ -73,6 +73,7 @@ class LlamaRuntime:
         set_verbose(False)
         self.n_ctx = n_ctx
         self._eos = self.llm.token_eos()
+        self._prefix_len: tuple[str, int] | None = None  # (prefix, its token count), see _complete
 
     def prefill(self, prefix: str) -> None:
         """Evaluate the prompt prefix now, so the first real call finds its KV state cached."""
@@ -82,6 +83,11 @@ class LlamaRuntime:
             if cached[: len(toks)] != toks:
                 self.llm.n_tokens = 0
                 self.llm.eval(toks)
+
+    def _prefix_tokens(self, prefix: str) -> int:
+        if self._prefix_len is None or self._prefix_len[0] != prefix:
+            self._prefix_len = (prefix, len(self.llm.tokenize(prefix.encode("utf-8", "replace"), add_bos=True)))
+        return self._prefix_len[1]
 
     def tokens(self, prefix: str, suffix: str) -> list[int]:
         # Tokenized apart so the prefix's tokens (and its cached KV state) never change with the text.
@@ -99,11 +105,16 @@ class LlamaRuntime:
         tokens = self.tokens(prefix, suffix)
         if len(tokens) + max_tokens > self.n_ctx:
             raise PromptTooLong(f"prompt of {len(tokens)} tokens does not fit the context ({self.n_ctx})")
-        # Keep the KV cache of the prefix shared with the last call; evaluate the rest (all but
-        # the last token, which generate() evaluates) in small, interruptible batches.
+        # Keep the KV cache of the few-shot prefix; evaluate the rest (all but the last token,
+        # which generate() evaluates) in small, interruptible batches. Only the prefix is reused,
+        # never text the last call happened to share: the text is then always read in the same
+        # batches, and llama.cpp's numbers (hence the greedy answer) depend on the batching. So
+        # a text gets the same answer whatever came before it (a resent message, the same
+        # stand-ins). Measured on 5 texts that begin alike, in 6 orders: reusing shared text made
+        # the answers of 3 of them depend on the order; reusing only the prefix, of none.
         cached = llm.input_ids[: llm.n_tokens].tolist()
         common = 0
-        for a, b in zip(cached, tokens[:-1]):
+        for a, b in zip(cached, tokens[: min(len(tokens) - 1, self._prefix_tokens(prefix))]):
             if a != b:
                 break
             common += 1

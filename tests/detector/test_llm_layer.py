@@ -111,6 +111,19 @@ def test_concurrent_calls_are_serialised_and_agree(layer):
     assert [results[i] for i in range(3)] == sequential
 
 
+def test_a_texts_answer_does_not_depend_on_the_text_before_it(layer):
+    """Texts that begin alike, in two orders: each gets the same answer either way (the runtime
+    reuses only the few-shot prefix's KV state, so a text is always read in the same batches)."""
+    texts = [f"My colleague Anneliese {i} was fired from Siemens after her cancer diagnosis." for i in range(3)]
+    texts += [f"Dr. Okafor at St Mary's told me my father has {x} and lives alone in Leeds."
+              for x in ("early dementia", "stage 2 melanoma")]
+    fresh = LLMLayer(timeout=120, cache_size=0)
+    answers = []
+    for order in (texts, texts[::-1]):
+        answers.append({t: fresh.annotate(t).outputs for t in order})
+    assert answers[0] == answers[1]
+
+
 def test_long_text_is_windowed(layer):
     filler = "The weather was mild and we talked about books and films for a while. " * 30
     text = filler + "By the way, my husband Tomasz has stage 3 colon cancer."
