@@ -41,10 +41,10 @@ def start(
     # Thorough mode's model loads in a thread (with a progress bar on a terminal): the proxy
     # serves at once with the fast layers, and the LLM joins when loaded (detector/llm/layer.py).
     os.environ.setdefault("DOPPEL_LLM_BACKGROUND", "1")
-    # spaCy's NER loop retakes the GIL for every move at every token; with the event loop busy
-    # each retake waited up to CPython's 5-ms switch interval. `python -m bench.gil_contention`:
-    # beside a busy thread, 200-word detection took 129 ms median / 3.6 s p95 at 5 ms and
-    # 36 ms / 182 ms at 0.1 ms (13 ms alone either way).
+    # spaCy's NER loop gives up and retakes the GIL as it goes; with the event loop busy each
+    # retake waited up to CPython's 5-ms switch interval. `python -m bench.gil_contention`
+    # (spaCy 3.8.7): beside a busy thread, 200-word detection took 577 ms median / 1.1 s p95 at
+    # 5 ms and 47 / 61 ms at 0.1 ms (12 ms alone either way).
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     if llm_strict:
         os.environ["DOPPEL_LLM_STRICT"] = "1"
