@@ -11,6 +11,14 @@ from tests.extension.conftest import IMG_DIR, free_port, open_popup
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(90)]
 
 
+def _paired_popup(browser, state: ControlState, port: int):
+    """The popup, paired with the control server of `state` on `port`."""
+    popup = open_popup(browser)
+    popup.fill("#pair-code", state.pairing.issue(port).code)
+    popup.click("#pair-button")
+    return popup
+
+
 def test_popup_says_loading_then_down_and_keeps_routing(browser, backend):
     # A second, bare control server the popup pairs with (the shared Doppel keeps running).
     port = free_port()
@@ -18,9 +26,7 @@ def test_popup_says_loading_then_down_and_keeps_routing(browser, backend):
                          detector="fast", hosts=HostPolicy(), token="dpt_states-test")
     runner = backend.call(start_control_server(create_control_app(state), port))
     try:
-        popup = open_popup(browser)
-        popup.fill("#pair-code", state.pairing.issue(port).code)
-        popup.click("#pair-button")
+        popup = _paired_popup(browser, state, port)
         popup.wait_for_selector('#backend[data-state="loading"]')
         assert "loading" in popup.inner_text("#message")
 
@@ -70,9 +76,7 @@ def test_popup_says_when_the_thorough_model_cannot_help(browser, backend, tmp_pa
                          hosts=rt.hosts, runtime=rt, token="dpt_llm-note-test", ready=True)
     runner = backend.call(start_control_server(create_control_app(state), port))
     try:
-        popup = open_popup(browser)
-        popup.fill("#pair-code", state.pairing.issue(port).code)
-        popup.click("#pair-button")
+        popup = _paired_popup(browser, state, port)
         popup.wait_for_selector('#backend[data-state="on"]')
         popup.wait_for_selector("#message", state="visible")
         assert "thorough model could not load" in popup.inner_text("#message")
