@@ -48,10 +48,10 @@ class LlamaRuntime:
         # the threads hundreds of times; here (2 cores) 2 threads generated at 42 ms a token
         # against 27 ms for one.
         threads = n_threads or int(os.environ.get("DOPPEL_LLM_THREADS") or max(1, min(4, (os.cpu_count() or 2) // 2)))
-        # Reading the prompt (batches of tokens): every core, at most 4. Here 2 threads read at
-        # 3.7-4.4 ms a token against 6.7-6.9 for one on a quiet machine, and at the same speed
-        # as one (6.6 vs 6.4 ms) with the other core busy: with passive waiting (above) the
-        # extra thread costs nothing when it cannot run.
+        # Reading the prompt (batches of tokens): every core, at most 4. Here (2 cores) thorough
+        # mode's p50 on 30 PUPA_New prompts fell from 422 to 306 ms up to 100 words and from
+        # 2,944 to 2,129 ms for 101-400 words; with the other core busy, 2 threads read as fast
+        # as one (passive waiting, above). Batches under ~128 tokens gain nothing from 2 threads.
         batch_threads = n_threads or int(os.environ.get("DOPPEL_LLM_BATCH_THREADS")
                                          or max(1, min(4, os.cpu_count() or 1)))
         # verbose=True on purpose: with verbose=False llama-cpp-python points the process's
