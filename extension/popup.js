@@ -135,7 +135,7 @@ function llmNote(detector) {
     return ["The thorough model is loading: until it is ready, the fast layers alone check messages.", "info"];
   }
   if (detector.llm === "unavailable") {
-    return ["The thorough model could not load: the fast layers alone check messages. See the settings page.", "warn"];
+    return ["The thorough model could not load: the fast layers alone check messages.", "warn"];
   }
   if (detector.llm_timeouts > 0) {
     return [`${plural(detector.llm_timeouts, "message")} took the thorough model too long: ` +

@@ -11,7 +11,9 @@ TEXT = "I'm Ana Souza (ana.souza@gmail.com) and I was diagnosed with type 2 diab
 
 def test_thorough_adds_llm_spans_to_the_fast_ones():
     fast = Detector("fast").find(TEXT)
-    det = Detector("thorough")
+    # The layer's own 3-s budget is a product setting; on a loaded CI machine it ran out, so
+    # the LLM's finds are checked with time to spare (timeouts have their own tests below).
+    det = Detector("thorough", layers=[*fast_layers(), LLMLayer(timeout=120)])
     det.warm()
     spans = det.find(TEXT)
     # Everything fast mode protects stays protected (resolution may merge it into a longer span).
