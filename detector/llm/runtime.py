@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.llama_log import silence_llama_log
+
 EVAL_BATCH = 32  # tokens per prompt-eval step between deadline checks (~0.1-0.5 s here)
 
 
@@ -43,7 +45,7 @@ class LlamaRuntime:
         # 16 tok/s prompt eval with 2 threads under load. Must be set before the library loads.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from llama_cpp import Llama
-        _silence_llama_log()
+        silence_llama_log()
         # Generation (one token a step): half the cores, at most 4. Each token's graph syncs
         # the threads hundreds of times; here (2 cores) 2 threads generated at 42 ms a token
         # against 27 ms for one.
@@ -58,7 +60,7 @@ class LlamaRuntime:
         # stdout/stderr file descriptors at /dev/null while it loads, which from the background
         # load thread swallowed everything the proxy printed meanwhile ("Doppel is ready").
         # Its own prints go nowhere instead (this thread's stderr writes are dropped; the C
-        # logs are silenced by _silence_llama_log), and verbose is turned off after loading.
+        # logs are silenced by silence_llama_log), and verbose is turned off after loading.
         kwargs = dict(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
                       n_threads_batch=batch_threads, n_batch=512, seed=0, verbose=True)
         if lora_path is not None:
@@ -180,20 +182,6 @@ class _stderr_dropped_for_this_thread:
         if sys.stderr is self._mine:  # another thread may have swapped it meanwhile: keep theirs
             sys.stderr = self._old
         return False
-
-
-_LOG_CALLBACK = None
-
-
-def _silence_llama_log() -> None:
-    """llama.cpp prints to stderr from C even with verbose=False (e.g. at context creation);
-    a proxy's console is no place for that. Installed once; kept referenced so it is not freed."""
-    global _LOG_CALLBACK
-    if _LOG_CALLBACK is not None:
-        return
-    import llama_cpp
-    _LOG_CALLBACK = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
-    llama_cpp.llama_log_set(_LOG_CALLBACK, None)
 
 
 # A line the base model degenerates on: a run of one short unit ("1000000000...") or the
