@@ -85,7 +85,8 @@ def render(runs, meta: dict) -> str:
         "",
         "Systems: `presidio+org` is Presidio with the same spaCy model and organisations on (the "
         "peer); `doppel-fast` is rules + names + NER; `llm-*` are the LLM layer alone "
-        "(Gemma 3 270M Q4_K_M base: `zeroshot` = instruction only, `fewshot` = the shipped "
+        f"(the catalog's default model, {meta.get('model', 'Gemma 3 270M Q4_K_M base')}; "
+        "`zeroshot` = instruction only, `fewshot` = the shipped "
         "few-shot prompt, `tuned` = the LoRA adapter from models/adapters/ with the short prompt); "
         "`doppel-thorough` is fast + the LLM layer as shipped (default adapter, 3 s timeout).",
         f"LLM-alone rows run with a {meta['llm_timeout']:g} s timeout so they measure the model, "

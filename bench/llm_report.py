@@ -159,6 +159,12 @@ def evaluate(system, dataset: str, examples: list[Example], *, leak: dict[str, b
                {c: (v[0], v[1]) for c, v in cats.items()})
 
 
+def _model_label() -> str:
+    from models.catalog import load_catalog
+    m = load_catalog().model()
+    return f"{m.name}: {m.description}"
+
+
 def build_systems(names: list[str], llm_timeout: float):
     from models.catalog import load_catalog
     cat = load_catalog()
@@ -232,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
             "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores (shared), Python {platform.python_version()}",
             "command": "python -m bench.llm_report " + " ".join(
                 repr(a) if a == "" else a for a in (argv if argv is not None else __import__("sys").argv[1:])),
-            "earlier": earlier}
+            "earlier": earlier, "model": _model_label()}
     if args.latency_n:
         # A fresh process: load time and RSS must not include the models the rows above loaded.
         import subprocess
