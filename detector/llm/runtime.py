@@ -53,7 +53,7 @@ class LlamaRuntime:
         # Reading the prompt (batches of tokens): every core, at most 4. Here (2 cores) thorough
         # mode's p50 on 30 PUPA_New prompts fell from 422 to 306 ms up to 100 words and from
         # 2,944 to 2,129 ms for 101-400 words; with the other core busy, 2 threads read as fast
-        # as one (passive waiting, above). Batches under ~128 tokens gain nothing from 2 threads.
+        # as one (passive waiting, above).
         batch_threads = n_threads or int(os.environ.get("DOPPEL_LLM_BATCH_THREADS")
                                          or max(1, min(4, os.cpu_count() or 1)))
         # verbose=True on purpose: with verbose=False llama-cpp-python points the process's
