@@ -153,6 +153,15 @@ class Runtime:
         if rebind is not None:
             rebind(old_scope, new_scope)
 
+    def remember_continuation(self, response_id: str, client: str, scope: str) -> None:
+        remember = getattr(self.vault, "remember_continuation", None)
+        if remember is not None:
+            remember(response_id, client, scope)
+
+    def continued_scope(self, response_id: str, client: str) -> str | None:
+        lookup = getattr(self.vault, "continued_scope", None)
+        return lookup(response_id, client) if lookup is not None else None
+
     @property
     def ready(self) -> bool:
         return self._protector is not None

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from proxy.addon import DoppelAddon
+from proxy.sites import load_adapters
 from proxy.sites.chatgpt_ws import ChatGptHandoff
 from proxy.control import ControlState, create_control_app, start_control_server
 from proxy.control_auth import load_or_create_token
@@ -117,6 +118,7 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
             pass
 
     addon = DoppelAddon(runtime, hosts=addon_hosts(opts, hosts), on_error=opts.on_error,
+                        adapters=load_adapters(continuations=runtime),
                         rebind_scope=runtime.rebind_scope, settings=settings, events=events)
     state = ControlState(proxy_host=opts.listen_host, proxy_port=opts.listen_port,
                          mode=opts.mode, detector=opts.detector or settings.current.detector_mode,

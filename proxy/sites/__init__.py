@@ -22,8 +22,15 @@ ADAPTER_MODULES = (
 )
 
 
-def load_adapters(modules: tuple[str, ...] = ADAPTER_MODULES) -> list[SiteAdapter]:
-    return [importlib.import_module(name).ADAPTER for name in modules]
+def load_adapters(modules: tuple[str, ...] = ADAPTER_MODULES, *,
+                  continuations=None) -> list[SiteAdapter]:
+    """Each module's ADAPTER; with ``continuations`` (a store such as the Runtime), adapters
+    that remember conversations across requests (OpenAI Responses) keep them there instead."""
+    adapters = [importlib.import_module(name).ADAPTER for name in modules]
+    if continuations is None:
+        return adapters
+    return [a.with_continuations(continuations) if hasattr(a, "with_continuations") else a
+            for a in adapters]
 
 
 def find_adapter(adapters: list[SiteAdapter], request: http.Request) -> SiteAdapter | None:

@@ -14,15 +14,17 @@ share it.
 Scope: the client plus the first user text (proxy/scope.py), except where the request names its
 conversation: a ``previous_response_id`` continuation sends only the new turn, so it lands in
 the scope of the response it continues (remembered from the replies Doppel restored: their
-``response.id``, for the same client only; a response Doppel never saw, e.g. from before a
-restart, falls back to the first-user-text scope), and a ``conversation`` id gives a scope of its
-own.
+``response.id``, for the same client only, and kept in the vault when the adapter is given one,
+so a conversation continued after a restart keeps its stand-ins; a response Doppel never saw
+falls back to the first-user-text scope), and a ``conversation`` id gives a scope of its own.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections import OrderedDict
-from typing import Callable
+from typing import Callable, Protocol
 
 from mitmproxy import http
 
@@ -33,6 +35,9 @@ from proxy.sites.json_api import JsonApiAdapter, message_text
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.openai_chat import add_content
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
+from proxy.vault.errors import VaultError
+
+log = logging.getLogger("doppel.responses")
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
                     "response.mcp_call_arguments")
@@ -95,14 +100,25 @@ def _first_user_text(body) -> str:
     return body.get("instructions") or "" if isinstance(body.get("instructions"), str) else ""
 
 
+class ContinuationStore(Protocol):
+    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime)."""
+
+    def remember_continuation(self, response_id: str, client: str, scope: str) -> None: ...
+
+    def continued_scope(self, response_id: str, client: str) -> str | None: ...
+
+
 class ResponseScopes:
     """response id -> the scope its conversation was protected in, and scope -> the client that
     owns it, both bounded (least recently used entries go first). Only the owning client can
     continue a conversation: another client naming the same response id gets a scope of its own.
+    With a ``store``, every id is also written there and an id not in memory (say, from before
+    a restart) is looked up there; a store that fails is logged and memory carries on.
     Thread-safe (requests are protected in worker threads)."""
 
-    def __init__(self, max_entries: int = 20_000) -> None:
+    def __init__(self, max_entries: int = 20_000, store: ContinuationStore | None = None) -> None:
         self.max_entries = max_entries
+        self.store = store
         self._scopes: OrderedDict[str, str] = OrderedDict()
         self._owners: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
@@ -119,13 +135,36 @@ class ResponseScopes:
 
     def remember(self, response_id: str, scope: str) -> None:
         with self._lock:
-            if self._scopes.get(response_id) != scope:
-                self._put(self._scopes, response_id, scope)
+            if self._scopes.get(response_id) == scope:
+                return  # a stream names its response in several events: written once
+            self._put(self._scopes, response_id, scope)
+            client = self._owners.get(scope)
+        if self.store is not None and client is not None:
+            self._stored(self.store.remember_continuation, response_id, client, scope)
 
     def scope_of(self, response_id: str, client: str) -> str | None:
         with self._lock:
             scope = self._scopes.get(response_id)
-            return scope if scope is not None and self._owners.get(scope) == client else None
+            if scope is not None:
+                return scope if self._owners.get(scope) == client else None
+        if self.store is None:
+            return None
+        scope = self._stored(self.store.continued_scope, response_id, client)
+        if scope is not None:
+            with self._lock:
+                self._put(self._scopes, response_id, scope)
+                self._put(self._owners, scope, client)
+        return scope
+
+    @staticmethod
+    def _stored(call, *args):
+        try:
+            return call(*args)
+        except (VaultError, sqlite3.Error) as e:
+            # The conversation goes on in memory; a continuation after a restart then gets
+            # the scope of its own text. Never the ids or scopes in the log.
+            log.warning("could not keep a Responses continuation in the vault (%s)", type(e).__name__)
+            return None
 
 
 def _conversation_id(body: dict) -> str | None:
@@ -139,8 +178,13 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
     name = "openai-responses"
     paths = ("/responses",)
 
-    def __init__(self) -> None:
-        self.response_scopes = ResponseScopes()
+    def __init__(self, continuations: ContinuationStore | None = None) -> None:
+        self.response_scopes = ResponseScopes(store=continuations)
+
+    def with_continuations(self, store: ContinuationStore) -> "OpenAIResponsesAdapter":
+        """A new adapter whose continuations are kept in ``store`` (the module's ADAPTER stays
+        in memory only, for whoever else uses it)."""
+        return type(self)(store)
 
     def slots(self, body, request: http.Request) -> TextSlots:
         return _slots(body)

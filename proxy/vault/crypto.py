@@ -28,9 +28,10 @@ def new_master_key() -> bytes:
     return os.urandom(KEY_BYTES)
 
 
-def _hkdf(master: bytes, purpose: bytes) -> bytes:
+def derive_key(secret: bytes, purpose: bytes) -> bytes:
+    """A 256-bit sub-key of ``secret`` for one purpose (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
-                info=b"doppel vault " + purpose).derive(master)
+                info=b"doppel vault " + purpose).derive(secret)
 
 
 def mac(key: bytes, message: str) -> bytes:
@@ -54,10 +55,10 @@ class KeySet:
         if len(master) != KEY_BYTES:
             raise ValueError("a vault key is 32 bytes")
         self.master = master
-        self._aead = AESGCM(_hkdf(master, b"row encryption v1"))
-        self._lookup = _hkdf(master, b"lookup mac v1")
-        self._real = _hkdf(master, b"real value mac v1")
-        self._check = _hkdf(master, b"key check v1")
+        self._aead = AESGCM(derive_key(master, b"row encryption v1"))
+        self._lookup = derive_key(master, b"lookup mac v1")
+        self._real = derive_key(master, b"real value mac v1")
+        self._check = derive_key(master, b"key check v1")
 
     def __repr__(self) -> str:
         return "KeySet(<secret>)"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from detector.store import Mapping
 from proxy.datadir import ensure_data_dir
-from proxy.vault import db, keyload, keysource, settings
+from proxy.vault import continuations, db, keyload, keysource, settings
 from proxy.vault.crypto import KeySet, new_master_key
 from proxy.vault.errors import VaultError, VaultMissing
 
@@ -52,6 +52,7 @@ class Vault:
         try:
             self._keys, self.key_source = keyload.load_or_create(self._conn, self.data_dir, passphrase)
             self._scope_secret = self._keys.open_secret(db.read_meta(self._conn)["scope_secret"])
+            self._continuation_keys = continuations.ContinuationKeys(self._scope_secret)
             self._cache: OrderedDict[str, list[Mapping]] = OrderedDict()
             self._data_version = self._read_data_version()
             self._touched_rows: set[int] = set()
@@ -171,6 +172,23 @@ class Vault:
             self._cache.pop(new_scope, None)
         if rows:
             log.info("rebound %d mappings to a new conversation scope", len(rows))
+
+    # --- continuations (proxy/vault/continuations.py) -----------------------------------
+
+    def remember_continuation(self, response_id: str, client: str, scope: str) -> None:
+        """``response_id``, answered to ``client``, belongs to the conversation ``scope``."""
+        with self._lock, db.write_txn(self._db) as conn:
+            continuations.remember(conn, self._continuation_keys, response_id, client,
+                                   self._scope(scope), scope)
+
+    def continued_scope(self, response_id: str, client: str) -> str | None:
+        """The scope of the conversation ``response_id`` belongs to, if ``client`` owns it."""
+        with self._lock:
+            scope = continuations.lookup(self._db, self._continuation_keys, response_id, client)
+            if scope is not None:
+                with db.write_txn(self._db) as conn:  # a continued conversation is in use
+                    continuations.touch(conn, self._continuation_keys, response_id)
+            return scope
 
     # --- maintenance ---------------------------------------------------------------------
 

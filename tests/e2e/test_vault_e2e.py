@@ -154,6 +154,42 @@ async def test_restart_between_turns_keeps_stand_ins(upstream, paths):
     assert leaks(data) == []
 
 
+async def respond(doppel: DoppelProcess, body: dict) -> str:
+    async with aiohttp.ClientSession() as s:
+        async with s.post(doppel.url + "/v1/responses", json={"model": "m", "stream": True, **body},
+                          headers={"authorization": "Bearer sk-test-vault-e2e"}) as resp:
+            raw = await resp.read()
+            assert resp.status == 200, raw[:500]
+    return wire.openai_responses(raw, True)["text"]
+
+
+async def test_responses_continuation_after_a_restart_keeps_its_conversation(upstream, paths):
+    """A Responses client sends only its new turn and names the response it continues
+    (previous_response_id): after a restart that turn still lands in the first turn's
+    conversation, so the same real value gets the same stand-in and a stand-in from the first
+    turn that the model repeats is restored."""
+    data, log = paths
+    first = DoppelProcess(data, upstream.url, log).start()
+    try:
+        await respond(first, {"input": TURN_1})
+    finally:
+        first.stop()
+    iban_standin = sorted({m for m in re.findall(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", upstream.replies[0])
+                           if m != IBAN})
+    assert len(iban_standin) == 1
+    # The model's next reply repeats the first turn's IBAN stand-in.
+    upstream.template = "You said: {text} The refund went to " + iban_standin[0] + "."
+    second = DoppelProcess(data, upstream.url, log).start()
+    try:
+        reply = await respond(second, {"previous_response_id": "resp_1", "input": TURN_2})
+    finally:
+        second.stop()
+    assert reply == f"You said: {TURN_2} The refund went to {IBAN}."
+    assert set(upstream_emails(upstream, 1)) == set(upstream_emails(upstream, 0))
+    assert not [v for v in REALS if v in upstream.seen_text()]
+    assert leaks(data) == [] and not [v for v in REALS if v in log.read_text()]
+
+
 async def test_kill_9_keeps_committed_mappings(upstream, paths):
     data, log = paths
     first = DoppelProcess(data, upstream.url, log).start()
