@@ -68,6 +68,13 @@ def keep_llm_span(text: str, span: Span) -> bool:
     return not all(is_english_word(w.lower()) for w in words)
 
 
+def warm_filter() -> None:
+    """Load the word lexicon now: the first span a call keeps would otherwise pay for it (about
+    1.1 s here) after the call's deadline."""
+    from detector.names_lexicon import is_english_word
+    is_english_word("warm")
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
     rights = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]

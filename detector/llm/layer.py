@@ -24,7 +24,7 @@ from detector.errors import DetectionError
 from detector.llm import prompt as prompts
 from detector.llm.align import align
 from detector.llm.events import EVENTS, EventLog
-from detector.llm.filters import keep_llm_span
+from detector.llm.filters import keep_llm_span, warm_filter
 from detector.llm.guard import without_injections
 from detector.llm.model import ModelChoice, ModelUnavailable, choose, missing_runtime, prepare
 from detector.llm.parse import parse_output
@@ -35,6 +35,14 @@ from detector.span import Layer, Span
 DEFAULT_TIMEOUT_S = 3.0
 DEFAULT_MAX_TOKENS = 64
 DEFAULT_WINDOW_WORDS = 250
+# A window of dense text (code, logs, markup, tables) can hold 1,000+ tokens in 250 words: read
+# whole it runs out of the 3-s budget before the model writes a word. Cut, each part can be read
+# in time (512 tokens: 1.9-2.3 s at 3.7-4.6 ms a token here) and the parts read first give
+# phrases. `python -m bench.llm_prompt_tokens --compare-cap 512`, on the 17 PUPA_New prompts of
+# 101-400 words over 512 tokens with gold values (none from the evaluation sample), 3-s budget:
+# 24 of their 116 gold values found against 14 (27 right spans vs 24, 13 wrong vs 3), the same
+# latency; on 30 random prompts of that length 25 vs 24 found, p50 1,177 vs 1,211 ms.
+DEFAULT_WINDOW_TOKENS = 512
 
 
 class LLMTimeout(DetectionError):
@@ -68,7 +76,8 @@ class LLMLayer:
     def __init__(self, model: str | Path | None = None, *, adapter: str | Path | None = "auto",
                  prompt: str | None = None, timeout: float = DEFAULT_TIMEOUT_S,
                  max_tokens: int = DEFAULT_MAX_TOKENS, strict: bool | None = None,
-                 window_words: int = DEFAULT_WINDOW_WORDS, n_threads: int | None = None,
+                 window_words: int = DEFAULT_WINDOW_WORDS,
+                 window_tokens: int | None = DEFAULT_WINDOW_TOKENS, n_threads: int | None = None,
                  cache_size: int = 4096, n_ctx: int | None = None, events: EventLog = EVENTS,
                  raw: bool = False, background: bool | None = None):
         self.choice: ModelChoice = choose(model, adapter, prompt)
@@ -81,6 +90,7 @@ class LLMLayer:
         # spans only. Default from DOPPEL_LLM_STRICT=1, so the proxy can set it without code.
         self.strict = strict if strict is not None else os.environ.get("DOPPEL_LLM_STRICT") == "1"
         self.window_words = window_words
+        self.window_tokens = window_tokens
         # background: warm() starts the load in a thread and returns at once (`doppel start`
         # sets DOPPEL_LLM_BACKGROUND=1, so the proxy serves with the fast layers meanwhile).
         self.background = background if background is not None else \
@@ -108,11 +118,14 @@ class LLMLayer:
             if self._load_error is not None:
                 raise self._load_error
             try:
-                self._runtime = _load(self.choice, self.prefix, self.n_threads,
-                                      sys.stderr.isatty() if progress is None else progress)
+                runtime = _load(self.choice, self.prefix, self.n_threads,
+                                sys.stderr.isatty() if progress is None else progress)
             except ModelUnavailable as exc:
                 self._load_error = exc
                 raise
+            if not self.raw:
+                warm_filter()
+            self._runtime = runtime
 
     def warm(self) -> None:
         if self.background:
@@ -184,7 +197,8 @@ class LLMLayer:
             window = text[ws:we]
             try:
                 comp = runtime.complete(self.prefix, prompts.suffix(without_injections(window)),
-                                        max_tokens=self.max_tokens, deadline=deadline)
+                                        max_tokens=self.max_tokens, deadline=deadline,
+                                        max_suffix_tokens=self.window_tokens)
             except PromptTooLong:  # dense text (code, base64): fewer words, more tokens
                 pending[:0] = _halves(text, ws, we)
                 continue

@@ -98,15 +98,20 @@ class LlamaRuntime:
         return (self.llm.tokenize(prefix.encode("utf-8", "replace"), add_bos=True)
                 + self.llm.tokenize(suffix.encode("utf-8", "replace"), add_bos=False))
 
-    def complete(self, prefix: str, suffix: str, *, max_tokens: int, deadline: float) -> Completion:
+    def complete(self, prefix: str, suffix: str, *, max_tokens: int, deadline: float,
+                 max_suffix_tokens: int | None = None) -> Completion:
         with self.lock:
-            return self._complete(prefix, suffix, max_tokens, deadline)
+            return self._complete(prefix, suffix, max_tokens, deadline, max_suffix_tokens)
 
-    def _complete(self, prefix: str, suffix: str, max_tokens: int, deadline: float) -> Completion:
+    def _complete(self, prefix: str, suffix: str, max_tokens: int, deadline: float,
+                  max_suffix_tokens: int | None = None) -> Completion:
         llm = self.llm
         tokens = self.tokens(prefix, suffix)
         if len(tokens) + max_tokens > self.n_ctx:
             raise PromptTooLong(f"prompt of {len(tokens)} tokens does not fit the context ({self.n_ctx})")
+        if max_suffix_tokens is not None and len(tokens) - self._prefix_tokens(prefix) > max_suffix_tokens:
+            raise PromptTooLong(f"text of {len(tokens) - self._prefix_tokens(prefix)} tokens is over "
+                                f"the window's {max_suffix_tokens}")
         # Keep the KV cache of the few-shot prefix; evaluate the rest (all but the last token,
         # which generate() evaluates) in small, interruptible batches. Only the prefix is reused,
         # never text the last call happened to share: the text is then always read in the same

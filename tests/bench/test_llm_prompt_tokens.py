@@ -13,6 +13,14 @@ def test_counts_every_prompt_and_the_budget(capsys):
     assert lines[1].startswith("1-100 words: ") and lines[2].startswith("101-400 words: ")
 
 
+@pytest.mark.slow
+def test_compares_cut_and_whole_windows(capsys):
+    llm_prompt_tokens.main(["--rate-n", "1", "--compare-cap", "512", "--compare-n", "1"])
+    out = capsys.readouterr().out
+    assert "windows cut at 512 tokens vs whole" in out
+    assert out.count("gold found") == 4 and out.count(": 1 prompts,") == 2
+
+
 def test_a_longer_text_costs_more_tokens():
     from detector.llm import LLMLayer
     layer = LLMLayer(cache_size=0)

@@ -138,8 +138,23 @@ def test_dense_text_that_overflows_the_context_is_split_not_failed():
     import random
     blob = base64.b64encode(random.Random(1).randbytes(900)).decode()  # ~1,200 chars, ~900 tokens
     text = f"Here is my key dump {blob} and by the way I was diagnosed with type 2 diabetes."
-    lay = LLMLayer(timeout=300, n_ctx=640)  # 640 = few-shot prefix + a small window + answer
+    # 640 = few-shot prefix + a small window + answer; no token cap, so the context is the limit
+    lay = LLMLayer(timeout=300, n_ctx=640, window_tokens=None)
     ann = lay.annotate(text)
     assert not ann.timed_out
     assert ann.windows >= 2  # the single sentence window was halved until each half fit
     _assert_well_formed(text, ann.spans)
+
+
+def test_a_dense_window_is_split_to_be_read_in_time(layer):
+    """250 words of dense text can be 1,000+ tokens: more than the 3-s budget reads, so the
+    window is cut to at most ``window_tokens`` and the parts read first still give phrases."""
+    import base64
+    import random
+    blob = base64.b64encode(random.Random(2).randbytes(500)).decode()  # ~670 chars, ~500+ tokens
+    text = f"My sister Dana was diagnosed with lupus. Here is the log: {blob}"
+    whole = LLMLayer(timeout=300, cache_size=0, window_tokens=None).annotate(text)
+    capped = LLMLayer(timeout=300, cache_size=0, window_tokens=128).annotate(text)
+    assert whole.windows == 1 and capped.windows >= 4 and not capped.timed_out
+    assert capped.prompt_tokens <= capped.windows * 128  # the cached prefix is not counted
+    _assert_well_formed(text, capped.spans)
