@@ -103,7 +103,9 @@ def render(runs, meta: dict) -> str:
         "Both were chosen on a separate DEV sample of PUPA_New (`python -m bench.llm_dev run "
         "--n 120`: seed 23, drawn from the rows NOT in the evaluation sample above), never on the "
         "evaluation rows; the PrivacyAnnotation sample was not used for tuning either. "
-        "Window size (100 vs 250 words) was tried on the same dev rows and kept at 250.",
+        "Window size (100 vs 250 words) was tried on the same dev rows and kept at 250; windows "
+        "are also cut at 512 tokens (chosen on the dense PUPA_New prompts of 101-400 words outside "
+        "the evaluation sample: detector/llm/layer.py).",
         "",
         "Metrics: the seed paper's phrase match (ROUGE-L F > 0.5 or containment), P averaged over "
         "queries with predictions, R over queries with gold phrases, F1 of the averages. "
