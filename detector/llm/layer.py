@@ -37,7 +37,7 @@ DEFAULT_MAX_TOKENS = 64
 DEFAULT_WINDOW_WORDS = 250
 # A window of dense text (code, logs, markup, tables) can hold 1,000+ tokens in 250 words: read
 # whole it runs out of the 3-s budget before the model writes a word. Cut, each part can be read
-# in time (512 tokens: 1.9-2.3 s at 3.7-4.6 ms a token here) and the parts read first give
+# in time (512 tokens: 1.9-2.4 s at 3.7-4.6 ms a token here) and the parts read first give
 # phrases. `python -m bench.llm_prompt_tokens --compare-cap 512`, on the 17 PUPA_New prompts of
 # 101-400 words over 512 tokens with gold values (none from the evaluation sample), 3-s budget:
 # 24 of their 116 gold values found against 14 (27 right spans vs 24, 13 wrong vs 3), the same

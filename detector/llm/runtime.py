@@ -109,9 +109,9 @@ class LlamaRuntime:
         tokens = self.tokens(prefix, suffix)
         if len(tokens) + max_tokens > self.n_ctx:
             raise PromptTooLong(f"prompt of {len(tokens)} tokens does not fit the context ({self.n_ctx})")
-        if max_suffix_tokens is not None and len(tokens) - self._prefix_tokens(prefix) > max_suffix_tokens:
-            raise PromptTooLong(f"text of {len(tokens) - self._prefix_tokens(prefix)} tokens is over "
-                                f"the window's {max_suffix_tokens}")
+        own = len(tokens) - self._prefix_tokens(prefix)
+        if max_suffix_tokens is not None and own > max_suffix_tokens:
+            raise PromptTooLong(f"text of {own} tokens is over the window's {max_suffix_tokens}")
         # Keep the KV cache of the few-shot prefix; evaluate the rest (all but the last token,
         # which generate() evaluates) in small, interruptible batches. Only the prefix is reused,
         # never text the last call happened to share: the text is then always read in the same
