@@ -105,8 +105,8 @@ async def ws_time_to_first_token(ws: aiohttp.ClientWebSocketResponse, prompt: st
 
 
 async def measure_ws_ttft(n: int = 30, warmup: int = 3) -> dict:
-    from proxy.addon import DoppelAddon
-    from proxy.embedded import EmbeddedProxy
+    from proxy.mitm.addon import DoppelAddon
+    from proxy.mitm.embedded import EmbeddedProxy
     from detector.pipeline import Detector
     from detector.protect import Protector
     from detector.store import InMemoryStore
@@ -156,8 +156,8 @@ async def time_to_first_token(session: aiohttp.ClientSession, url: str, prompt: 
 
 
 async def measure_ttft(n: int = 30, warmup: int = 3, detector=None) -> dict:
-    from proxy.addon import DoppelAddon
-    from proxy.embedded import EmbeddedProxy
+    from proxy.mitm.addon import DoppelAddon
+    from proxy.mitm.embedded import EmbeddedProxy
     from detector.pipeline import Detector
     from detector.protect import Protector
     from detector.store import InMemoryStore
@@ -202,7 +202,7 @@ def measure_restore_per_chunk(chunks: int = 4000) -> dict:
     from detector.restore import Restorer
     from detector.store import Mapping
     from proxy.sites.base import ResponseContext
-    from proxy.sites.openai_chat import ADAPTER
+    from proxy.sites.openai.chat import ADAPTER
 
     pairs = [("Maria", "Elena"), ("Gonzalez", "Ruiz"), ("maria@gmail.com", "elena.ruiz@fastmail.fm"),
              ("+1 415 555 0134", "+1 415 555 0187"), ("Acme Insurance", "Birch Mutual"),

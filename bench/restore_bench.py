@@ -5,7 +5,7 @@ import statistics
 import time
 
 from detector.categories import Category as C
-from detector.faux import StandInSession, warm
+from detector.standins import StandInSession, warm
 from detector.restore import Restorer
 from detector.store import InMemoryStore
 

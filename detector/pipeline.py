@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 
 from detector.errors import DetectionError
-from detector.names_lexicon import is_english_word
+from detector.names.lexicon import is_english_word
 from detector.resolve import settle
 from detector.span import Span
 
@@ -19,8 +19,8 @@ THOROUGH_NOT_BUILT = "thorough mode needs the on-device LLM layer, which is not 
 
 
 def fast_layers() -> list:
-    from detector.names import NamesLayer
-    from detector.ner import NerLayer
+    from detector.names.layer import NamesLayer
+    from detector.ner.layer import NerLayer
     from detector.rules import RulesLayer
 
     return [RulesLayer(), NamesLayer(), NerLayer()]

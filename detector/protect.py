@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
-from detector.faux import StandInSession, wordchars
+from detector.standins import StandInSession, wordchars
 from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
@@ -201,7 +201,7 @@ class Protector:
                 where = (rep.span.start, rep.span.end)
                 salts[where] = salts.get(where, 0) + 1
                 standins.pop(where, None)
-        raise DetectionError("faux", "the stand-ins for this text could not be made reversible")
+        raise DetectionError("standins", "the stand-ins for this text could not be made reversible")
 
     @staticmethod
     def _guards(text: str, spans: list[Span], restorer: Restorer) -> list[Span]:

@@ -18,8 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from detector.faux import wordchars
-from detector.faux.casing import fold, restore_form
+from detector.standins import wordchars
+from detector.standins.casing import fold, restore_form
 from detector.store import Mapping
 
 _END = ""  # trie key marking "a stand-in ends here"

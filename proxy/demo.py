@@ -17,8 +17,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
 
 SAMPLE_PROMPT = ("Hi, I'm Maria Gonzalez, you can reach me at maria.gonzalez@gmail.com or "
                  "+1 415 555 0134. My card 4111 1111 1111 1111 was charged twice by Acme "

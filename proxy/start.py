@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from proxy.addon import DoppelAddon
+from proxy.mitm.addon import DoppelAddon
 from proxy.sites import load_adapters
-from proxy.sites.chatgpt_ws import ChatGptHandoff
-from proxy.control import ControlState, create_control_app, start_control_server
-from proxy.control_auth import load_or_create_token
-from proxy.control_events import EventLog
-from proxy.control_runtime import Runtime
+from proxy.sites.chatgpt.ws import ChatGptHandoff
+from proxy.control.server import ControlState, create_control_app, start_control_server
+from proxy.control.auth import load_or_create_token
+from proxy.control.events import EventLog
+from proxy.mitm.runtime import Runtime
 from proxy.settings import SettingsStore
-from proxy.embedded import EmbeddedProxy
-from proxy.hosts import HostPolicy
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.mitm.hosts import HostPolicy
 
 log = logging.getLogger("doppel.start")
 

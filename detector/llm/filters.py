@@ -64,14 +64,14 @@ def keep_llm_span(text: str, span: Span) -> bool:
     if len(phrase.split()) > MAX_ENTITY_WORDS:
         return False
     # Imported here: the training venv imports detector.llm (for the prompt) without spaCy.
-    from detector.names_lexicon import is_english_word
+    from detector.names.lexicon import is_english_word
     return not all(is_english_word(w.lower()) for w in words)
 
 
 def warm_filter() -> None:
     """Load the word lexicon now: the first span a call keeps would otherwise pay for it (about
     1.1 s here) after the call's deadline."""
-    from detector.names_lexicon import is_english_word
+    from detector.names.lexicon import is_english_word
     is_english_word("warm")
 
 

@@ -12,11 +12,11 @@ from mitmproxy import http
 from proxy.sites.base import SiteAdapter
 
 ADAPTER_MODULES = (
-    "proxy.sites.chatgpt_web",
+    "proxy.sites.chatgpt.web",
     "proxy.sites.claude_web",
-    "proxy.sites.gemini_web",
-    "proxy.sites.openai_chat",
-    "proxy.sites.openai_responses",
+    "proxy.sites.gemini.web",
+    "proxy.sites.openai.chat",
+    "proxy.sites.openai.responses",
     "proxy.sites.anthropic_messages",
     "proxy.sites.ollama",
 )

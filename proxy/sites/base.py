@@ -42,7 +42,7 @@ Helpers an adapter builds on (all in proxy/sites/):
                                 JSON document ("arguments" restored as JSON; a ``skip`` predicate
                                 leaves sub-trees such as signed thinking untouched).
   - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
-  - ``proxy.scope.api_scope``   the scope of an API conversation (client + first user message).
+  - ``proxy.sites.scope.api_scope``   the scope of an API conversation (client + first user message).
 
 Adding a site is adding a file with a subclass of ``SiteAdapter`` and listing its module in
 ``proxy.sites.ADAPTER_MODULES``. WebSocket traffic has no adapter surface: the Responses API's

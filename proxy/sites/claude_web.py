@@ -22,7 +22,7 @@ from mitmproxy import http
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               json_body, path_only)
 from proxy.sites.channels import TextChannels, channel_key
-from proxy.sites.chatgpt_delta import restore_strings
+from proxy.sites.chatgpt.delta import restore_strings
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter

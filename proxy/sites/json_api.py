@@ -17,8 +17,8 @@ from typing import Any
 
 from mitmproxy import http
 
-from proxy.hosts import is_web_host
-from proxy.scope import api_scope
+from proxy.mitm.hosts import is_web_host
+from proxy.sites.scope import api_scope
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
                               path_only, set_json_body)
 from proxy.sites.channels import JsonTreeRewriter, TextChannels

@@ -52,8 +52,8 @@ def test_errors_are_counted_and_scored_as_nothing_found():
 
 
 @pytest.mark.parametrize("error,key", [
-    (DetectionError("faux", "no free stand-in for a PHONE value"),
-     "DetectionError(faux: no free stand-in for a PHONE value)"),
+    (DetectionError("standins", "no free stand-in for a PHONE value"),
+     "DetectionError(standins: no free stand-in for a PHONE value)"),
     (ValueError("Maria Gonzalez"), "ValueError"),  # a message may hold a value: never kept
 ])
 def test_roundtrip_error_keys_never_carry_messages_of_other_errors(error, key):

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from proxy.cli_check import check
+from proxy.cli.check import check
 
 # The command as `doppel` mounts it, on an app of its own so other command modules stay out.
 app = typer.Typer()

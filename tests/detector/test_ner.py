@@ -2,7 +2,7 @@
 import pytest
 
 from detector.categories import Category
-from detector.ner import FULL_DATE, NerLayer, chunks, load_nlp, spans_from_entities
+from detector.ner.layer import FULL_DATE, NerLayer, chunks, load_nlp, spans_from_entities
 from detector.span import Layer
 
 NER = NerLayer()
@@ -114,7 +114,7 @@ def test_symbol_only_entities_are_dropped():
 def test_matrix_products_run_on_numpy_blas_with_the_same_entities_as_blis():
     import spacy
 
-    from detector.ner import MODEL, UNUSED_PIPES
+    from detector.ner.layer import MODEL, UNUSED_PIPES
 
     nlp = load_nlp()
     assert all(node.ops.use_blis is False for node in nlp.get_pipe("ner").model.walk())

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from detector.categories import Category
-from detector.ner import FULL_DATE, NerLayer
-from detector.ner_gate import WORD, entity_windows
+from detector.ner.layer import FULL_DATE, NerLayer
+from detector.ner.gate import WORD, entity_windows
 
 GATED, WHOLE = NerLayer(), NerLayer(gate=False)
 FILLER = "and then we talked about the weather for a while because it was raining all day long "  # lower case

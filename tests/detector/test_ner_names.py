@@ -2,9 +2,9 @@
 import pytest
 
 from detector.categories import Category
-from detector.names import NamesLayer
-from detector.names_lexicon import common_words, first_names
-from detector.names_proper import ProperNounFinder
+from detector.names.layer import NamesLayer
+from detector.names.lexicon import common_words, first_names
+from detector.names.proper import ProperNounFinder
 from detector.span import Layer
 
 NAMES = NamesLayer()

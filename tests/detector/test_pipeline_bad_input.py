@@ -4,7 +4,7 @@ import time
 import pytest
 
 from detector.categories import Category
-from detector.names import NamesLayer
+from detector.names.layer import NamesLayer
 from detector.pipeline import Detector
 from detector.rules import RulesLayer
 

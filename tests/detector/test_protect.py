@@ -9,7 +9,7 @@ from detector.protect import GUARD_LAYER, Protection, Protector
 from detector.restore import Restorer
 from detector.span import Layer, Span
 from detector.store import InMemoryStore
-from tests.detector.faux_doubles import FailingDetector, FixedDetector, PhraseDetector
+from tests.detector.standins_doubles import FailingDetector, FixedDetector, PhraseDetector
 
 TEXT = "Maria Gonzalez (maria.gonzalez@gmail.com, +1 415-555-2671) has type 2 diabetes."
 PHRASES = {"Maria Gonzalez": C.PERSON, "maria.gonzalez@gmail.com": C.EMAIL,

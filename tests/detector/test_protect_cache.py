@@ -17,7 +17,7 @@ from detector.protect_cache import CachedProtection, ProtectionCache
 from detector.restore import Restorer
 from detector.store import InMemoryStore
 from proxy.vault import Vault
-from tests.detector.faux_doubles import PhraseDetector
+from tests.detector.standins_doubles import PhraseDetector
 
 TEXT = "Maria Gonzalez planted a sunflower in Boston last spring."
 HISTORY = [

@@ -8,7 +8,7 @@ import pytest
 from detector.categories import Category as C
 from detector.protect import Protector
 from proxy.vault import Vault
-from tests.detector.faux_doubles import PhraseDetector
+from tests.detector.standins_doubles import PhraseDetector
 
 PHRASES = {"Maria Gonzalez": C.PERSON, "Maria": C.PERSON, "1985-03-15": C.DATE,
            "2001-07-04": C.DATE, "maria.gonzalez@acme-corp.com": C.EMAIL}

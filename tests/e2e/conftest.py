@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore

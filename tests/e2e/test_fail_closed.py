@@ -13,8 +13,8 @@ import pytest
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
 from tests.e2e.conftest import PATHS, PROMPT, assert_no_gold, request_body, shared_detector
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
 from tests.e2e.conftest import make_protector
 
 BENCH = str(Path(sys.executable).parent / "pii-leak-benchmark")

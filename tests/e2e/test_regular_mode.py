@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
-from proxy.hosts import HostPolicy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.mitm.hosts import HostPolicy
 from proxy.start import StartOptions, addon_hosts, mitm_options
 from tests.e2e.conftest import PROMPT, assert_no_gold
 from tests.e2e.upstreams import Upstream, tls_server_context

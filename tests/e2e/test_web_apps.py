@@ -16,11 +16,13 @@ import aiohttp
 import pytest
 
 from detector.protect import Protector
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
-from proxy.hosts import HostPolicy
-from proxy.sites import chatgpt_web, claude_web, gemini_web
-from proxy.sites.chatgpt_ws import ChatGptHandoff
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.mitm.hosts import HostPolicy
+from proxy.sites import claude_web
+from proxy.sites.chatgpt import web as chatgpt_web
+from proxy.sites.gemini import web as gemini_web
+from proxy.sites.chatgpt.ws import ChatGptHandoff
 from proxy.vault import Vault
 from tests.fixtures.web import chatgpt_wire as cw
 from tests.fixtures.web import claude_wire as clw

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.control_auth import EXTENSION_ID, load_or_create_token
+from proxy.control.auth import EXTENSION_ID, load_or_create_token
 from proxy.start import READY_WORDS, StartOptions, serve
 from tests.extension.chat_site import ChatSite, spki_hash_of_pem
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from proxy.control import ControlState, create_control_app, start_control_server
-from proxy.hosts import HostPolicy
+from proxy.control.server import ControlState, create_control_app, start_control_server
+from proxy.mitm.hosts import HostPolicy
 from tests.extension.conftest import IMG_DIR, free_port, open_popup
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(90)]
@@ -59,8 +59,8 @@ def test_popup_says_when_the_thorough_model_cannot_help(browser, backend, tmp_pa
     from detector.pipeline import Detector
     from detector.rules import RulesLayer
     from detector.store import InMemoryStore
-    from proxy.control_events import EventLog
-    from proxy.control_runtime import Runtime
+    from proxy.control.events import EventLog
+    from proxy.mitm.runtime import Runtime
     from proxy.settings import SettingsStore
 
     junk = tmp_path / "junk.gguf"

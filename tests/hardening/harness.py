@@ -85,7 +85,7 @@ WATCH = LeakWatch()
 
 
 def blocked_error(body: bytes) -> dict:
-    """The error object of Doppel's 502 (see proxy.addon.blocked_response)."""
+    """The error object of Doppel's 502 (see proxy.mitm.addon.blocked_response)."""
     err = json.loads(body)["error"]
     assert err["type"] == "doppel_blocked", err
     assert err["message"].startswith("Doppel blocked this request"), err

@@ -22,13 +22,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-import detector.ner as ner
+import detector.ner.layer as ner
 from bench.load import DoppelProcess
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
 from proxy.vault import Vault
 from tests.e2e.conftest import shared_detector
 from tests.e2e.upstreams import Upstream

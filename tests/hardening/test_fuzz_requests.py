@@ -31,8 +31,10 @@ from mitmproxy.test import tflow
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
-from proxy.addon import METADATA_KEY, DoppelAddon
-from proxy.sites import chatgpt_web, claude_web, gemini_web, load_adapters
+from proxy.mitm.addon import METADATA_KEY, DoppelAddon
+from proxy.sites import claude_web, load_adapters
+from proxy.sites.chatgpt import web as chatgpt_web
+from proxy.sites.gemini import web as gemini_web
 from tests.hardening.fuzz_requests_cases import BY_ADAPTER, CASES, TEXTS, Case, upstream_view
 from tests.hardening.fuzz_strategies import (HypothesisPick, Pick, RandomPick, byte_mutate,
                                               mutate, user_text)

@@ -30,10 +30,13 @@ from mitmproxy import http
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
-from proxy.sites import (anthropic_messages, chatgpt_web, claude_web, gemini_web, ollama,
-                         openai_chat, openai_responses)
+from proxy.sites import anthropic_messages, claude_web, ollama
+from proxy.sites.chatgpt import web as chatgpt_web
+from proxy.sites.gemini import web as gemini_web
+from proxy.sites.openai import chat as openai_chat
+from proxy.sites.openai import responses as openai_responses
 from proxy.sites.base import ResponseContext
-from proxy.sites.chatgpt_ws import HandoffRewriter
+from proxy.sites.chatgpt.ws import HandoffRewriter
 from tests.e2e import upstreams
 from tests.fixtures.web import chatgpt_wire as cw
 from tests.fixtures.web import claude_wire as clw

@@ -11,7 +11,7 @@ import pytest
 from mitmproxy.addons import save, savehar
 from mitmproxy.test import taddons
 
-from proxy.hosts import HostPolicy
+from proxy.mitm.hosts import HostPolicy
 from proxy.start import StartOptions, mitm_options
 from tests.hardening.harness import LeakWatch
 from tests.hardening.seeds import SEED_PROMPT, SEEDS, seeds_in

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import proxy.cli_models  # noqa: F401  (registers the commands)
+import proxy.cli.models  # noqa: F401  (registers the commands)
 from models.catalog import (CATALOG_PATH, ModelFileError, load_catalog, model_file, sha256_file,
                             verify_file)
-from proxy.cli_app import app
+from proxy.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.ca import CA_NAME, ca_cert_path, ensure_ca, nss_databases, plan_install, run_steps
+from proxy.mitm.ca import CA_NAME, ca_cert_path, ensure_ca, nss_databases, plan_install, run_steps
 
 DOPPEL = str(Path(sys.executable).parent / "doppel")
 

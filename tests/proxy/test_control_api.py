@@ -12,13 +12,13 @@ import aiohttp
 import pytest
 
 from detector.categories import Category
-from proxy.addon import DoppelAddon
-from proxy.control import ControlState, create_control_app, start_control_server
-from proxy.control_api import ROUTES
-from proxy.control_events import EventLog
-from proxy.control_runtime import Runtime
-from proxy.embedded import EmbeddedProxy
-from proxy.hosts import HostPolicy
+from proxy.mitm.addon import DoppelAddon
+from proxy.control.server import ControlState, create_control_app, start_control_server
+from proxy.control.api import ROUTES
+from proxy.control.events import EventLog
+from proxy.mitm.runtime import Runtime
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.mitm.hosts import HostPolicy
 from proxy.settings import SETTINGS_FILE, SettingsStore
 from tests.e2e.upstreams import Upstream
 
@@ -241,7 +241,7 @@ def layered_factory(mode: str, model_path: str | None):
     "fast" finds nothing, "thorough" runs the rules layer. An unknown model path is refused."""
     from detector.pipeline import Detector
     from detector.rules import RulesLayer
-    from proxy.control_runtime import DetectorUnavailable
+    from proxy.mitm.runtime import DetectorUnavailable
 
     if model_path and not Path(model_path).is_file():
         raise DetectorUnavailable("no model file at the given model path")

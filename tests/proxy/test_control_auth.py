@@ -12,10 +12,10 @@ import aiohttp
 import pytest
 from hypothesis import given, strategies as st
 
-from proxy.control import ControlState, create_control_app, start_control_server
-from proxy.control_auth import (EXTENSION_ID, LOOPBACK_NAMES, PairingCodes, is_loopback_host,
+from proxy.control.server import ControlState, create_control_app, start_control_server
+from proxy.control.auth import (EXTENSION_ID, LOOPBACK_NAMES, PairingCodes, is_loopback_host,
                                 load_or_create_token, origin_allowed)
-from proxy.hosts import HostPolicy
+from proxy.mitm.hosts import HostPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "dpt_test-token-0123456789"

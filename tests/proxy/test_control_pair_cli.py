@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from proxy.cli import COMMAND_MODULES
-from proxy.cli_app import app
-from proxy.control import ControlState, create_control_app, start_control_server
-from proxy.control_auth import EXTENSION_ID, load_or_create_token
-from proxy.hosts import HostPolicy
+from proxy.cli.app import app
+from proxy.control.server import ControlState, create_control_app, start_control_server
+from proxy.control.auth import EXTENSION_ID, load_or_create_token
+from proxy.mitm.hosts import HostPolicy
 
 
 for _module in COMMAND_MODULES:  # the whole `doppel` app, as its console script builds it

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from detector.categories import Category
-from proxy.control_events import EventLog
+from proxy.control.events import EventLog
 from proxy.settings import SETTINGS_FILE, Settings, SettingsStore
 
 HOSTS = ["chatgpt.com", "claude.ai", "api.openai.com", "chat.doppel.test"]

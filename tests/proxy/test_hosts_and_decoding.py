@@ -11,8 +11,8 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proxy.content_decode import stream_decoder
-from proxy.hosts import CHAT_HOSTS, HostPolicy, is_web_host, normalize_host
+from proxy.mitm.content_decode import stream_decoder
+from proxy.mitm.hosts import CHAT_HOSTS, HostPolicy, is_web_host, normalize_host
 
 
 @pytest.mark.parametrize("host, chat", [

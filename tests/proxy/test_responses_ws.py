@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
-from proxy.addon import DoppelAddon
-from proxy.control_events import EventLog
-from proxy.embedded import EmbeddedProxy
-from proxy.sites.openai_responses import OpenAIResponsesAdapter
-from proxy.sites.openai_responses_ws import ResponsesSocket
+from proxy.mitm.addon import DoppelAddon
+from proxy.control.events import EventLog
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.sites.openai.responses import OpenAIResponsesAdapter
+from proxy.sites.openai.responses_ws import ResponsesSocket
 from tests.e2e.conftest import GOLD, PROMPT, assert_no_gold, make_protector
 from tests.e2e.ws_upstream import WsUpstream, response_events
 

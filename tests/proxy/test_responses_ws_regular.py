@@ -15,11 +15,11 @@ import pytest
 from mitmproxy import http
 from mitmproxy.test import tutils
 
-from proxy.addon import DoppelAddon
-from proxy.embedded import EmbeddedProxy
-from proxy.hosts import HostPolicy
+from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.embedded import EmbeddedProxy
+from proxy.mitm.hosts import HostPolicy
 from proxy.sites.base import ResponseContext
-from proxy.sites.openai_responses import OpenAIResponsesAdapter
+from proxy.sites.openai.responses import OpenAIResponsesAdapter
 from proxy.start import StartOptions, addon_hosts, mitm_options
 from tests.e2e.conftest import PROMPT, assert_no_gold, make_protector
 from tests.e2e.test_regular_mode import HOSTS, Resolve

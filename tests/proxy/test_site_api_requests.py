@@ -7,7 +7,7 @@ import json
 import pytest
 from mitmproxy import http
 
-from proxy.scope import api_scope, client_id
+from proxy.sites.scope import api_scope, client_id
 from proxy.sites import find_adapter, load_adapters
 from proxy.sites.base import RequestFormatError
 

@@ -10,7 +10,7 @@ from chunk_invariance import assert_chunk_invariant
 
 from detector.restore import Restorer
 from proxy.sites.base import ResponseContext
-from proxy.sites.chatgpt_web import ADAPTER, ChatGptSseRewriter, conversation_scope
+from proxy.sites.chatgpt.web import ADAPTER, ChatGptSseRewriter, conversation_scope
 from tests.fixtures.web import chatgpt_wire as cw
 from tests.fixtures.web.flows import PROMPT, SPLIT_STEPS, Doppel, leaked, two_part_splits
 from tests.fixtures.web.upstreams import TEMPLATE, TITLE

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from detector.protect import Protector
 from detector.store import InMemoryStore
 from proxy.sites.base import ResponseContext
-from proxy.sites.chatgpt_delta import DeltaRewriter, is_text_path, utf16_prefix
-from proxy.sites.chatgpt_web import ChatGptSseRewriter
+from proxy.sites.chatgpt.delta import DeltaRewriter, is_text_path, utf16_prefix
+from proxy.sites.chatgpt.web import ChatGptSseRewriter
 from tests.fixtures.web import chatgpt_wire as cw
 from tests.fixtures.web.flows import PROMPT, detector, leaked
 from tests.fixtures.web.upstreams import TEMPLATE

@@ -11,8 +11,8 @@ from mitmproxy import http, websocket
 from mitmproxy.test import taddons, tflow
 from wsproto.frame_protocol import Opcode
 
-from proxy.sites.chatgpt_web import ADAPTER
-from proxy.sites.chatgpt_ws import ChatGptHandoff
+from proxy.sites.chatgpt.web import ADAPTER
+from proxy.sites.chatgpt.ws import ChatGptHandoff
 from tests.fixtures.web import chatgpt_wire as cw
 from tests.fixtures.web.flows import PROMPT, Doppel, leaked
 from tests.fixtures.web.upstreams import TEMPLATE

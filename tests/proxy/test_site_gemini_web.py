@@ -11,7 +11,7 @@ from chunk_invariance import assert_chunk_invariant
 from mitmproxy import http
 
 from proxy.sites.base import ResponseContext
-from proxy.sites.gemini_web import ADAPTER, GeminiResponseRewriter, conversation_scope
+from proxy.sites.gemini.web import ADAPTER, GeminiResponseRewriter, conversation_scope
 from tests.fixtures.web import gemini_wire as gw
 from tests.fixtures.web.flows import PROMPT, SPLIT_STEPS, Doppel, leaked, two_part_splits
 from tests.fixtures.web.upstreams import TEMPLATE, TITLE

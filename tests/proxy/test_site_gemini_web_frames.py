@@ -9,7 +9,7 @@ from chunk_invariance import assert_chunk_invariant
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proxy.sites.gemini_frames import FrameRewriter, chars_for_units, utf16_len, FramingError
+from proxy.sites.gemini.frames import FrameRewriter, chars_for_units, utf16_len, FramingError
 from tests.fixtures.web import gemini_wire as gw
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import importlib
 
 from proxy.cli import COMMAND_MODULES
-from proxy.cli_app import app
+from proxy.cli.app import app
 from tests.e2e.conftest import PROMPT, assert_no_gold
 from tests.e2e.test_start_cli import free_port, launch, wait_ready
 from tests.e2e.upstreams import Upstream

@@ -7,8 +7,8 @@ import stat
 import pytest
 from typer.testing import CliRunner
 
-import proxy.cli_vault  # noqa: F401  (registers `doppel vault`)
-from proxy.cli_app import app
+import proxy.cli.vault  # noqa: F401  (registers `doppel vault`)
+from proxy.cli.app import app
 from proxy.vault import Vault, VaultCorrupt, VaultKeyMismatch
 from tests.proxy.test_vault_support import (SEED, all_bytes, encodings, hermetic_vault_env,  # noqa: F401
                                             raw, seed)

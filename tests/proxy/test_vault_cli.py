@@ -9,8 +9,8 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-import proxy.cli_vault  # noqa: F401  (registers `doppel vault`)
-from proxy.cli_app import app
+import proxy.cli.vault  # noqa: F401  (registers `doppel vault`)
+from proxy.cli.app import app
 from proxy.vault import Vault
 from tests.proxy.test_vault_support import (ROOT, SEED, hermetic_vault_env, raw, seed,  # noqa: F401
                                             subprocess_env)

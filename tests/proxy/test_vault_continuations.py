@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from proxy.sites.openai_responses import ResponseScopes
+from proxy.sites.openai.responses import ResponseScopes
 from proxy.vault import Vault
 from tests.proxy.test_vault_support import all_bytes, hermetic_vault_env, raw  # noqa: F401
 

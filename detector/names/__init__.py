@@ -1,0 +1,1 @@
+"""Names spaCy misses: lower-case chat names, unknown capitalised words, the lexicons."""

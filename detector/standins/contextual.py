@@ -1,0 +1,80 @@
+"""HEALTH, FINANCE, RELATIONSHIP, WORK, BELIEF_IDENTITY, LEGAL: a stand-in of the same kind.
+
+A phrase keeps its wording; the known terms in it ("type 2 diabetes", "student loans") and the
+amounts ("38k", "$45,000") are swapped, each as its own mapping, so a reply that names only the
+diagnosis is restored too. A phrase with no known term is replaced whole by a term of its kind.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from detector.standins.casing import fold
+from detector.standins.lexicons import LEXICONS
+from detector.standins.part import Part
+
+# Amounts: a currency sign or code, or a magnitude word, or thousands separators: plain small
+# numbers ("3 kids") are left alone, since restoring "5" everywhere in a reply would be wrong.
+AMOUNT = re.compile(
+    r"""(?<![\w.,])(?:
+        (?:[$€£¥₹]|(?:USD|EUR|GBP|CAD|AUD|INR|CHF)\s?)\d+(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?(?:\s?(?:[kKmM]|bn|million|billion|thousand|grand|lakh|crore)\b)?
+      | \d+(?:[,.]\d{3})*(?:[.,]\d{1,2})?\s?(?:[kKmM]\b|bn\b|million\b|billion\b|thousand\b|grand\b|lakh\b|crore\b|(?:dollars|euros|pounds|rupees|bucks|USD|EUR|GBP)\b)
+      | \d{1,3}(?:,\d{3})+(?:\.\d{1,2})?
+    )""", re.VERBOSE)
+
+
+@functools.lru_cache(maxsize=None)
+def _terms(category: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    group_of: dict[str, tuple[str, ...]] = {}
+    for terms in LEXICONS[category].values():
+        for t in terms:
+            group_of.setdefault(fold(t), terms)
+    alternation = "|".join(re.escape(t) for t in sorted(group_of, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE), group_of
+
+
+def new_amount(text: str, rng) -> str:
+    """Same magnitude and shape: the lead digit changes, zeros stay (a round sum stays round)."""
+    out, first = [], True
+    for c in text:
+        if c.isdigit():
+            if first:
+                out.append(rng.choice([d for d in "123456789" if d != c] or ["1"]))
+                first = False
+            else:
+                out.append("0" if c == "0" else rng.choice("123456789"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _term_maker(term: str, group: tuple[str, ...]):
+    others = tuple(t for t in group if fold(t) != fold(term)) or group
+    return lambda rng, attempt: rng.choice(others)
+
+
+def parts(surface: str, session, category: str) -> list[Part]:
+    category = str(category)
+    out: list[Part] = []
+    taken: list[tuple[int, int]] = []
+    for m in AMOUNT.finditer(surface):
+        amount = m.group()
+        out.append(Part(m.start(), m.end(), "amount:" + fold(amount), category,
+                        lambda rng, attempt, a=amount: new_amount(a, rng)))
+        taken.append((m.start(), m.end()))
+    if category in LEXICONS:
+        pattern, group_of = _terms(category)
+        for m in pattern.finditer(surface):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            term = m.group()
+            out.append(Part(m.start(), m.end(), f"{category.lower()}-term:{fold(term)}", category,
+                            _term_maker(term, group_of[fold(term)])))
+    if out:
+        return sorted(out, key=lambda p: p.start)
+    fallback = next(iter(LEXICONS[category].values())) if category in LEXICONS else ("private matter",)
+    core = re.search(r"\w(?:.*\w)?", surface, re.DOTALL)  # punctuation at the edges stays
+    if core is None:
+        return []
+    return [Part(core.start(), core.end(), f"{category.lower()}:{fold(core.group())}", category,
+                 lambda rng, attempt: rng.choice(fallback))]

@@ -1,0 +1,34 @@
+"""Which family makes the stand-ins of which category."""
+from __future__ import annotations
+
+from detector.categories import CONTEXTUAL, Category
+from detector.standins import (address, bank_account, contextual, credit_card, date, email, id_number,
+                               location, network, org, person, phone, secret)
+from detector.standins.part import Part
+
+FAMILIES = {
+    Category.PERSON: person.parts,
+    Category.EMAIL: email.parts,
+    Category.PHONE: phone.parts,
+    Category.CREDIT_CARD: credit_card.parts,
+    Category.BANK_ACCOUNT: bank_account.parts,
+    Category.ID_NUMBER: id_number.parts,
+    Category.IP_ADDRESS: network.ip_parts,
+    Category.URL: network.url_parts,
+    Category.USERNAME: network.username_parts,
+    Category.SECRET: secret.parts,
+    Category.ADDRESS: address.parts,
+    Category.LOCATION: location.parts,
+    Category.ORG: org.parts,
+    Category.DATE: date.parts,
+}
+
+
+def parts_for(category: str, surface: str, session) -> list[Part]:
+    try:
+        cat = Category(str(category))
+    except ValueError:
+        return []  # unknown category: the engine's same-shape fallback
+    if cat in CONTEXTUAL:
+        return contextual.parts(surface, session, cat)
+    return FAMILIES[cat](surface, session)

@@ -1,0 +1,40 @@
+"""SECRET: API keys, tokens and passwords keep their vendor prefix and their shape (length and
+character classes), so code and config around them still reads right: sk-... stays sk-...."""
+from __future__ import annotations
+
+import re
+
+from detector.standins.part import Part, whole
+from detector.standins.shape import reshape
+
+# Vendor prefixes that say which service, not whose key (hand list from vendors' docs).
+KNOWN_PREFIXES = (
+    "sk-proj-", "sk-ant-api03-", "sk-ant-", "sk-svcacct-", "sk-", "pk-", "rk-", "sk_live_", "sk_test_",
+    "pk_live_", "pk_test_", "rk_live_", "whsec_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+    "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xapp-", "hf_", "AKIA", "ASIA", "AIza",
+    "ya29.", "eyJ", "npm_", "pypi-", "SG.", "shpat_", "dop_v1_", "sq0atp-", "AC", "SK",
+)
+_PEM = re.compile(r"(-----BEGIN [A-Z ]+-----)(.*?)(-----END [A-Z ]+-----)", re.DOTALL)
+
+
+def _prefix(secret: str) -> str:
+    for p in KNOWN_PREFIXES:
+        if secret.startswith(p) and len(secret) > len(p) + 8:
+            return p
+    return ""
+
+
+def make_secret(surface: str):
+    pem = _PEM.fullmatch(surface.strip())
+    if pem:
+        head, body, tail = pem.groups()
+        lead = surface[: surface.index(head)]
+        return lambda rng, attempt: lead + head + reshape(body, rng) + tail + surface[surface.index(tail) + len(tail):]
+    prefix = _prefix(surface)
+    rest = surface[len(prefix):]
+    return lambda rng, attempt: prefix + reshape(rest, rng)
+
+
+def parts(surface: str, session) -> list[Part]:
+    # Case matters in secrets, so the key keeps it.
+    return whole(surface, "secret:" + surface, "SECRET", make_secret(surface))

@@ -1,0 +1,1 @@
+"""The mitmproxy side: the addon, its protection runtime, hosts, CA, embedded proxy."""

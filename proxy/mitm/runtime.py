@@ -1,0 +1,310 @@
+"""The running protection stack the control server acts on: detector, protector, vault, status.
+
+``Runtime`` is what the addon calls as its protector (``protect``/``restorer`` forward to the
+Protector in use), so changing a setting swaps the Protector under the addon and the very next
+request follows it:
+  - a policy change builds a new Protector over the same detector and vault (cheap, at once);
+  - a detector change builds the new Detector first (an unavailable mode is refused before
+    anything changes), warms it in a thread, and swaps when ready; the old one keeps protecting
+    meanwhile, so switching never opens a gap.
+Nothing here returns a real value except ``try_text``, which shows the settings page the stand-ins
+for text the page itself sent.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from detector.errors import BlockedByPolicy, DetectionError
+from proxy.control.events import EventLog
+from proxy.mitm.hosts import HostPolicy
+from proxy.settings import Settings, SettingsStore
+
+log = logging.getLogger("doppel.runtime")
+
+LOADING, RUNNING, ERROR = "loading", "running", "error"
+
+
+class DetectorUnavailable(ValueError):
+    """The chosen detector mode cannot be built here (e.g. thorough without its model)."""
+
+
+def build_detector(mode: str, model_path: str | None = None):
+    """A Detector for ``mode`` (not warmed yet). ``model_path`` points thorough mode at a local
+    GGUF instead of the catalog's default model."""
+    from detector.pipeline import Detector
+
+    try:
+        if mode == "thorough" and model_path:
+            if not Path(model_path).expanduser().is_file():
+                raise DetectorUnavailable("no model file at the given model path")
+            from detector.llm import LLMLayer
+
+            base = Detector("fast")
+            return Detector("thorough", layers=[*base.layers,
+                                                LLMLayer(Path(model_path).expanduser())])
+        return Detector(mode)
+    except DetectorUnavailable:
+        raise
+    except (ValueError, ImportError, OSError) as e:
+        raise DetectorUnavailable(str(e)) from None
+
+
+def detector_key(mode: str | None, model_path: str | None) -> tuple:
+    """What identifies a detector build: the model path matters in thorough mode only."""
+    return (mode, model_path if mode == "thorough" else None)
+
+
+def default_protector_factory(detector, store, policy: dict[str, str]):
+    from detector.protect import Protector
+
+    return Protector(detector, store, policy=policy)
+
+
+@dataclass
+class TrySpan:
+    start: int
+    end: int
+    text: str
+    category: str
+    layer: str
+    action: str            # replace | keep | block
+    standin: str | None    # the stand-in, when replaced
+
+
+@dataclass
+class TryResult:
+    text: str
+    protected: str | None  # None when the policy blocks the text
+    spans: list[TrySpan] = field(default_factory=list)
+    blocked_category: str | None = None
+    ms: float = 0.0
+
+
+class Runtime:
+    """Holds the detector, vault and Protector in use; see the module docstring.
+
+    ``protector`` given (tests, `doppel demo`): used as is, and settings changes do not rebuild
+    it. Otherwise ``load()`` (blocking: run it in a thread) opens the vault in ``data_dir`` and
+    builds the detector the settings name.
+    """
+
+    def __init__(self, settings: SettingsStore, *, hosts: HostPolicy, events: EventLog,
+                 data_dir: Path | None = None, protector=None, vault=None, store=None,
+                 protector_factory: Callable[..., Any] = default_protector_factory,
+                 detector_factory: Callable[..., Any] = build_detector) -> None:
+        self.settings = settings
+        self.hosts = hosts
+        self.events = events
+        self.data_dir = data_dir
+        self.vault = vault
+        self._store = store if store is not None else vault
+        self._protector = protector
+        self._fixed = protector is not None
+        self._detector = getattr(protector, "detector", None)
+        self._protector_factory = protector_factory
+        self._detector_factory = detector_factory
+        self._lock = threading.Lock()
+        self.state = RUNNING if protector is not None else LOADING
+        self.error: str | None = None
+        self.active_mode: str | None = settings.current.detector_mode if protector else None
+        self.active_model_path: str | None = None
+        self.loading_mode: str | None = None
+        settings.subscribe(self._on_settings_change)
+
+    # --- the Protector surface the addon uses ------------------------------------------
+    def protect(self, text: str, scope: str):
+        protector = self._protector
+        if protector is None:
+            raise DetectionError("startup", "the detector is still loading")
+        return protector.protect(text, scope)
+
+    def restorer(self, scope: str):
+        protector = self._protector
+        if protector is None:
+            raise DetectionError("startup", "the detector is still loading")
+        return protector.restorer(scope)
+
+    def _llm_layer(self):
+        layers = getattr(self._detector, "layers", None) or ()
+        return next((layer for layer in layers if hasattr(layer, "load_in_background")), None)
+
+    def llm_event_counts(self) -> dict[str, int]:
+        """What the LLM layer recorded ("timeout", "loading", "model_error"...): counts only."""
+        llm = self._llm_layer()
+        return llm.events.counts() if llm is not None else {}
+
+    def llm_state(self) -> str:
+        """The on-device LLM's state for /health: "off" (fast mode), "loading", "ready" or
+        "unavailable" (its model could not load; the fast layers carry on)."""
+        llm = self._llm_layer()
+        if llm is None:
+            return "off"
+        if llm.loaded:
+            return "ready"
+        return "unavailable" if getattr(llm, "_load_error", None) is not None else "loading"
+
+    def rebind_scope(self, old_scope: str, new_scope: str) -> None:
+        rebind = getattr(self.vault, "rebind_scope", None)
+        if rebind is not None:
+            rebind(old_scope, new_scope)
+
+    def remember_continuation(self, response_id: str, client: str, scope: str) -> None:
+        remember = getattr(self.vault, "remember_continuation", None)
+        if remember is not None:
+            remember(response_id, client, scope)
+
+    def continued_scope(self, response_id: str, client: str) -> str | None:
+        lookup = getattr(self.vault, "continued_scope", None)
+        return lookup(response_id, client) if lookup is not None else None
+
+    @property
+    def ready(self) -> bool:
+        return self._protector is not None
+
+    # --- start-up ------------------------------------------------------------------------
+    def load(self, mode: str | None = None) -> None:
+        """Open the vault (if none was given) and build + warm the detector the settings name
+        (or ``mode``, e.g. from `doppel start --detector`, saved once it loaded). Blocking;
+        raises what failed (the caller reports it), leaving state=error."""
+        settings = self.settings.current
+        if mode is not None:
+            settings = settings.model_copy(update={"detector_mode": mode})
+        try:
+            if self._store is None:
+                from proxy.vault import Vault
+
+                self.vault = Vault.open(self.data_dir)
+                self._store = self.vault
+            detector = self._detector_factory(settings.detector_mode, settings.model_path)
+            detector.warm()
+        except Exception as e:
+            self.state, self.error = ERROR, _describe(e)
+            raise
+        with self._lock:
+            self._detector = detector
+            self.active_mode, self.active_model_path = settings.detector_mode, settings.model_path
+            self._protector = self._protector_factory(detector, self._store,
+                                                      settings.protector_policy())
+            self.state, self.error = RUNNING, None
+        if settings.detector_mode != self.settings.current.detector_mode:
+            self.settings.update(detector_mode=settings.detector_mode)
+
+    # --- settings changes --------------------------------------------------------------------
+    def check_detector(self, mode: str, model_path: str | None):
+        """Build (not warm) the detector for ``mode``: raises DetectorUnavailable, changes nothing.
+        Blocking (imports models' code): run it in a thread."""
+        if self._fixed:
+            raise DetectorUnavailable("this Doppel was started with a fixed protector")
+        return self._detector_factory(mode, model_path)
+
+    def switch_detector(self, detector, mode: str, model_path: str | None = None) -> None:
+        """Warm ``detector`` in a thread, then protect with it; the current one works meanwhile."""
+        self.loading_mode = mode
+        threading.Thread(target=self._warm_and_swap, args=(detector, mode, model_path),
+                         name="doppel-detector-load", daemon=True).start()
+
+    def _warm_and_swap(self, detector, mode: str, model_path: str | None) -> None:
+        try:
+            detector.warm()
+        except Exception as e:  # noqa: BLE001 - reported in /api/status, old detector kept
+            log.warning("the %s detector could not load (%s); keeping the %s one",
+                        mode, type(e).__name__, self.active_mode)
+            with self._lock:
+                self.error = f"the {mode} detector could not load: {_describe(e)}"
+                self.loading_mode = None
+                if self._protector is None:
+                    self.state = ERROR
+            return
+        with self._lock:
+            if self.loading_mode != mode:  # a newer switch superseded this one
+                return
+            self._detector = detector
+            self.active_mode, self.active_model_path = mode, model_path
+            self.loading_mode = None
+            self.error = None
+            self._protector = self._protector_factory(detector, self._store,
+                                                      self.settings.current.protector_policy())
+            self.state = RUNNING
+
+    def _on_settings_change(self, old: Settings, new: Settings) -> None:
+        if self._fixed or self._detector is None:
+            return
+        if old.policy != new.policy:
+            with self._lock:
+                self._protector = self._protector_factory(self._detector, self._store,
+                                                          new.protector_policy())
+        wanted = detector_key(new.detector_mode, new.model_path)
+        if wanted != detector_key(self.active_mode, self.active_model_path) and \
+                self.loading_mode != new.detector_mode:
+            # Changed outside the API (the file was edited): build and warm in the background.
+            threading.Thread(target=self._build_and_swap, args=(new.detector_mode, new.model_path),
+                             name="doppel-detector-build", daemon=True).start()
+
+    def _build_and_swap(self, mode: str, model_path: str | None) -> None:
+        try:
+            detector = self._detector_factory(mode, model_path)
+        except Exception as e:  # noqa: BLE001
+            self.error = f"the {mode} detector is not available: {_describe(e)}"
+            return
+        self.loading_mode = mode
+        self._warm_and_swap(detector, mode, model_path)
+
+    # --- the settings page's "try it" box ----------------------------------------------------
+    def try_text(self, text: str) -> TryResult:
+        """Spans, categories and stand-ins for ``text``, with the current policy, in a throwaway
+        in-memory store (nothing reaches the vault). Blocking."""
+        from detector.store import InMemoryStore
+
+        detector = self._detector
+        if detector is None:
+            raise DetectionError("startup", "the detector is still loading")
+        t0 = time.perf_counter()
+        settings = self.settings.current
+        spans = detector.find(text)
+        result = TryResult(text=text, protected=None)
+        try:
+            protection = self._protector_factory(detector, InMemoryStore(),
+                                                 settings.protector_policy()).protect(text, "try-it")
+        except BlockedByPolicy as e:
+            result.blocked_category = str(e.category)
+            replaced = []
+        else:
+            result.protected = protection.protected
+            replaced = protection.replacements
+        # What was replaced (spans as the protector widened them), then what the policy kept.
+        for r in replaced:
+            s = r.span
+            result.spans.append(TrySpan(s.start, s.end, s.text, str(s.category), s.layer,
+                                        "replace", r.replacement))
+        for s in spans:
+            if not any(r.span.start < s.end and s.start < r.span.end for r in replaced):
+                result.spans.append(TrySpan(s.start, s.end, s.text, str(s.category), s.layer,
+                                            settings.action(s.category), None))
+        result.spans.sort(key=lambda t: t.start)
+        result.ms = round((time.perf_counter() - t0) * 1000, 1)
+        return result
+
+    # --- vault -----------------------------------------------------------------------------
+    def vault_stats(self) -> dict | None:
+        stats = getattr(self.vault, "stats", None)
+        return stats() if stats is not None else None
+
+    def forget(self, *, conversation: str | None = None, everything: bool = False) -> int:
+        forget = getattr(self.vault, "forget", None)
+        if forget is None:
+            raise RuntimeError("no vault is open")
+        if everything:
+            return forget(everything=True)
+        return forget(conversation=conversation)
+
+
+def _describe(e: BaseException) -> str:
+    """A one-line reason that never echoes input text (exception messages here name files,
+    modes and layers, not values)."""
+    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__

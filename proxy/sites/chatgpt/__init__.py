@@ -1,0 +1,1 @@
+"""ChatGPT web (chatgpt.com): turns, the delta-encoded stream, the WebSocket handoff."""

@@ -1,0 +1,175 @@
+"""ChatGPT web app (chatgpt.com): turns, history, sidebar titles, the WebSocket handoff.
+
+Requests (DESIGN §6):
+- POST /backend-api/f/conversation (and /backend-api/conversation, .../prepare): user text in
+  messages[].content.parts[] (strings; image pointers and other parts are left alone).
+- PATCH /backend-api/conversation/{id} {"title": ...}: a rename carries user text too.
+- GET /backend-api/conversation/{id} (history) and GET /backend-api/conversations (sidebar):
+  nothing to protect; their responses carry stand-ins to restore.
+- sentinel/anti-bot, uploads, telemetry: not matched, they pass untouched.
+Scope: "chatgpt-web:<conversation id>". A first turn has no id yet: it is protected under a
+temporary scope named after the client's message id, and rebound to the real id as soon as
+the response names it (ResponseContext.rebind -> Vault.rebind_scope).
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from mitmproxy import http
+
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
+                              json_body, path_only)
+from proxy.sites.chatgpt.delta import DeltaRewriter, Out, restore_strings
+from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.json_api import WebJsonAdapter
+from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
+
+HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
+SCOPE_PREFIX = "chatgpt-web:"
+_TURN = re.compile(r"^/backend-api/(f/)?conversation(/prepare)?$")
+_ONE = re.compile(r"^/backend-api/conversation/([0-9A-Za-z-]{8,})$")
+_LIST = "/backend-api/conversations"
+
+
+def conversation_scope(conversation_id: str) -> str:
+    return SCOPE_PREFIX + conversation_id
+
+
+class ChatGptSseRewriter(SseRewriter):
+    """A turn's SSE stream (delta encoding v1 or full snapshots)."""
+
+    def __init__(self, ctx: ResponseContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.delta = DeltaRewriter(
+            ctx.restorer, on_conversation_id=lambda cid: ctx.rebind(conversation_scope(cid)))
+
+    def on_event(self, event: SseEvent) -> list[SseEvent]:
+        return self._events(event, self.delta.event(event.event, event.data))
+
+    def on_end(self) -> list[SseEvent]:
+        return self._events(None, self.delta.flush())
+
+    def _events(self, event: SseEvent | None, outs: list[Out]) -> list[SseEvent]:
+        result = []
+        for out in outs:
+            if out.own and event is not None:
+                result.append(event if out.data is None else event.with_data(out.data))
+            else:
+                result.append(SseEvent.make(out.data, out.name, self.eol))
+        return result
+
+
+class ChatGptJsonRewriter(JsonBodyRewriter):
+    """History, sidebar list and other JSON bodies, told apart by their shape."""
+
+    def __init__(self, ctx: ResponseContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def dumps(self, body: Any) -> str:
+        return json.dumps(body, ensure_ascii=False)
+
+    def rewrite_json(self, body: Any) -> Any:
+        return self.restore(body)
+
+    def restore(self, body: Any) -> Any:
+        items = body.get("items") if isinstance(body, dict) else None
+        if isinstance(items, list):  # the sidebar: each title belongs to its own conversation
+            return {**body, "items": [self._item(it) for it in items]}
+        return restore_strings(body, self.ctx.restorer.restore)
+
+    def _item(self, item: Any) -> Any:
+        if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
+            return item
+        restorer = self.ctx.restorer_for(conversation_scope(item["id"]))
+        return restore_strings(item, restorer.restore)
+
+
+class ChatGptWeb(WebJsonAdapter):
+    name = "chatgpt-web"
+    label = "ChatGPT"
+
+    def match(self, request: http.Request) -> bool:
+        if request.pretty_host not in HOSTS:
+            return False
+        path = path_only(request)
+        if request.method == "POST":
+            return bool(_TURN.match(path))
+        if request.method == "PATCH":
+            return bool(_ONE.match(path))
+        if request.method == "GET":
+            return path == _LIST or bool(_ONE.match(path))
+        return False
+
+    def prepare(self, request: http.Request) -> None:
+        request.headers["accept-encoding"] = "identity"
+        request.headers["x-openai-web-sse-compression"] = "identity"
+
+    def body_slots(self, body: dict, request: http.Request) -> TextSlots:
+        slots = TextSlots()
+        if request.method == "PATCH":
+            if "title" in body:
+                slots.add(body, "title")
+            return slots
+        messages = body.get("messages", [])
+        if not isinstance(messages, list):
+            raise RequestFormatError("ChatGPT 'messages' is not a list")
+        holders = list(messages)
+        if body.get("partial_query") is not None:  # text typed so far, sent by /prepare
+            holders.append(body["partial_query"])
+        for message in holders:
+            if not isinstance(message, dict):
+                raise RequestFormatError("a ChatGPT message is not an object")
+            parts = (message.get("content") or {}).get("parts", [])
+            if not isinstance(parts, list):
+                raise RequestFormatError("ChatGPT 'content.parts' is not a list")
+            for i, part in enumerate(parts):
+                if isinstance(part, (str, list)):
+                    slots.add(parts, i)
+                elif isinstance(part, dict) and not str(part.get("content_type", "")).endswith(
+                        "asset_pointer"):
+                    # e.g. audio_transcription parts: the user's spoken words; anything unknown
+                    # is protected too (images and files are pointers, left alone).
+                    slots.add_unknown(part)
+        return slots
+
+    def scope(self, request: http.Request) -> str:
+        path = path_only(request)
+        one = _ONE.match(path)
+        if one:
+            return conversation_scope(one.group(1))
+        if path == _LIST:
+            return SCOPE_PREFIX + "list"  # unused: each title is restored in its own scope
+        body = json_body(request)
+        cid = body.get("conversation_id") if isinstance(body, dict) else None
+        if isinstance(cid, str) and cid:
+            return conversation_scope(cid)
+        return SCOPE_PREFIX + "new:" + _first_turn_id(request, body)
+
+    def response_rewriter(self, response: http.Response,
+                          ctx: ResponseContext) -> ResponseRewriter | None:
+        if self.is_stream(response):
+            return ChatGptSseRewriter(ctx)
+        if "json" in response.headers.get("content-type", "").lower():
+            return ChatGptJsonRewriter(ctx)
+        return None
+
+
+def _first_turn_id(request: http.Request, body: Any) -> str:
+    """A temporary scope name for a turn without a conversation id: the client's message id
+    (a UUID it generates), else a random one remembered on the request so repeated calls agree."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+        mid = messages[0].get("id")
+        if isinstance(mid, str) and mid:
+            return mid
+    if not hasattr(request, "_doppel_turn_id"):
+        request._doppel_turn_id = str(uuid.uuid4())
+    return request._doppel_turn_id
+
+
+ADAPTER = ChatGptWeb()

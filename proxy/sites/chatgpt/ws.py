@@ -1,0 +1,105 @@
+"""ChatGPT's WebSocket handoff: a turn whose stream moved to wss://ws.chatgpt.com.
+
+After a `stream_handoff` event the rest of the turn arrives as WebSocket messages whose
+`encoded_item` holds the same SSE text as the HTTP stream (older clients: an
+"http.response.body" message with the SSE bytes base64-encoded in `body`). Each conversation on a
+socket gets its own ChatGptSseRewriter, fed item by item, so a stand-in split across two
+messages is still restored.
+
+The addon surface (proxy/sites/base.py) has no WebSocket hook, so this is a small mitmproxy
+addon of its own: register ``ChatGptHandoff(protector.restorer)`` next to DoppelAddon, and
+intercept ws.chatgpt.com (proxy/hosts.py) so the socket is opened at all.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+from typing import Any, Callable
+
+from mitmproxy import http
+
+from proxy.sites.base import ResponseContext, RestorerLike
+from proxy.sites.chatgpt.web import ChatGptSseRewriter, conversation_scope
+
+log = logging.getLogger(__name__)
+
+WS_HOSTS = frozenset({"ws.chatgpt.com"})
+METADATA_KEY = "doppel-chatgpt-ws"
+
+
+class HandoffRewriter:
+    """Rewrites the server messages of one WebSocket connection."""
+
+    def __init__(self, restorer_for: Callable[[str], RestorerLike]) -> None:
+        self.restorer_for = restorer_for
+        self.streams: dict[str, ChatGptSseRewriter] = {}
+
+    def message(self, text: str) -> str:
+        """The message to pass on (the same text when there is nothing of ours in it)."""
+        try:
+            obj = json.loads(text)
+        except (ValueError, RecursionError):
+            return text
+        try:
+            new = self._walk(obj, None)
+        except RecursionError:  # nested too deeply to be ours: passes unchanged
+            return text
+        return text if new == obj else json.dumps(new, ensure_ascii=False)
+
+    def _walk(self, node: Any, cid: str | None) -> Any:
+        if isinstance(node, list):
+            return [self._walk(v, cid) for v in node]
+        if not isinstance(node, dict):
+            return node
+        cid = node.get("conversation_id") if isinstance(node.get("conversation_id"), str) else cid
+        out = {k: self._walk(v, cid) for k, v in node.items()}
+        if isinstance(node.get("encoded_item"), str):
+            item = self._sse(cid, node["encoded_item"].encode("utf-8", "surrogateescape"))
+            out["encoded_item"] = item.decode("utf-8", "surrogateescape")
+        elif node.get("type") == "http.response.body" and isinstance(node.get("body"), str):
+            try:
+                raw = base64.b64decode(node["body"], validate=True)
+            except (binascii.Error, ValueError):
+                return out
+            out["body"] = base64.b64encode(self._sse(cid, raw)).decode()
+        return out
+
+    def _sse(self, cid: str | None, data: bytes) -> bytes:
+        key = cid or ""
+        rw = self.streams.get(key)
+        if rw is None:
+            scope = conversation_scope(cid) if cid else "chatgpt-web:ws"
+            rw = self.streams[key] = ChatGptSseRewriter(
+                ResponseContext(scope=scope, restorer_for=self.restorer_for))
+            rw.delta.delta_mode = True  # the delta_encoding event came on the HTTP stream
+        return rw.feed(data)
+
+
+class ChatGptHandoff:
+    """mitmproxy addon: restores stand-ins in ChatGPT's WebSocket stream items."""
+
+    def __init__(self, restorer_for: Callable[[str], RestorerLike],
+                 hosts: frozenset[str] = WS_HOSTS) -> None:
+        self.restorer_for = restorer_for
+        self.hosts = hosts
+
+    async def websocket_message(self, flow: http.HTTPFlow) -> None:
+        if flow.websocket is None or flow.request.pretty_host not in self.hosts:
+            return
+        message = flow.websocket.messages[-1]
+        if message.from_client or not message.is_text:
+            return
+        rw = flow.metadata.get(METADATA_KEY)
+        if rw is None:
+            rw = flow.metadata[METADATA_KEY] = HandoffRewriter(self.restorer_for)
+        text = message.text
+        try:  # the vault is read in a thread, never on mitmproxy's event loop
+            new = await asyncio.get_running_loop().run_in_executor(None, rw.message, text)
+        except Exception as e:  # noqa: BLE001 - a broken item must not kill the socket
+            log.warning("chatgpt-web: could not restore a WebSocket item (%s)", type(e).__name__)
+            return
+        if new != text:
+            message.text = new

@@ -1,0 +1,1 @@
+"""OpenAI's wire formats: chat completions, the Responses API (HTTP and WebSocket)."""
