@@ -34,8 +34,8 @@ $(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 	@touch $@
 
 $(STAMP)-test: $(STAMP)
-	@echo ">> installing test dependencies"
-	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[test]'
+	@echo ">> installing test and benchmark dependencies (pytest, SDKs, Presidio for side-by-side figures)"
+	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[test,bench]'
 	@touch $@
 
 # The on-device LLM (thorough mode): llama-cpp-python compiled here (~3-5 min the first time)

@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 
+from bench.errors import BENCH_EXTRA, Unavailable
 from detector.categories import Category
 from detector.span import Span
 
@@ -63,7 +64,10 @@ def analyzer(variant: str):
     if variant not in VARIANTS:
         raise ValueError(f"unknown Presidio variant {variant!r}; known: {', '.join(VARIANTS)}")
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    from presidio_analyzer import AnalyzerEngine
+    try:
+        from presidio_analyzer import AnalyzerEngine
+    except ImportError:
+        raise Unavailable(BENCH_EXTRA) from None
 
     return AnalyzerEngine(nlp_engine=_nlp_engine(variant == "presidio+org"), supported_languages=["en"])
 

@@ -6,12 +6,11 @@ reason, so `doppel eval` can report it instead of crashing.
 """
 from __future__ import annotations
 
+from bench.errors import Unavailable
 from bench.presidio_peer import VARIANTS, PresidioFinder
 from detector.errors import DetectionError
 
-
-class Unavailable(RuntimeError):
-    """This system cannot run here; the message says why."""
+__all__ = ["Unavailable", "DoppelFinder", "build_system"]
 
 
 class DoppelFinder:

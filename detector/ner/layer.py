@@ -87,7 +87,11 @@ def load_nlp():
                 from thinc.api import NumpyOps
                 from threadpoolctl import ThreadpoolController
 
-                nlp = spacy.load(MODEL, exclude=UNUSED_PIPES)
+                from models.catalog import load_catalog, verify_spacy
+
+                # The installed package's files are checked against the catalog first.
+                folder = verify_spacy(load_catalog().spacy[MODEL])
+                nlp = spacy.load(folder, exclude=UNUSED_PIPES)
                 numpy_blas = NumpyOps(use_blis=False)
                 for node in nlp.get_pipe("ner").model.walk():
                     node.ops = numpy_blas

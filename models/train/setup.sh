@@ -17,5 +17,6 @@ echo "*" > "$VENV/.gitignore"  # keep the venv out of git without touching the s
 # torch 2.13.0 CPU lies on local disk (/opt/wheels via pip's find-links); the rest from PyPI.
 "$VENV/bin/pip" install --progress-bar on \
   "torch==2.13.0" "transformers==5.23.0" "peft==0.21.2" "gguf==0.19.0" \
-  "accelerate" "sentencepiece" "protobuf" "numpy" "rapidfuzz" "platformdirs"
+  "accelerate==1.16.0" "sentencepiece==0.2.3" "protobuf==7.36.2" "numpy==2.4.6" \
+  "rapidfuzz==3.14.6" "platformdirs==4.14.9"
 "$VENV/bin/python" -c "import torch, transformers, peft, gguf; print('>> training venv ok: torch', torch.__version__, 'transformers', transformers.__version__, 'peft', peft.__version__)"

@@ -106,7 +106,7 @@ def bench_command(
             results: dict = {"latency": run_bench(mode, data_dir=data, counts=counts,
                                                   on_progress=lambda: progress.advance(task))}
     except Unavailable as e:
-        console.print(f"[red]Doppel mode {mode!r} cannot run:[/] {e}")
+        console.print(f"[red]The benchmark cannot run:[/] {e}")
         raise typer.Exit(2)
     if vault:
         results["vault"] = run_optional("vault_bench")

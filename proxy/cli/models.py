@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
-from models.catalog import (ModelFileError, load_catalog, model_file, reinstall_fix, verify_file)
+from models.catalog import (ModelFileError, load_catalog, model_file, reinstall_fix, verify_file,
+                            verify_spacy)
 from proxy.cli.app import app
 
 models_app = typer.Typer(help="On-device models for thorough mode (the LLM layer).", no_args_is_help=True)
@@ -43,6 +44,13 @@ def list_models() -> None:
             a_t.add_row(a.name + (" (default)" if a.name == cat.default_adapter else ""), a.base, str(a.file),
                         size, a.prompt, a.license, "present" if a.file.is_file() else "MISSING")
         Console().print(a_t)
+    if cat.spacy:
+        s_t = Table(title="spaCy pipelines (the NER layer)")
+        for col in ("name", "package", "licence"):
+            s_t.add_column(col)
+        for s in cat.spacy.values():
+            s_t.add_row(s.name, f"{s.package}=={s.version}", s.license)
+        Console().print(s_t)
 
 
 @models_app.command()
@@ -68,6 +76,13 @@ def verify(model: Path = typer.Option(None, "--model", help="check a local GGUF 
         except ModelFileError as exc:
             failed += 1
             console.print(f"[red]FAILED[/red] adapter {a.name}: {exc}")
+    for s in cat.spacy.values():
+        try:
+            folder = verify_spacy(s)
+            console.print(f"[green]ok[/green] spaCy pipeline {s.name}: {folder}")
+        except ModelFileError as exc:
+            failed += 1
+            console.print(f"[red]FAILED[/red] spaCy pipeline {s.name}: {exc}")
     if failed:
         raise typer.Exit(1)
 

