@@ -8,7 +8,6 @@ CPython's default switch interval (5 ms) and at 0.5 and 0.1 ms (what `doppel sta
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import threading
 import time
@@ -54,7 +53,7 @@ def run(prompts: int = 15, rounds: int = 1) -> list[dict]:
                     if spinner:
                         spinner.join()
                     rows.append({"switch_interval_ms": interval * 1000, "busy_thread": busy,
-                                 "median_ms": round(statistics.median(samples), 1),
+                                 "median_ms": round(metrics.median(samples), 1),
                                  "p95_ms": round(metrics.percentile(samples, 95), 1),
                                  "max_ms": round(max(samples), 1)})
     finally:

@@ -17,6 +17,7 @@ import time
 
 from bench.datasets import resolve_data_dir
 from bench.eval_run import load_average
+from bench.metrics import median, percentile
 from bench.speed import build_prompts, word_stream
 from detector.pipeline import Detector
 from detector.protect import Protection, Protector
@@ -28,13 +29,8 @@ REPEATS = 3          # conversations per variant (each in its own scope)
 FROM_TURN = 10       # report turns FROM_TURN..TURNS: a long history
 
 
-def _p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
-
-
 def _figures(xs: list[float]) -> dict:
-    return {"median_ms": round(statistics.median(xs), 2), "p95_ms": round(_p95(xs), 2)}
+    return {"median_ms": round(median(xs), 2), "p95_ms": round(percentile(xs, 95), 2)}
 
 
 def entry_bytes(p: Protection) -> int:

@@ -41,6 +41,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.metrics import median, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 READY_WORDS = "Doppel is ready"  # proxy.start.READY_WORDS (not imported: keeps this light)
 FORMATS = ("openai_chat", "anthropic", "openai_responses", "ollama_chat")
@@ -389,21 +391,12 @@ class LoadConfig:
     formats: tuple[str, ...] = FORMATS
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def latency_summary(phase: Phase) -> dict:
     ok = [t for t in phase.turns if t.ok]
     over = [t.total_ms - t.service_ms for t in ok if t.service_ms is not None]
 
     def q(vals):
-        return {"p50": _r(percentile(vals, 0.5)), "p95": _r(percentile(vals, 0.95)),
+        return {"p50": _r(median(vals)), "p95": _r(percentile(vals, 95)),
                 "max": _r(max(vals) if vals else None)}
     return {"turns": len(phase.turns), "ok": len(ok), "errors": dict(phase.errors),
             "ttfb_ms": q([t.ttfb_ms for t in ok]), "total_ms": q([t.total_ms for t in ok]),

@@ -207,7 +207,8 @@ def false_positive_rate(negative_prediction_counts: Iterable[int]) -> float | No
 
 
 def percentile(samples: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100): a value that was actually measured."""
+    """Nearest-rank percentile (q in 0..100): a value that was actually measured. Every figure
+    bench/ reports (p95 and the like) is taken with this one definition."""
     if not samples:
         return None
     ordered = sorted(samples)

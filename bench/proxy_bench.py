@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +21,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 from mitmproxy import http
+
+from bench.metrics import median, percentile
 
 WORDS = ("the of and to in is for on with as at by from about our your this that plan "
          "meeting budget report draft review team project client email schedule").split()
@@ -33,11 +34,6 @@ def prompt_200_words(i: int) -> str:
     return (f"Hi, I'm Maria Gonzalez (maria.gonzalez{i}@gmail.com, +1 415 555 {1000 + i % 9000}). "
             f"I work at Acme Insurance in Denver. {filler} Please summarise this for my manager "
             f"Tom Becker before Friday, request {i}.")
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 class FirstTokenUpstream:
@@ -139,8 +135,8 @@ async def measure_ws_ttft(n: int = 30, warmup: int = 3) -> dict:
         await upstream.runner.cleanup()
     added = [d - c for d, c in zip(doppel_ms, direct_ms)]
     return {"requests": n,
-            "direct_ttft_ms": {"median": statistics.median(direct_ms), "p95": pct(direct_ms, 0.95)},
-            "added_ttft_ms": {"median": statistics.median(added), "p95": pct(added, 0.95)}}
+            "direct_ttft_ms": {"median": median(direct_ms), "p95": percentile(direct_ms, 95)},
+            "added_ttft_ms": {"median": median(added), "p95": percentile(added, 95)}}
 
 
 async def time_to_first_token(session: aiohttp.ClientSession, url: str, prompt: str) -> float:
@@ -190,9 +186,9 @@ async def measure_ttft(n: int = 30, warmup: int = 3, detector=None) -> dict:
     return {
         "prompt_words": len(prompt_200_words(0).split()),
         "requests": n,
-        "direct_ttft_ms": {"median": statistics.median(direct_ms), "p95": pct(direct_ms, 0.95)},
-        "doppel_ttft_ms": {"median": statistics.median(doppel_ms), "p95": pct(doppel_ms, 0.95)},
-        "added_ttft_ms": {"median": statistics.median(added), "p95": pct(added, 0.95)},
+        "direct_ttft_ms": {"median": median(direct_ms), "p95": percentile(direct_ms, 95)},
+        "doppel_ttft_ms": {"median": median(doppel_ms), "p95": percentile(doppel_ms, 95)},
+        "added_ttft_ms": {"median": median(added), "p95": percentile(added, 95)},
     }
 
 

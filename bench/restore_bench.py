@@ -1,9 +1,9 @@
 """Costs on the hot path: restoring a streamed reply chunk by chunk, restoring a whole reply,
 and issuing a stand-in. `doppel bench` runs this (`python -m bench.restore_bench` alone)."""
 import random
-import statistics
 import time
 
+from bench.metrics import median
 from detector.categories import Category as C
 from detector.standins import StandInSession, warm
 from detector.restore import Restorer
@@ -54,7 +54,7 @@ def stream_restore_cost(repeats: int = 5) -> dict:
         if "".join(out) != restorer.restore(reply):
             raise AssertionError("streamed restore differs from whole restore")
     return {"mappings": len(mappings), "chunks": len(chunks),
-            "ms_per_chunk_median": statistics.median(runs), "ms_per_chunk_max": max(runs)}
+            "ms_per_chunk_median": median(runs), "ms_per_chunk_max": max(runs)}
 
 
 def whole_restore_cost() -> dict:

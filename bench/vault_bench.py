@@ -8,18 +8,18 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from bench.metrics import median, percentile
 
 TARGET_FIND_MS = 0.5
 
 
 def _summary(samples_s: list[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in samples_s)
-    return {"median_ms": round(statistics.median(ms), 4),
-            "p95_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.95))], 4),
+    ms = [s * 1000 for s in samples_s]
+    return {"median_ms": round(median(ms), 4), "p95_ms": round(percentile(ms, 95), 4),
             "n": len(ms)}
 
 
