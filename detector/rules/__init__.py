@@ -3,14 +3,12 @@ from detector.rules.address import AddressRecognizer
 from detector.rules.bank_account import BankAccountRecognizer
 from detector.rules.base import Recognizer
 from detector.rules.credit_card import CreditCardRecognizer
-from detector.rules.document_id import DocumentIdRecognizer
 from detector.rules.email import EmailRecognizer
+from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
-from detector.rules.national_id import NationalIdRecognizer
 from detector.rules.phone import PhoneRecognizer
 from detector.rules.secret import SecretRecognizer
 from detector.rules.url import UrlRecognizer
-from detector.rules.us_ssn import UsSsnRecognizer
 from detector.rules.username import UsernameRecognizer
 from detector.span import Layer, Span
 

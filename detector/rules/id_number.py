@@ -1,6 +1,18 @@
-"""National ID numbers with a published format, checked by python-stdnum where it has one:
-UK National Insurance (NINO) and NHS numbers, French NIR, Spanish DNI/NIE, Italian codice
-fiscale, Indian Aadhaar and PAN. A failed check still counts next to an ID context word."""
+"""ID_NUMBER rules: three recognizers, one per kind of ID, each with its own context words.
+
+- NationalIdRecognizer: national IDs with a published format, checked by python-stdnum where it
+  has one: UK National Insurance (NINO) and NHS numbers, French NIR, Spanish DNI/NIE, Italian
+  codice fiscale, Indian Aadhaar and PAN. A failed check still counts next to an ID context word.
+- UsSsnRecognizer: US Social Security numbers. python-stdnum's check raises confidence; in an SSN
+  context an SSN-shaped value is reported even when the check fails (DESIGN: "123-45-6789" is a
+  real leak).
+- DocumentIdRecognizer: passport, driver's licence, member and customer numbers. No checkable
+  format exists across countries, so a bare ID-shaped token counts only right after a context
+  word ("passport number: X"); two shapes count anywhere: a letter prefix plus 6-12 digits
+  ("C2048537720", customer and licence numbers) and UUIDs (user, session and order ids).
+
+Their stand-ins: detector/standins/id_number.py.
+"""
 import re
 
 from stdnum.es import dni, nie
@@ -8,9 +20,11 @@ from stdnum.fr import nir
 from stdnum.gb import nhs
 from stdnum.in_ import aadhaar, pan
 from stdnum.it import codicefiscale
+from stdnum.us import ssn
 
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.rules.base import Pattern, Recognizer, near, words_regex
+from detector.span import Span
 
 
 def _nino_is_valid(value: str) -> bool:
@@ -36,7 +50,7 @@ FORMATS = {
     "in_aadhaar": (Pattern("in_aadhaar", _id(r"[2-9]\d{3} ?\d{4} ?\d{4}"), 0.3, needs_context=True), aadhaar.is_valid),
     "in_pan": (Pattern("in_pan", _id(r"[A-Z]{5}\d{4}[A-Z]"), 0.5), pan.is_valid),
 }
-CONTEXT = words_regex([
+NATIONAL_CONTEXT = words_regex([
     "id", "identity", "identification", "national id", "national insurance", "nino", "ni number",
     "nhs", "nhs number", "nir", "insee", "sécurité sociale", "securite sociale", "dni", "nie",
     "nif", "documento", "codice fiscale", "cf", "aadhaar", "aadhar", "uid", "pan", "pan card",
@@ -47,7 +61,66 @@ CONTEXT = words_regex([
 class NationalIdRecognizer(Recognizer):
     category = Category.ID_NUMBER
     PATTERNS = tuple(pattern for pattern, _ in FORMATS.values())
-    CONTEXT = CONTEXT
+    CONTEXT = NATIONAL_CONTEXT
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         return bool(FORMATS[pattern.name][1](value))
+
+
+# --- US Social Security numbers ------------------------------------------------------------
+SSN_DASHED = re.compile(r"(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-]|[.,]\d)")
+SSN_PLAIN = re.compile(r"(?<![\w-])\d{9}(?![\w-]|[.,]\d)")
+SSN_CONTEXT = words_regex([
+    "ssn", "ss#", "ssn#", "social security", "social security number", "social sec",
+    "social", "tax id", "taxpayer", "itin", "tin",
+])
+
+
+class UsSsnRecognizer(Recognizer):
+    category = Category.ID_NUMBER
+    PATTERNS = (
+        Pattern("ssn_grouped", SSN_DASHED, score=0.5),
+        Pattern("ssn_plain", SSN_PLAIN, score=0.3, needs_context=True),
+    )
+    CONTEXT = SSN_CONTEXT
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        return ssn.is_valid(value.replace(" ", "-"))
+
+
+# --- passports, licences, member and customer numbers ----------------------------------------
+# 5-20 letters/digits (dashes allowed inside) holding at least 4 digits: "F162823540116".
+DOCUMENT_ID = re.compile(r"(?<![\w-])(?=(?:[A-Za-z-]*\d){4})[A-Za-z0-9](?:[A-Za-z0-9-]{3,18})[A-Za-z0-9](?![\w-]|[.,]\d)")
+PREFIXED_ID = re.compile(r"(?<![\w-])[A-Z]{1,3}\d{6,12}(?![\w-]|[.,]\d)")
+UUID = re.compile(r"(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-])")
+# Dates ("12-05-2028") and sizes ("35x45") sit next to these labels too.
+NOT_AN_ID = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|\d+x\d+)$", re.IGNORECASE)
+DOCUMENT_CONTEXT = words_regex([
+    "passport", "driver's license", "drivers license", "driver license", "driver's licence",
+    "driving licence", "driving license", "licence number", "license number", "dl", "dl#",
+    "id number", "id no", "id #", "id card", "identity card", "student id", "employee id",
+    "member id", "membership number", "patient id", "mrn", "medical record number",
+    "policy number", "insurance number", "visa number", "permit number", "badge number",
+    "customer id", "customer number", "user id", "account id", "client id",
+])
+
+
+class DocumentIdRecognizer(Recognizer):
+    category = Category.ID_NUMBER
+    PATTERNS = (
+        Pattern("document_id", DOCUMENT_ID, score=0.4, needs_context=True),
+        Pattern("prefixed_id", PREFIXED_ID, score=0.4),
+        Pattern("uuid", UUID, score=0.5, triggers=("-",)),
+    )
+    CONTEXT = DOCUMENT_CONTEXT
+
+    def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
+        if pattern.needs_context:
+            # Closer context than other families: the number follows its label within ~4 words.
+            if NOT_AN_ID.match(text[start:end]) or not near(text, start, end, DOCUMENT_CONTEXT, before=32):
+                return None
+        return super().judge(text, start, end, pattern)
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        return True if pattern.name == "uuid" else None  # a UUID's shape is its format check
