@@ -1,4 +1,10 @@
-"""The rules layer: structured identifiers found by pattern, context and validation."""
+"""The rules layer: structured identifiers found by pattern, context and validation.
+
+One module per category, each paired with the stand-in module of the same name
+(detector/standins/<name>.py): address, bank_account, credit_card, email, id_number (national
+IDs, US SSNs, passports and other documents), ip_address, phone, secret, url, username.
+base.py holds what every recognizer shares (Pattern, Recognizer, context look-up).
+"""
 from detector.rules.address import AddressRecognizer
 from detector.rules.bank_account import BankAccountRecognizer
 from detector.rules.base import Recognizer

@@ -1,14 +1,11 @@
-"""IP_ADDRESS keeps version and class (private stays private in the same block, public stays
-public, never documentation ranges); URL keeps scheme, port and path shape."""
+"""IP_ADDRESS: same version and class (private stays private in the same block, public stays
+public, never documentation ranges); a port, prefix length or brackets stay as written."""
 from __future__ import annotations
 
 import ipaddress
 import re
-import string
 
-from detector.standins import domains, person
-from detector.standins.casing import apply_case_class, case_class, fold
-from detector.standins.collisions import COMMON_WORDS
+from detector.standins.casing import fold
 from detector.standins.part import Part, whole
 from detector.standins.shape import reshape
 
@@ -78,104 +75,5 @@ def make_ip(surface: str):
     return make
 
 
-def ip_parts(surface: str, session) -> list[Part]:
+def parts(surface: str, session) -> list[Part]:
     return whole(surface, "ip:" + fold(surface), "IP_ADDRESS", make_ip(surface))
-
-
-# --- URLs --------------------------------------------------------------------------------------
-_URL = re.compile(r"(?P<scheme>[a-zA-Z][\w+.-]*://)?(?P<host>[^/?#:\s]+)(?P<port>:\d+)?(?P<rest>.*)", re.DOTALL)
-_RUN = re.compile(r"[^\W\d_]+|\d+")
-# Path words that describe the site, not the person (hand list; plus common English words).
-URL_WORDS = frozenset("in u user users profile profiles watch v api ui www app apps id page pages post posts p r c channel company school status comments blog wiki index html htm php aspx jsp en us uk de fr es reviews review docs doc pub share s t d view edit home search q".split())
-
-
-def _words_pool():
-    return tuple(w for w in COMMON_WORDS if w.isalpha() and 4 <= len(w) <= 10)
-
-
-def _url_runs(rest: str, session) -> list[tuple[int, int, str | None]]:
-    out = []
-    for m in _RUN.finditer(rest):
-        run = m.group()
-        mapped = None
-        if run.isalpha() and session.lookup(person.token_key(run)) is not None:
-            mapped = session.issue(run, person.single_token_part(run))
-        out.append((m.start(), m.end(), mapped))
-    return out
-
-
-def url_parts(surface: str, session) -> list[Part]:
-    m = _URL.fullmatch(surface)
-    if not m or "." not in m.group("host"):
-        return []
-    host, rest = m.group("host"), m.group("rest")
-    try:
-        ipaddress.ip_address(host)
-        new_host = session.issue(host, Part(0, len(host), "ip:" + fold(host), "IP_ADDRESS", make_ip(host)))
-        host_changed = True
-    except ValueError:
-        host_changed = not domains.is_public_host(host)
-        new_host = session.issue(host, domains.domain_part(host)) if host_changed else host
-    runs = _url_runs(rest, session)
-    pool = _words_pool()
-
-    def make(rng, attempt):
-        out, pos, changed = [], 0, host_changed
-        for start, end, mapped in runs:
-            run = rest[start:end]
-            out.append(rest[pos:start])
-            if mapped is not None:
-                out.append(mapped)
-                changed = True
-            elif run.isdigit():
-                out.append(reshape(run, rng))
-                changed = True
-            elif fold(run) in URL_WORDS or (fold(run) in COMMON_WORDS and len(run) > 3) or len(run) < 3:
-                out.append(run)
-            else:
-                word = rng.choice(pool)
-                out.append(apply_case_class(case_class(run), word))
-                changed = True
-            pos = end
-        out.append(rest[pos:])
-        host_out = new_host
-        if not changed or attempt:  # nothing personal found in the path: change the host
-            host_out = domains.fake_domain(host, rng)
-        return (m.group("scheme") or "") + host_out + (m.group("port") or "") + "".join(out)
-
-    return whole(surface, "url:" + fold(surface), "URL", make)
-
-
-# --- usernames --------------------------------------------------------------------------------
-_USER_RUN = re.compile(r"[^\W\d_]+|\d+|[^\w]|_")
-
-
-def username_parts(surface: str, session) -> list[Part]:
-    from detector.standins import name_lists
-
-    runs = []
-    for m in _USER_RUN.finditer(surface):
-        run = m.group()
-        mapped = None
-        if run.isalpha() and len(run) >= 3 and (session.lookup(person.token_key(run)) is not None
-                                                 or name_lists.is_known_name(run)):
-            mapped = session.issue(run, person.single_token_part(run))
-        runs.append((run, mapped))
-    pool = tuple(fold(n) for n in name_lists.first_names("en_US", None) + name_lists.surnames("en_US"))
-
-    def make(rng, attempt):
-        out = []
-        for run, mapped in runs:
-            if mapped is not None:
-                out.append(mapped)
-            elif run.isdigit():
-                out.append(reshape(run, rng))
-            elif run.isalpha():
-                out.append(apply_case_class(case_class(run), rng.choice(pool)))
-            else:
-                out.append(run)
-        if attempt:
-            out.append(string.digits[rng.randint(1, 9)] + string.digits[rng.randint(0, 9)])
-        return "".join(out)
-
-    return whole(surface, "username:" + fold(surface), "USERNAME", make)
