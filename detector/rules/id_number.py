@@ -15,14 +15,8 @@ Their stand-ins: detector/standins/id_number.py.
 """
 import re
 
-from stdnum.es import dni, nie
-from stdnum.fr import nir
-from stdnum.gb import nhs
-from stdnum.in_ import aadhaar, pan
-from stdnum.it import codicefiscale
-from stdnum.us import ssn
-
 from detector.categories import Category
+from detector.formats import id_module
 from detector.rules.base import Pattern, Recognizer, near, words_regex
 from detector.span import Span
 
@@ -39,16 +33,16 @@ def _id(regex: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + regex + r"(?![\w-])")
 
 
-# name -> (pattern, needs context, checker)
+# name -> (pattern, checker): python-stdnum's, by its module name in detector/formats.py
 FORMATS = {
     "gb_nino": (Pattern("gb_nino", _id(r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"), 0.5), _nino_is_valid),
-    "gb_nhs": (Pattern("gb_nhs", _id(r"\d{3} ?\d{3} ?\d{4}"), 0.3, needs_context=True), nhs.is_valid),
-    "fr_nir": (Pattern("fr_nir", _id(r"[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}"), 0.5), nir.is_valid),
-    "es_dni": (Pattern("es_dni", _id(r"\d{8}-?[A-Z]"), 0.4), dni.is_valid),
-    "es_nie": (Pattern("es_nie", _id(r"[XYZ]-?\d{7}-?[A-Z]"), 0.5), nie.is_valid),
-    "it_codice_fiscale": (Pattern("it_codice_fiscale", _id(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]"), 0.5), codicefiscale.is_valid),
-    "in_aadhaar": (Pattern("in_aadhaar", _id(r"[2-9]\d{3} ?\d{4} ?\d{4}"), 0.3, needs_context=True), aadhaar.is_valid),
-    "in_pan": (Pattern("in_pan", _id(r"[A-Z]{5}\d{4}[A-Z]"), 0.5), pan.is_valid),
+    "gb_nhs": (Pattern("gb_nhs", _id(r"\d{3} ?\d{3} ?\d{4}"), 0.3, needs_context=True), id_module("gb.nhs").is_valid),
+    "fr_nir": (Pattern("fr_nir", _id(r"[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}"), 0.5), id_module("fr.nir").is_valid),
+    "es_dni": (Pattern("es_dni", _id(r"\d{8}-?[A-Z]"), 0.4), id_module("es.dni").is_valid),
+    "es_nie": (Pattern("es_nie", _id(r"[XYZ]-?\d{7}-?[A-Z]"), 0.5), id_module("es.nie").is_valid),
+    "it_codice_fiscale": (Pattern("it_codice_fiscale", _id(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]"), 0.5), id_module("it.codicefiscale").is_valid),
+    "in_aadhaar": (Pattern("in_aadhaar", _id(r"[2-9]\d{3} ?\d{4} ?\d{4}"), 0.3, needs_context=True), id_module("in_.aadhaar").is_valid),
+    "in_pan": (Pattern("in_pan", _id(r"[A-Z]{5}\d{4}[A-Z]"), 0.5), id_module("in_.pan").is_valid),
 }
 NATIONAL_CONTEXT = words_regex([
     "id", "identity", "identification", "national id", "national insurance", "nino", "ni number",
@@ -85,7 +79,7 @@ class UsSsnRecognizer(Recognizer):
     CONTEXT = SSN_CONTEXT
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
-        return ssn.is_valid(value.replace(" ", "-"))
+        return id_module("us.ssn").is_valid(value.replace(" ", "-"))
 
 
 # --- passports, licences, member and customer numbers ----------------------------------------
