@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
-from detector.standins import StandInSession, wordchars
+from detector.standins import StandInSession
 from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
 from detector.store import MappingStore
+from detector.text import is_word
 
 ACTIONS = ("replace", "keep", "block")
 GUARD_LAYER = "guard"
@@ -38,7 +39,7 @@ class Protection:
     replacements: list[Replacement]
 
 
-_is_word = wordchars.is_word
+_is_word = is_word
 
 
 def _widen(text: str, spans: list[Span]) -> list[Span]:

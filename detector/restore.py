@@ -18,9 +18,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from detector.standins import wordchars
 from detector.standins.casing import fold, restore_form
 from detector.store import Mapping
+from detector.text import is_word
 
 _END = ""  # trie key marking "a stand-in ends here"
 
@@ -55,7 +55,7 @@ def _char_regex(t: str) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-_is_word = wordchars.is_word
+_is_word = is_word
 
 
 def _node_regex(node: dict, last: str) -> str:

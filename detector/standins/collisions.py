@@ -10,9 +10,9 @@ import re
 
 from faker.providers.lorem.en_US import Provider as _EnglishWords
 
-from detector.standins import wordchars
 from detector.standins.casing import fold
 from detector.store import MappingStore
+from detector.text import is_word
 
 # Values a model produces on its own or that testers use; as stand-ins they would be restored
 # wherever a model echoes them (hand list: no package collects these).
@@ -52,8 +52,8 @@ COMMON_WORDS = frozenset(w.lower() for w in _EnglishWords.word_list) | _NAME_WOR
 def _pattern(value: str) -> re.Pattern:
     words = value.split()
     body = r"\s+".join(map(re.escape, words))
-    left = r"(?<!\w)" if wordchars.is_word(words[0][0]) else ""
-    right = r"(?!\w)" if wordchars.is_word(words[-1][-1]) else ""
+    left = r"(?<!\w)" if is_word(words[0][0]) else ""
+    right = r"(?!\w)" if is_word(words[-1][-1]) else ""
     return re.compile(left + body + right, re.IGNORECASE)
 
 
@@ -64,8 +64,8 @@ def appears_in(text: str, value: str) -> bool:
         return False
     for m in _pattern(value).finditer(text):
         start, end = m.span()
-        inside = (start > 0 and wordchars.is_word(text[start - 1]) and wordchars.is_word(text[start])) or \
-            (end < len(text) and wordchars.is_word(text[end]) and wordchars.is_word(text[end - 1]))
+        inside = (start > 0 and is_word(text[start - 1]) and is_word(text[start])) or \
+            (end < len(text) and is_word(text[end]) and is_word(text[end - 1]))
         if not inside:
             return True
     return False

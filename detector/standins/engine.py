@@ -10,8 +10,8 @@ from detector.standins.collisions import CollisionCheck
 from detector.standins.part import Part, whole
 from detector.standins.seed import rng_for
 from detector.standins.shape import reshape
-from detector.standins.wordchars import is_word
 from detector.store import Mapping, MappingStore
+from detector.text import is_word
 
 MAX_ATTEMPTS = 64
 
