@@ -16,13 +16,14 @@ from detector.categories import Category
 from detector.names.lexicon import common_words, english_words, first_names, is_english_word, last_names
 from detector.names.proper import ProperNounFinder
 from detector.span import Layer, Span
+from detector.text import CUE_TITLES
 
 _WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
 WORD = re.compile(_WORD)
 # Cue kinds: "strong" cues name the person whatever the word is; the others need a lexicon name.
 CUES = {
     "strong": r"my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|they\s+call\s+me|call\s+me|i\s+go\s+by|this\s+is",
-    "title": r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|madam|mister|uncle|aunt|auntie",
+    "title": "|".join(sorted(CUE_TITLES)),
     "relation": (
         r"my\s+(?:best\s+)?(?:friend|wife|husband|boss|son|daughter|mom|mum|mother|dad|father|sister|"
         r"brother|girlfriend|boyfriend|gf|bf|partner|fianc[eé]e?|colleague|co-?worker|cousin|aunt|"

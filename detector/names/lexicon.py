@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector import faker_names
 from detector.faker_names import LocaleNames
+from detector.text import HONORIFICS
 
 # Latin-script locales: the booster is for lower-case chat text, and only these have case.
 LOCALES = (
@@ -27,8 +28,7 @@ LOCALES = (
 LABEL_WORDS = frozenset("""
 ssn iban dob pin id cvv cvc api url ip email e-mail phone tel fax mobile server password
 username login address zip postcode gpa ceo cto cfo hr it pdf json html css sql faq ok
-mr mrs ms miss mx dr prof sir
-""".split())
+""".split()) | HONORIFICS
 _LATIN_WORD = re.compile(r"[a-zß-ÿ\u0100-\u024f]+(?:['-][a-zß-ÿ\u0100-\u024f]+)*")
 
 

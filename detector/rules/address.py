@@ -6,10 +6,11 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from detector.categories import Category
 from detector import formats
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.categories import Category
+from detector.rules.base import Pattern, Recognizer
 from detector.span import Span
+from detector.text import words_regex
 
 _SUFFIXES = (
     "Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|"

@@ -7,8 +7,9 @@ from stdnum.us import rtn
 
 from detector.categories import Category
 from detector.formats import IBAN_IN_TEXT, IBAN_MIN_LENGTH
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.rules.base import Pattern, Recognizer
 from detector.span import Layer, Span
+from detector.text import words_regex
 
 IBAN = re.compile(IBAN_IN_TEXT)
 # Plain account numbers, and UK sort codes ("12-34-56") too, 6-17 digits in optional groups.

@@ -9,7 +9,8 @@ from stdnum import luhn
 
 from detector.categories import Category
 from detector.formats import card_range
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.rules.base import Pattern, Recognizer
+from detector.text import words_regex
 
 CARD = re.compile(r"(?<![\w+-])(?:\d[ -]?){11,18}\d(?![\w-]|[.,]\d)")
 CONTEXT = words_regex([

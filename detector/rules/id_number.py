@@ -17,8 +17,9 @@ import re
 
 from detector.categories import Category
 from detector.formats import id_module
-from detector.rules.base import Pattern, Recognizer, near, words_regex
+from detector.rules.base import Pattern, Recognizer, near
 from detector.span import Span
+from detector.text import words_regex
 
 
 def _nino_is_valid(value: str) -> bool:

@@ -12,8 +12,9 @@ from phonenumbers.re_util import re_compile
 
 from detector.categories import Category
 from detector.formats import PHONE_REGIONS_DETECT, WRITTEN_WITH_TRUNK_ZERO
-from detector.rules.base import Recognizer, near, words_regex
+from detector.rules.base import Recognizer, near
 from detector.span import Layer, Span
+from detector.text import words_regex
 
 CANDIDATE = re.compile(
     r"(?<![\w+./-])(?:\+|(?<!\d)00)?\(?\d[\d\-. ()/\u00a0]{4,24}\d"
