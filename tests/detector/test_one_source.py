@@ -11,3 +11,9 @@ def _sources_holding(needle: str) -> list[str]:
 
 def test_fakers_person_lists_are_loaded_in_one_place():
     assert _sources_holding("faker.providers.person") == ["faker_names.py"]
+
+
+def test_no_hand_rolled_lru_caches():
+    # cachetools.LRUCache holds the detector's bounded caches (pipeline, protect_cache, llm).
+    assert _sources_holding("popitem(last=False)") == []
+    assert _sources_holding("move_to_end(") == []
