@@ -2,10 +2,11 @@
 word character is, a phrase or word list as a regex, growing a span to word edges, and the words
 around a person's name (titles, particles, suffixes).
 
-Word characters: regex \\w plus combining marks. Python's \\w leaves out combining marks (U+0301 in a decomposed "é", Devanagari vowel signs),
-so "e\\u0301lena" would hold a word boundary before "lena". Restoring, protecting and collision
-checks all use this one definition so they agree (they match with \\w in the regex, then drop
-matches that touch a mark: the 300-range mark class is slow to compile into every pattern).
+Word characters: regex \\w plus combining marks. Python's \\w leaves out combining marks (U+0301
+in a decomposed "é", Devanagari vowel signs), so "e\\u0301lena" would hold a word boundary before
+"lena". Restoring, protecting and collision checks all use this one definition so they agree
+(they match with \\w in the regex, then drop matches that touch a mark: the 300-range mark
+class is slow to compile into every pattern).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def is_word(c: str) -> bool:
     return _word_re().match(c) is not None
 
 
+# --- word edges ----------------------------------------------------------------------------
 def cuts_word(text: str, start: int, end: int) -> bool:
     """True if text[start:end] starts or ends inside a word (word characters on both sides)."""
     return (0 < start < len(text) and is_word(text[start - 1]) and is_word(text[start])) or \

@@ -1,5 +1,5 @@
 """Names that spaCy's small model misses: lower-case chat names ("my friend sara", "my name is
-amer") and capitalised words no dictionary knows (detector/names_proper.py).
+amer") and capitalised words no dictionary knows (detector/names/proper.py).
 
 Lower-case names come in two ways: a context cue (my name is / call me / my wife / Mr / hi ...)
 before the word, or a lower-case word that is a known first name (Faker's lexicons) and not an

@@ -9,7 +9,8 @@ What they share: engine (`StandInSession` looks each part up in the MappingStore
 only what is missing, seeded from sha256(scope + key): seed), families (which module serves which
 category), part, shape (same-shape values), casing, collisions (when a candidate may not be used),
 name_lists (Faker's names by locale), geo (towns, countries, US states), domains (shared by email
-and url), lexicons (the contextual terms).
+and url), lexicons (the contextual terms). The format facts they keep (card IINs, IBAN shapes,
+phone regions, postcodes, key prefixes, ID validators) are the rules' too: detector/formats.py.
 """
 from detector.standins.engine import StandInSession
 
