@@ -39,7 +39,6 @@ class Protection:
     replacements: list[Replacement]
 
 
-
 def _widen(text: str, spans: list[Span]) -> list[Span]:
     """Spans cut inside a word grow to the word's edges; spans that then overlap merge."""
     grown: list[Span] = []

@@ -55,7 +55,6 @@ def _char_regex(t: str) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-
 def _node_regex(node: dict, last: str) -> str:
     """Regex for a trie node; single-child chains are flattened so nesting stays shallow."""
     chain = []

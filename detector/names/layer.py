@@ -14,11 +14,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
 from detector.names.lexicon import common_words, english_words, first_names, is_english_word, last_names
-from detector.names.proper import ProperNounFinder
+from detector.names.proper import TOKEN, ProperNounFinder
 from detector.span import Layer, Span
 from detector.text import CUE_TITLES
 
-_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_WORD = TOKEN.pattern  # a name-like word, as the proper-noun finder reads one
 WORD = re.compile(_WORD)
 # Cue kinds: "strong" cues name the person whatever the word is; the others need a lexicon name.
 CUES = {
