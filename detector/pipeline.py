@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections import OrderedDict
+
+from cachetools import LRUCache
 
 from detector.errors import DetectionError
 from detector.names.lexicon import is_english_word
@@ -41,7 +42,7 @@ class Detector:
         self.mode = mode
         self.layers = layers if layers is not None else (fast_layers() if mode == "fast" else thorough_layers())
         self.cache_size = cache_size
-        self._cache: OrderedDict[bytes, tuple[Span, ...]] = OrderedDict()
+        self._cache: LRUCache[bytes, tuple[Span, ...]] = LRUCache(maxsize=max(cache_size, 0))
         self._lock = threading.Lock()
         self._timings: dict[str, float] = {}
 
@@ -56,9 +57,7 @@ class Detector:
         began = time.perf_counter()
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
+            cached = self._cache.get(key)  # a hit becomes the most recent
         if cached is not None:
             self._set_timings({"cache": _ms(began)})
             return list(cached)
@@ -77,9 +76,7 @@ class Detector:
         # A layer that ran out of time (the LLM) returned a partial answer: do not cache it.
         if self.cache_size > 0 and not any(getattr(layer, "incomplete", False) for layer in self.layers):
             with self._lock:
-                self._cache[key] = result
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+                self._cache[key] = result  # the least recent goes when full
         self._set_timings(timings)
         return list(result)
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
-from detector.standins import StandInSession, wordchars
+from detector.standins import StandInSession
 from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
 from detector.store import MappingStore
+from detector.text import is_word, word_edges
 
 ACTIONS = ("replace", "keep", "block")
 GUARD_LAYER = "guard"
@@ -38,20 +39,11 @@ class Protection:
     replacements: list[Replacement]
 
 
-_is_word = wordchars.is_word
-
-
 def _widen(text: str, spans: list[Span]) -> list[Span]:
     """Spans cut inside a word grow to the word's edges; spans that then overlap merge."""
     grown: list[Span] = []
     for s in sorted(spans, key=lambda s: (s.start, -s.end)):
-        start, end = s.start, s.end
-        if _is_word(text[start]):
-            while start > 0 and _is_word(text[start - 1]):
-                start -= 1
-        if _is_word(text[end - 1]):
-            while end < len(text) and _is_word(text[end]):
-                end += 1
+        start, end = word_edges(text, s.start, s.end)
         if grown and start < grown[-1].end:
             prev = grown.pop()
             start, end, s = prev.start, max(end, prev.end), prev
@@ -66,16 +58,12 @@ def _glued(text: str, rep: Replacement) -> bool:
     new, s = rep.replacement, rep.span
     if not new:
         return False
-    return (s.start > 0 and _is_word(new[0]) and _is_word(text[s.start - 1])) or \
-        (s.end < len(text) and _is_word(new[-1]) and _is_word(text[s.end]))
+    return (s.start > 0 and is_word(new[0]) and is_word(text[s.start - 1])) or \
+        (s.end < len(text) and is_word(new[-1]) and is_word(text[s.end]))
 
 
 def _grow(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start > 0 and _is_word(text[start - 1]):
-        start -= 1
-    while end < len(text) and _is_word(text[end]):
-        end += 1
+    start, end = word_edges(text, span.start, span.end, take_neighbours=True)
     return Span(start, end, text[start:end], span.category, span.layer, span.score, span.validated)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from cachetools import LRUCache
 
 from detector.restore import Restorer
 from detector.span import Span
@@ -50,12 +51,18 @@ class ProtectionCache:
         self.max_entries = max_entries
         self.max_chars = max_chars
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, CachedProtection] = OrderedDict()
-        self._chars = 0
+        # cachetools bounds the characters (each entry's size by getsizeof); put() the count.
+        self._entries: LRUCache[tuple, CachedProtection] = LRUCache(maxsize=max(max_chars, 0),
+                                                                     getsizeof=self._size)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+    @property
+    def _chars(self) -> int:
+        """Characters held (the texts and protected texts of all entries)."""
+        return self._entries.currsize
 
     @staticmethod
     def _size(entry: CachedProtection) -> int:
@@ -64,35 +71,24 @@ class ProtectionCache:
 
     def get(self, key: tuple) -> CachedProtection | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            return self._entries.get(key)  # a hit becomes the most recent
 
     def put(self, key: tuple, entry: CachedProtection) -> None:
         size = self._size(entry)
         if self.max_entries <= 0 or size > self.max_chars:
             return
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._chars -= self._size(old)
-            self._entries[key] = entry
-            self._chars += size
-            while len(self._entries) > self.max_entries or self._chars > self.max_chars:
-                _, dropped = self._entries.popitem(last=False)
-                self._chars -= self._size(dropped)
+            self._entries[key] = entry  # the least recent go until the characters fit
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem()
 
     def discard(self, key: tuple) -> None:
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._chars -= self._size(old)
+            self._entries.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._chars = 0
 
 
 class RestorerCache:
@@ -107,20 +103,16 @@ class RestorerCache:
     def __init__(self, max_scopes: int = DEFAULT_SCOPES):
         self.max_scopes = max_scopes
         self._lock = threading.Lock()
-        self._by_scope: OrderedDict[str, tuple[tuple[Mapping, ...], Restorer]] = OrderedDict()
+        self._by_scope: LRUCache[str, tuple[tuple[Mapping, ...], Restorer]] = LRUCache(maxsize=max(max_scopes, 0))
 
     def get(self, scope: str, mappings: Callable[[str], list[Mapping]]) -> Restorer:
         current = tuple(mappings(scope))
         with self._lock:
-            cached = self._by_scope.get(scope)
+            cached = self._by_scope.get(scope)  # a hit becomes the most recent
             if cached is not None and cached[0] == current:
-                self._by_scope.move_to_end(scope)
                 return cached[1]
         restorer = Restorer(list(current))
         if self.max_scopes > 0:
             with self._lock:
-                self._by_scope[scope] = (current, restorer)
-                self._by_scope.move_to_end(scope)
-                while len(self._by_scope) > self.max_scopes:
-                    self._by_scope.popitem(last=False)
+                self._by_scope[scope] = (current, restorer)  # the least recent goes when full
         return restorer

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from detector.categories import Category
 from detector.span import Layer, Span
+from detector.text import SPAN_TITLES
 
 
 def rank(span: Span) -> int:
@@ -124,7 +125,7 @@ def _word_edges(text: str, start: int, end: int) -> bool:
 
 # Spans of one name that the model split ("Therese" + "Belivet", "Warsaw" + ", " + "Poland").
 JOINERS = {Category.PERSON: (" ",), Category.ORG: (" ",), Category.LOCATION: (" ", ", ", ",")}
-TITLE = re.compile(r"(?<!\w)(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord)\.?[ \t]$", re.IGNORECASE)
+TITLE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(SPAN_TITLES)) + r")\.?[ \t]$", re.IGNORECASE)
 
 
 def merge_adjacent(text: str, spans: list[Span]) -> list[Span]:

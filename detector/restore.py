@@ -18,9 +18,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from detector.standins import wordchars
 from detector.standins.casing import fold, restore_form
 from detector.store import Mapping
+from detector.text import is_word
 
 _END = ""  # trie key marking "a stand-in ends here"
 
@@ -55,9 +55,6 @@ def _char_regex(t: str) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-_is_word = wordchars.is_word
-
-
 def _node_regex(node: dict, last: str) -> str:
     """Regex for a trie node; single-child chains are flattened so nesting stays shallow."""
     chain = []
@@ -66,7 +63,7 @@ def _node_regex(node: dict, last: str) -> str:
         chain.append(_char_regex(last))
     alts = [_char_regex(ch) + _node_regex(child, ch) for ch, child in sorted(node.items()) if ch != _END]
     if _END in node:  # continuations first: the longest stand-in wins
-        alts.append(r"(?!\w)" if _is_word(last) else "")
+        alts.append(r"(?!\w)" if is_word(last) else "")
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     return "".join(chain) + body
 
@@ -91,7 +88,7 @@ def _matcher(folded: tuple[str, ...]) -> _Matcher:
         return _Matcher(None, trie, 0, None)
     alts = []
     for ch, child in sorted(trie.items()):
-        guard = r"(?<!\w)" if _is_word(ch) else ""
+        guard = r"(?<!\w)" if is_word(ch) else ""
         alts.append(guard + _char_regex(ch) + _node_regex(child, ch))
     first = re.compile("|".join(_char_regex(ch) for ch in sorted(trie)))
     return _Matcher(re.compile("|".join(alts)), trie, max(len(w) for w in folded), first)
@@ -132,8 +129,8 @@ class Restorer:
             if m is None:
                 return
             start, end = m.span()
-            if (start > 0 and _is_word(text[start]) and _is_word(text[start - 1])) or \
-                    (end < n and _is_word(text[end - 1]) and _is_word(text[end])):
+            if (start > 0 and is_word(text[start]) and is_word(text[start - 1])) or \
+                    (end < n and is_word(text[end - 1]) and is_word(text[end])):
                 pos = start + 1
                 continue
             yield m
@@ -179,7 +176,7 @@ class Restorer:
             if first not in trie:
                 continue
             prev = buf[t - 1] if t else before
-            if _is_word(first) and prev and _is_word(prev):
+            if is_word(first) and prev and is_word(prev):
                 continue
             if self._walks_to_end(buf, t):
                 return t

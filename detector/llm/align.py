@@ -9,6 +9,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from detector.text import phrase_regex, word_edges
+
 # Words that are never a privacy phrase on their own (the model sometimes tags pronouns).
 _TRIVIAL = frozenset("""i me my mine we us our you your he him his she her they them their it
 a an the and or of in on at to for with is am are was be this that""".split())
@@ -17,25 +19,13 @@ FUZZY_SEARCH_SCORE = 80.0  # partial alignment is scored on a window cut mid-wor
 MAX_PHRASE_SHARE = 0.6  # a "phrase" covering most of the text is the model echoing it back
 
 
-def _pattern(phrase: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in phrase.split()]
-    body = r"\s+".join(words)
-    # Word boundaries only where the phrase edge is a word character ("Ann" not in "Annual").
-    left = r"(?<!\w)" if phrase[:1].isalnum() else ""
-    right = r"(?!\w)" if phrase[-1:].isalnum() else ""
-    return re.compile(left + body + right, re.IGNORECASE)
-
-
 def _is_trivial(phrase: str) -> bool:
     words = [w.strip(".,;:!?'\"").lower() for w in phrase.split()]
     return len(phrase.strip()) < 2 or all(w in _TRIVIAL or not w for w in words)
 
 
 def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
+    start, end = word_edges(text, start, end)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -48,7 +38,7 @@ def align(text: str, phrase: str) -> list[tuple[int, int]]:
     phrase = phrase.strip()
     if _is_trivial(phrase) or len(phrase) > MAX_PHRASE_SHARE * max(len(text), 1):
         return []
-    hits = [(m.start(), m.end()) for m in _pattern(phrase).finditer(text)]
+    hits = [(m.start(), m.end()) for m in phrase_regex(phrase).finditer(text)]
     if hits or len(phrase) < 5:  # short phrases must match exactly: fuzzy would hit anything
         return hits
     m = fuzz.partial_ratio_alignment(phrase.lower(), text.lower(), score_cutoff=FUZZY_SEARCH_SCORE)

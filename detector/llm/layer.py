@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +103,9 @@ class LLMLayer:
         self._load_lock = threading.Lock()
         self._loader_lock = threading.Lock()  # apart from _load_lock, which the load thread holds
         self._loader: threading.Thread | None = None
-        self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
+        # Imported here: the training venv imports detector.llm (for the prompt) without cachetools.
+        from cachetools import LRUCache
+        self._cache: LRUCache[str, tuple[Span, ...]] = LRUCache(maxsize=max(cache_size, 0))
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
 
@@ -178,9 +179,7 @@ class LLMLayer:
             return self.last
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
+            hit = self._cache.get(key)  # a hit becomes the most recent
         if hit is not None:
             self.last = Annotation(list(hit), cached=True, elapsed_ms=(time.monotonic() - t0) * 1000)
             return self.last
@@ -224,10 +223,9 @@ class LLMLayer:
             if self.strict:
                 raise LLMTimeout(self.timeout)
             return ann  # partial: not cached, the next try may finish
-        with self._cache_lock:
-            self._cache[key] = tuple(ann.spans)
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        if self._cache_size > 0:
+            with self._cache_lock:
+                self._cache[key] = tuple(ann.spans)  # the least recent goes when full
         return ann
 
     def _ready(self, text: str, t0: float):

@@ -1,5 +1,5 @@
 """Names that spaCy's small model misses: lower-case chat names ("my friend sara", "my name is
-amer") and capitalised words no dictionary knows (detector/names_proper.py).
+amer") and capitalised words no dictionary knows (detector/names/proper.py).
 
 Lower-case names come in two ways: a context cue (my name is / call me / my wife / Mr / hi ...)
 before the word, or a lower-case word that is a known first name (Faker's lexicons) and not an
@@ -14,15 +14,16 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
 from detector.names.lexicon import common_words, english_words, first_names, is_english_word, last_names
-from detector.names.proper import ProperNounFinder
+from detector.names.proper import TOKEN, ProperNounFinder
 from detector.span import Layer, Span
+from detector.text import CUE_TITLES
 
-_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_WORD = TOKEN.pattern  # a name-like word, as the proper-noun finder reads one
 WORD = re.compile(_WORD)
 # Cue kinds: "strong" cues name the person whatever the word is; the others need a lexicon name.
 CUES = {
     "strong": r"my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|they\s+call\s+me|call\s+me|i\s+go\s+by|this\s+is",
-    "title": r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|madam|mister|uncle|aunt|auntie",
+    "title": "|".join(sorted(CUE_TITLES)),
     "relation": (
         r"my\s+(?:best\s+)?(?:friend|wife|husband|boss|son|daughter|mom|mum|mother|dad|father|sister|"
         r"brother|girlfriend|boyfriend|gf|bf|partner|fianc[eé]e?|colleague|co-?worker|cousin|aunt|"

@@ -1,4 +1,5 @@
-"""Name lexicons for the lower-case name booster, built once from Faker's locale providers.
+"""Name lexicons for the lower-case name booster, built once from Faker's locale providers
+(loaded by detector/faker_names.py).
 
 Faker ships first and last names for dozens of locales; English words that are also names
 ("will", "may", "mark", "grace", "bill") are found with the `english-words` package's
@@ -7,10 +8,14 @@ Webster's list, in which names are capitalised and ordinary words are not.
 from __future__ import annotations
 
 import functools
-import importlib
 import re
+from typing import Callable
 
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from detector import faker_names
+from detector.faker_names import LocaleNames
+from detector.text import HONORIFICS
 
 # Latin-script locales: the booster is for lower-case chat text, and only these have case.
 LOCALES = (
@@ -23,28 +28,23 @@ LOCALES = (
 LABEL_WORDS = frozenset("""
 ssn iban dob pin id cvv cvc api url ip email e-mail phone tel fax mobile server password
 username login address zip postcode gpa ceo cto cfo hr it pdf json html css sql faq ok
-mr mrs ms miss mx dr prof sir
-""".split())
+""".split()) | HONORIFICS
 _LATIN_WORD = re.compile(r"[a-zß-ÿ\u0100-\u024f]+(?:['-][a-zß-ÿ\u0100-\u024f]+)*")
 
 
-def _from_faker(attributes: tuple[str, ...]) -> frozenset[str]:
-    names: set[str] = set()
-    for locale in LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in attributes:
-            names.update(n.lower() for n in getattr(provider, attribute, ()))
+def _from_faker(pick: Callable[[LocaleNames], tuple[str, ...]]) -> frozenset[str]:
+    names = {n.lower() for locale in LOCALES for n in pick(faker_names.names(locale))}
     return frozenset(n for n in names if len(n) >= 2 and _LATIN_WORD.fullmatch(n))
 
 
 @functools.cache
 def first_names() -> frozenset[str]:
-    return _from_faker(("first_names", "first_names_male", "first_names_female"))
+    return _from_faker(lambda lists: lists.first + lists.male + lists.female)
 
 
 @functools.cache
 def last_names() -> frozenset[str]:
-    return _from_faker(("last_names",))
+    return _from_faker(lambda lists: lists.last)
 
 
 @functools.cache

@@ -15,9 +15,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from detector.categories import Category
 from detector.names.lexicon import LABEL_WORDS, first_names, is_english_word, last_names, names_an_eponym
 from detector.span import Layer, Span
+from detector.text import JOINING_PARTICLES
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-PARTICLES = frozenset("of de la del van von der den al el bin da di du le y".split())
+PARTICLES = JOINING_PARTICLES
 CODE_NEIGHBOURS = set("._@/\\=<>[]{}()#$%&*+|`:~^")
 SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“”'‘’(\[•*#>-])\s*$")
 ORG_WORDS = frozenset("""

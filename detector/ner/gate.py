@@ -1,7 +1,7 @@
 """Where spaCy's NER needs to look: the stretches of a text that can hold an entity it keeps.
 
 spaCy's cost grows with every token it reads (tok2vec, then the transition parser: 18.5 ms of
-CPU for a 243-token text here), but what the NER layer keeps (detector/ner.py) holds one of:
+CPU for a 243-token text here), but what the NER layer keeps (detector/ner/layer.py) holds one of:
 - a capitalised word that is not a sentence word: an acronym ("US", "NHS"), or a word that is
   not a stop word ("The", "I") and not an ordinary English word at the start of a sentence
   ("Write", "Background") unless it is also a name ("Mark", "Japan": a first or last name, or

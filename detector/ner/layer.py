@@ -4,7 +4,7 @@ Only the `ner` pipe is loaded: in en_core_web_sm it has its own tok2vec, so drop
 tagger, parser, attribute_ruler and lemmatizer changes nothing it computes except sentence
 limits (measured on 600 PUPA + presidio texts: 3,914 of 3,923 entities identical) and more
 than halves the time per text. spaCy reads only the windows of the text that can hold an
-entity this layer keeps (detector/ner_gate.py), all in one batch. (Dropping the moves of the
+entity this layer keeps (detector/ner/gate.py), all in one batch. (Dropping the moves of the
 labels it throws away paid 15 % on spaCy 3.8.18; on 3.8.7 it measured nothing, 9.2 vs 9.4 and
 11.6 vs 11.1 ms median in two alternating runs, so the stock pipe runs.)
 
@@ -128,7 +128,7 @@ class NerLayer:
 
     def __init__(self, chunk_chars: int = CHUNK_CHARS, gate: bool = True):
         self.chunk_chars = chunk_chars
-        self.gate = gate  # run spaCy only where an entity can be (detector/ner_gate.py)
+        self.gate = gate  # run spaCy only where an entity can be (detector/ner/gate.py)
 
     def warm(self) -> None:
         english_words(), first_names()

@@ -1,16 +1,20 @@
-"""The rules layer: structured identifiers found by pattern, context and validation."""
+"""The rules layer: structured identifiers found by pattern, context and validation.
+
+One module per category, each paired with the stand-in module of the same name
+(detector/standins/<name>.py): address, bank_account, credit_card, email, id_number (national
+IDs, US SSNs, passports and other documents), ip_address, phone, secret, url, username.
+base.py holds what every recognizer shares (Pattern, Recognizer, context look-up).
+"""
 from detector.rules.address import AddressRecognizer
 from detector.rules.bank_account import BankAccountRecognizer
 from detector.rules.base import Recognizer
 from detector.rules.credit_card import CreditCardRecognizer
-from detector.rules.document_id import DocumentIdRecognizer
 from detector.rules.email import EmailRecognizer
+from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
-from detector.rules.national_id import NationalIdRecognizer
 from detector.rules.phone import PhoneRecognizer
 from detector.rules.secret import SecretRecognizer
 from detector.rules.url import UrlRecognizer
-from detector.rules.us_ssn import UsSsnRecognizer
 from detector.rules.username import UsernameRecognizer
 from detector.span import Layer, Span
 

@@ -6,9 +6,11 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from detector import formats
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.rules.base import Pattern, Recognizer
 from detector.span import Span
+from detector.text import words_regex
 
 _SUFFIXES = (
     "Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|"
@@ -19,16 +21,11 @@ _SUFFIXES = (
 )
 # Unambiguous street types, accepted in lower case too ("i live at 42 maple street").
 _PLAIN_SUFFIXES = "street|avenue|ave|road|rd|boulevard|blvd|lane|terrace|parkway|pkwy|highway|hwy|crescent"
-_STATES = (
-    "A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|"
-    "T[NX]|UT|V[TA]|W[AVIY]"
-)
+_STATES = "|".join(formats.US_STATE_ABBR)
 _UNIT = r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building|#)\.?\s*#?\s*[\w-]{1,6})?"
-_ZIP = r"\d{5}(?:-\d{4})?"
-_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _CITY_STATE_ZIP = (
     r"(?:,\s*[A-Z][a-z][\w.'-]*(?:[ \t]+[A-Z][a-z][\w.'-]*){0,2}"
-    r"(?:,?[ \t]+(?:" + _STATES + r"))?(?:,?[ \t]+(?:" + _ZIP + "|" + _UK_POSTCODE + r"))?)?"
+    r"(?:,?[ \t]+(?:" + _STATES + r"))?(?:,?[ \t]+(?:" + formats.US_ZIP + "|" + formats.UK_POSTCODE + r"))?)?"
 )
 _NUMBER = r"(?<![\w.,-])\d{1,6}[A-Za-z]?(?:-\d{1,6})?,?"
 _NAME = r"(?:[A-Z][\w'.-]*[ \t]+){0,3}[A-Z][\w'.-]*"
@@ -53,8 +50,8 @@ STREET_COMPOUND = re.compile(
     r"(?<!\w)[A-ZÄÖÜ][\w'-]*(?:" + "|".join(re.escape(s) for s in COMPOUND_SUFFIXES) + r")[ \t]+\d{1,5}[a-z]?\b" + _UNIT
 )
 PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|PO Box|Post Office Box|PSC|Box)\s+\d{1,6}(?:,\s*Box\s+\d{1,6})?\b", re.IGNORECASE)
-ZIP_CODE = re.compile(r"(?<![\w-])" + _ZIP + r"(?![\w-])")
-UK_POSTCODE = re.compile(r"(?<![\w-])" + _UK_POSTCODE + r"(?![\w-])")
+ZIP_CODE = re.compile(r"(?<![\w-])" + formats.US_ZIP + r"(?![\w-])")
+UK_POSTCODE = re.compile(r"(?<![\w-])" + formats.UK_POSTCODE + r"(?![\w-])")
 # "In 2019 Google Street View...": a year after a time preposition is not a house number.
 YEAR_AFTER_PREPOSITION = re.compile(r"(?i:\b(?:in|since|by|from|until|till|of|after|before|during|circa)\s+)$")
 UNITS = frozenset("miles mile km kilometers minutes mins hours blocks steps meters metres feet yards".split())

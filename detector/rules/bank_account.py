@@ -6,11 +6,12 @@ from stdnum import iban
 from stdnum.us import rtn
 
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.formats import IBAN_IN_TEXT, IBAN_MIN_LENGTH
+from detector.rules.base import Pattern, Recognizer
 from detector.span import Layer, Span
+from detector.text import words_regex
 
-# Country + check digits, then 11-30 alphanumerics, optionally in groups of four.
-IBAN = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?(?!\w)")
+IBAN = re.compile(IBAN_IN_TEXT)
 # Plain account numbers, and UK sort codes ("12-34-56") too, 6-17 digits in optional groups.
 ACCOUNT = re.compile(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?![\w-]|[.,]\d)")
 CONTEXT = words_regex([
@@ -37,7 +38,7 @@ class BankAccountRecognizer(Recognizer):
             # until the number checks, since IBAN lengths vary by country.
             while value and not iban.is_valid(value):
                 value = value[: value.rfind(" ")] if " " in value else ""
-            if len(value) >= 15:
+            if len(value) >= IBAN_MIN_LENGTH:
                 start = match.start()
                 spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.95, True))
         return spans

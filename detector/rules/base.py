@@ -11,18 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
 
 from detector.categories import Category
 from detector.span import Layer, Span
 
 CONTEXT_BEFORE = 48  # characters before a match searched for context words (~6-8 words)
-
-
-def words_regex(words: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of `words` as whole words (phrases allowed)."""
-    alternatives = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
 def near(text: str, start: int, end: int, context: re.Pattern[str] | None,

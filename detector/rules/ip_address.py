@@ -7,7 +7,8 @@ import ipaddress
 import re
 
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer, words_regex
+from detector.rules.base import Pattern, Recognizer
+from detector.text import words_regex
 
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?!\w|\.\d)")
 # Hex groups joined by ':' (with at most one '::'); ipaddress decides what is real.

@@ -11,15 +11,11 @@ from phonenumbers import PhoneMetadata
 from phonenumbers.re_util import re_compile
 
 from detector.categories import Category
-from detector.rules.base import Recognizer, near, words_regex
+from detector.formats import PHONE_REGIONS_DETECT, WRITTEN_WITH_TRUNK_ZERO
+from detector.rules.base import Recognizer, near
 from detector.span import Layer, Span
+from detector.text import words_regex
 
-# "+" numbers parse for every region; national numbers are tried in these regions, in order.
-# CA is left out on purpose: it shares +1 with US, so a US parse already validates it.
-DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "AU", "IN")
-# People in these regions write national numbers with the trunk "0" ("020 7946 0958"); a bare
-# 8-digit run such as an order number would otherwise be a "valid" German number.
-WRITTEN_WITH_TRUNK_ZERO = frozenset({"GB", "FR", "DE", "AU"})
 CANDIDATE = re.compile(
     r"(?<![\w+./-])(?:\+|(?<!\d)00)?\(?\d[\d\-. ()/\u00a0]{4,24}\d"
     r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w]|[.,]\d)",
@@ -46,7 +42,9 @@ CONTEXT = words_regex([
 class PhoneRecognizer(Recognizer):
     category = Category.PHONE
 
-    def __init__(self, regions: tuple[str, ...] = DEFAULT_REGIONS):
+    def __init__(self, regions: tuple[str, ...] = PHONE_REGIONS_DETECT):
+        # "+" numbers parse for every region; national numbers are tried in `regions`
+        # (detector/formats.py says why the rules try fewer regions than the stand-ins read in).
         self.regions = regions
 
     def warm(self) -> None:

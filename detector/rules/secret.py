@@ -5,6 +5,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
+from detector.formats import KEY_FORMATS
 from detector.rules.base import Pattern, Recognizer
 from detector.span import Layer, Span
 
@@ -13,18 +14,29 @@ def _token(regex: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + regex + r"(?![\w-])")
 
 
-KEYS = (
-    Pattern("anthropic", _token(r"sk-ant-[A-Za-z0-9_-]{20,}"), 0.9, triggers=("sk-ant-",)),
-    Pattern("openai", _token(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0.85, triggers=("sk-",)),
-    Pattern("github", _token(r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"), 0.9,
-            triggers=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
-    Pattern("aws_access_key", _token(r"(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}"), 0.9,
-            triggers=("akia", "asia", "agpa", "aida", "aroa")),
-    Pattern("slack", _token(r"xox[abposr]-[A-Za-z0-9-]{10,}"), 0.9, triggers=("xox",)),
-    Pattern("google_api_key", _token(r"AIza[0-9A-Za-z_-]{35}"), 0.9, triggers=("aiza",)),
-    Pattern("stripe", _token(r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0.9, triggers=("_live_", "_test_")),
-    Pattern("huggingface", _token(r"hf_[A-Za-z0-9]{30,}"), 0.85, triggers=("hf_",)),
-    Pattern("jwt", _token(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), 0.9, triggers=("eyj",)),
+# Vendor keys by their published prefixes (detector/formats.py); the stand-ins keep the prefix.
+SCORES = {"openai": 0.85, "huggingface": 0.85}  # the others: 0.9
+
+
+def _vendor_keys() -> tuple[Pattern, ...]:
+    alternatives: dict[str, list[str]] = {}
+    triggers: dict[str, list[str]] = {}
+    for key in KEY_FORMATS:
+        if key.body is None:
+            continue
+        prefixes = "|".join(re.escape(p) for p in sorted(key.prefixes, key=len, reverse=True))
+        alternatives.setdefault(key.name, []).append(f"(?:{prefixes}){key.body}")
+        triggers.setdefault(key.name, []).extend(p.lower() for p in key.prefixes)
+    patterns = []
+    for name, regexes in alternatives.items():
+        regex = regexes[0] if len(regexes) == 1 else "(?:" + "|".join(regexes) + ")"
+        # Every match holds one of its prefixes; one that holds a shorter ("sk-ant-" holds "sk-") adds no test.
+        needed = tuple(t for t in triggers[name] if not any(o != t and o in t for o in triggers[name]))
+        patterns.append(Pattern(name, _token(regex), SCORES.get(name, 0.9), triggers=needed))
+    return tuple(patterns)
+
+
+KEYS = _vendor_keys() + (
     Pattern("private_key", re.compile(
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
         0.95, triggers=("private key",)),

@@ -1,8 +1,16 @@
-"""Stand-in ("faux") values: realistic, same-format, consistent per conversation.
+"""Stand-ins: realistic, same-format values, consistent per conversation.
 
-One module per family (persons, emails, phones, cards, banking, ids, network, keys, addresses,
-places, orgs, dates, contextual); `StandInSession` looks each part up in the MappingStore and
-generates only what is missing, seeded from sha256(scope + key).
+One module per category, named like the rule module that finds it (detector/rules/<name>.py):
+  address, bank_account, credit_card, email, id_number, ip_address, phone, secret, url, username;
+and the categories the NER, names and LLM layers find:
+  person, org, location, date, contextual (HEALTH, FINANCE, RELATIONSHIP, WORK, BELIEF_IDENTITY,
+  LEGAL).
+What they share: engine (`StandInSession` looks each part up in the MappingStore and generates
+only what is missing, seeded from sha256(scope + key): seed), families (which module serves which
+category), part, shape (same-shape values), casing, collisions (when a candidate may not be used),
+name_lists (Faker's names by locale), geo (towns, countries, US states), domains (shared by email
+and url), lexicons (the contextual terms). The format facts they keep (card IINs, IBAN shapes,
+phone regions, postcodes, key prefixes, ID validators) are the rules' too: detector/formats.py.
 """
 from detector.standins.engine import StandInSession
 

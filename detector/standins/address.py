@@ -7,6 +7,7 @@ import re
 
 import faker
 
+from detector import formats
 from detector.standins import geo, name_lists
 from detector.standins.casing import apply_case_class, case_class, fold
 from detector.standins.part import Part, whole
@@ -34,14 +35,14 @@ _LOCALE_SIGNS = (
     (re.compile(r"\bvia\b|\bviale\b|\bpiazza\b|\bcorso\b|\bital(y|ia)\b", re.I), "it_IT"),
     (re.compile(r"\brua\b|\btravessa\b|\bbrasil\b|\bbrazil\b", re.I), "pt_BR"),
     (re.compile(r"straat\b|\blaan\b|\bgracht\b|netherlands|nederland", re.I), "nl_NL"),
-    (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|united kingdom|\bUK\b|england|scotland|wales"), "en_GB"),
-    (re.compile(r"\bcanada\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b"), "en_CA"),
+    (re.compile(r"\b" + formats.UK_POSTCODE + r"\b|united kingdom|\bUK\b|england|scotland|wales"), "en_GB"),
+    (re.compile(r"\bcanada\b|\b" + formats.CA_POSTCODE + r"\b"), "en_CA"),
     (re.compile(r"\baustralia\b|\b(NSW|VIC|QLD)\b", re.I), "en_AU"),
     (re.compile(r"\bindia\b|\bnagar\b", re.I), "en_IN"),
 )
-_US_STATE_ZIP = re.compile(r"(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>\d{5}(?:-\d{4})?)")
-_US_CITY_STATE_ZIP = re.compile(r"(?P<city>[^\d,]+?)(?P<sp1>\s+)(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>\d{5}(?:-\d{4})?)")
-_UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.I)
+_US_STATE_ZIP = re.compile(r"(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>" + formats.US_ZIP + ")")
+_US_CITY_STATE_ZIP = re.compile(r"(?P<city>[^\d,]+?)(?P<sp1>\s+)(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>" + formats.US_ZIP + ")")
+_UK_POSTCODE = re.compile(formats.UK_POSTCODE, re.I)
 _TOKEN = re.compile(r"\d+[A-Za-z]?\b|[^\W\d_]+\.?|\S")
 
 

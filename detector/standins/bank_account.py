@@ -7,6 +7,7 @@ import string
 
 from stdnum import iban
 
+from detector.formats import IBAN_SHAPE
 from detector.standins.casing import fold
 from detector.standins.part import Part, whole
 from detector.standins.shape import fill_slots, reshape
@@ -30,7 +31,7 @@ def make_iban(surface: str):
     return make
 
 
-_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
+_IBAN_SHAPE = re.compile(IBAN_SHAPE)
 
 
 def parts(surface: str, session) -> list[Part]:

@@ -6,13 +6,12 @@ Name-like stand-ins must also not be everyday words: the restorer would otherwis
 or "june" in a reply back into a real name.
 """
 import functools
-import re
 
 from faker.providers.lorem.en_US import Provider as _EnglishWords
 
-from detector.standins import wordchars
 from detector.standins.casing import fold
 from detector.store import MappingStore
+from detector.text import cuts_word, phrase_regex
 
 # Values a model produces on its own or that testers use; as stand-ins they would be restored
 # wherever a model echoes them (hand list: no package collects these).
@@ -48,13 +47,7 @@ guy gene ray dean drew earl grant lee chase cliff colt don max ben sam jo al ed
 COMMON_WORDS = frozenset(w.lower() for w in _EnglishWords.word_list) | _NAME_WORDS
 
 
-@functools.lru_cache(maxsize=4096)
-def _pattern(value: str) -> re.Pattern:
-    words = value.split()
-    body = r"\s+".join(map(re.escape, words))
-    left = r"(?<!\w)" if wordchars.is_word(words[0][0]) else ""
-    right = r"(?!\w)" if wordchars.is_word(words[-1][-1]) else ""
-    return re.compile(left + body + right, re.IGNORECASE)
+_pattern = functools.lru_cache(maxsize=4096)(phrase_regex)
 
 
 def appears_in(text: str, value: str) -> bool:
@@ -62,13 +55,7 @@ def appears_in(text: str, value: str) -> bool:
     (a combining mark next to it makes it part of a longer word, as in the restorer)."""
     if not value.strip():
         return False
-    for m in _pattern(value).finditer(text):
-        start, end = m.span()
-        inside = (start > 0 and wordchars.is_word(text[start - 1]) and wordchars.is_word(text[start])) or \
-            (end < len(text) and wordchars.is_word(text[end]) and wordchars.is_word(text[end - 1]))
-        if not inside:
-            return True
-    return False
+    return any(not cuts_word(text, *m.span()) for m in _pattern(value).finditer(text))
 
 
 class CollisionCheck:

@@ -12,6 +12,7 @@ import re
 from detector.standins.casing import fold
 from detector.standins.lexicons import LEXICONS
 from detector.standins.part import Part
+from detector.text import words_regex
 
 # Amounts: a currency sign or code, or a magnitude word, or thousands separators: plain small
 # numbers ("3 kids") are left alone, since restoring "5" everywhere in a reply would be wrong.
@@ -29,8 +30,8 @@ def _terms(category: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     for terms in LEXICONS[category].values():
         for t in terms:
             group_of.setdefault(fold(t), terms)
-    alternation = "|".join(re.escape(t) for t in sorted(group_of, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE), group_of
+    # One space only: a matched term is looked up in group_of as written.
+    return words_regex(group_of, any_space=False), group_of
 
 
 def new_amount(text: str, rng) -> str:

@@ -10,8 +10,8 @@ from detector.standins.collisions import CollisionCheck
 from detector.standins.part import Part, whole
 from detector.standins.seed import rng_for
 from detector.standins.shape import reshape
-from detector.standins.wordchars import is_word
 from detector.store import Mapping, MappingStore
+from detector.text import word_edges
 
 MAX_ATTEMPTS = 64
 
@@ -120,11 +120,7 @@ def _on_word_edges(surface: str, parts: list[Part]) -> list[Part]:
     parts that then touch: replies are restored on word boundaries only."""
     out: list[Part] = []
     for p in sorted(parts, key=lambda p: p.start):
-        start, end = p.start, p.end
-        while start > 0 and is_word(surface[start]) and is_word(surface[start - 1]):
-            start -= 1
-        while end < len(surface) and is_word(surface[end - 1]) and is_word(surface[end]):
-            end += 1
+        start, end = word_edges(surface, p.start, p.end)
         if out and start < out[-1].end:
             prev = out.pop()
             makes = (prev.make, p.make)

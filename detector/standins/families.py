@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from detector.categories import CONTEXTUAL, Category
 from detector.standins import (address, bank_account, contextual, credit_card, date, email, id_number,
-                               location, network, org, person, phone, secret)
+                               ip_address, location, org, person, phone, secret, url, username)
 from detector.standins.part import Part
 
 FAMILIES = {
@@ -13,9 +13,9 @@ FAMILIES = {
     Category.CREDIT_CARD: credit_card.parts,
     Category.BANK_ACCOUNT: bank_account.parts,
     Category.ID_NUMBER: id_number.parts,
-    Category.IP_ADDRESS: network.ip_parts,
-    Category.URL: network.url_parts,
-    Category.USERNAME: network.username_parts,
+    Category.IP_ADDRESS: ip_address.parts,
+    Category.URL: url.parts,
+    Category.USERNAME: username.parts,
     Category.SECRET: secret.parts,
     Category.ADDRESS: address.parts,
     Category.LOCATION: location.parts,

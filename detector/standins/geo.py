@@ -7,6 +7,7 @@ import functools
 from faker.providers.address.en_US import Provider as _US
 from faker.providers.geo import Provider as _Geo
 
+from detector import formats
 from detector.standins.casing import fold
 
 LOCALE_COUNTRY = {
@@ -54,7 +55,7 @@ def towns(country: str) -> tuple[str, ...]:
 
 
 US_STATES = tuple(_US.states)
-US_STATE_ABBR = tuple(_US.states_abbr[:50]) if len(_US.states_abbr) >= 50 else tuple(_US.states_abbr)
+US_STATE_ABBR = formats.US_STATE_ABBR
 _STATES_FOLDED = frozenset(fold(s) for s in US_STATES)
 _ABBR = frozenset(US_STATE_ABBR)
 

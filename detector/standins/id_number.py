@@ -2,37 +2,26 @@
 format, the stand-in passes it (US SSN area/group/serial rules, BSN, PESEL, ...)."""
 from __future__ import annotations
 
-import importlib
 import re
 
+from detector.formats import ID_NUMBER_MODULES, id_module
 from detector.standins.casing import fold
 from detector.standins.collisions import TEST_VALUES
 from detector.standins.part import Part, whole
 from detector.standins.shape import fill_slots, reshape
 
-# stdnum modules tried for an ID whose country is unknown (checked: all exist in stdnum 2.2).
-VALIDATORS = (
-    "us.ssn", "us.itin", "ca.sin", "gb.nhs", "de.idnr", "fr.nir", "es.dni", "es.nie",
-    "it.codicefiscale", "nl.bsn", "be.nn", "ch.ssn", "at.vnr", "se.personnummer",
-    "no.fodselsnummer", "dk.cpr", "fi.hetu", "pl.pesel", "br.cpf", "in_.aadhaar", "in_.pan",
-    "cn.ric", "au.tfn", "ie.pps", "za.idnr", "kr.rrn", "il.idnr",
-)
 _SSN_SHAPE = re.compile(r"\d{3}([- ]?)\d{2}\1\d{4}")
 _TRIES = 3000
-
-
-def _module(name: str):
-    return importlib.import_module("stdnum." + name)
 
 
 def _validators_for(surface: str) -> list:
     """Every stdnum format the real value passes: the stand-in must pass them all (a 9-digit
     number can be a valid SSN and a valid Dutch BSN at once)."""
     if _SSN_SHAPE.fullmatch(surface.strip()) and "-" in surface:
-        return [_module("us.ssn")]  # the SSN format itself says which rules apply
+        return [id_module("us.ssn")]  # the SSN format itself says which rules apply
     found = []
-    for name in VALIDATORS:
-        mod = _module(name)
+    for name in ID_NUMBER_MODULES:
+        mod = id_module(name)
         try:
             if mod.is_valid(surface):
                 found.append(mod)

@@ -1,4 +1,5 @@
-"""Faker's per-locale name lists, indexed for gender/locale inference and drawn from for stand-ins.
+"""Faker's per-locale name lists (loaded by detector/faker_names.py), indexed for gender/locale
+inference and drawn from for stand-ins.
 
 Faker ships first names by gender and surnames for ~80 locales; the same lists serve to guess
 the gender and locale of a real name and to draw a stand-in of the same kind.
@@ -6,10 +7,10 @@ the gender and locale of a real name and to draw a stand-in of the same kind.
 from __future__ import annotations
 
 import functools
-import importlib
 import unicodedata
 from dataclasses import dataclass, field
 
+from detector import faker_names
 from detector.standins.casing import fold
 from detector.standins.collisions import BANNED_NAME_TOKENS, COMMON_WORDS
 
@@ -67,11 +68,9 @@ def _usable(name: str, latin: bool) -> bool:
 def index() -> NameIndex:
     idx = NameIndex()
     for loc in LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
-        female = list(getattr(provider, "first_names_female", ()) or ())
-        male = list(getattr(provider, "first_names_male", ()) or ())
-        unisex = [] if (female or male) else list(getattr(provider, "first_names", ()) or ())
-        last = list(getattr(provider, "last_names", ()) or ())
+        lists = faker_names.names(loc)
+        female, male, last = lists.female, lists.male, lists.last
+        unisex = () if (female or male) else lists.first
         sample = (female or male or unisex or last or ["a"])[0]
         script = script_of(sample)
         idx.locale_script[loc] = script

@@ -2,7 +2,7 @@
 
 Each name token maps on its own ("person-token:maria" -> "Elena"), so the full name, the first
 name alone, "Ms. Gonzalez", "Maria's" and maria.gonzalez@... all stay one consistent persona.
-Titles, particles, initials and possessives stay as written.
+Titles, particles, initials and possessives stay as written (the lists: detector/text.py).
 """
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ import re
 from detector.standins import name_lists
 from detector.standins.casing import fold
 from detector.standins.part import Part
+from detector.text import NAME_SUFFIXES, PARTICLES, TITLES, TITLES_FEMALE, TITLES_MALE
 
-TITLES_FEMALE = {"ms", "mrs", "miss", "mme", "mlle", "frau", "sra", "srta", "dame", "lady", "madam", "madame", "señora", "signora"}
-TITLES_MALE = {"mr", "herr", "sr", "sir", "lord", "monsieur", "señor", "signor"}
-TITLES_NEUTRAL = {"mx", "dr", "prof", "professor", "doctor", "rev", "hon", "judge", "coach", "capt", "captain"}
-TITLES = TITLES_FEMALE | TITLES_MALE | TITLES_NEUTRAL
-PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "la", "le", "bin", "ibn", "al", "el", "st", "ter", "ten"}
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"}
 
 # A name token: letters, with inner apostrophes (O'Brien); hyphens split tokens (Mary-Jane).
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -119,7 +114,7 @@ def parts(surface: str, session) -> list[Part]:
         if not names and low in TITLES and (len(tokens) > 1):
             title = low
             continue
-        if names and low in SUFFIXES and (start, end, tok) == tokens[-1]:
+        if names and low in NAME_SUFFIXES and (start, end, tok) == tokens[-1]:
             continue
         if len(tok) == 1 or (low in PARTICLES and len(tokens) > 1 and tok.islower()):
             continue  # initials and lower-case particles identify no one on their own

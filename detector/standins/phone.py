@@ -2,16 +2,14 @@
 phonenumbers accepts as valid for the same region and line type. Never NANP 555 numbers."""
 from __future__ import annotations
 
-
 import phonenumbers
 from phonenumbers import PhoneNumberType as T
 
+from detector.formats import PHONE_REGIONS
 from detector.standins.casing import fold
 from detector.standins.part import Part, whole
 from detector.standins.shape import ascii_digits, digit_slots_fill, reshape
 
-# Regions tried, in order, for numbers written without a country code.
-DEFAULT_REGIONS = ("US", "GB", "IN", "DE", "FR", "CA", "AU", "ES", "IT", "NL", "BR", "MX")
 _TRIES = 600
 
 
@@ -23,7 +21,7 @@ def _parse(surface: str):
         candidates.append((text, None))
     elif text.startswith("00") and len(digits) > 8:
         candidates.append(("+" + digits[2:], None))
-    candidates += [(text, r) for r in DEFAULT_REGIONS]
+    candidates += [(text, r) for r in PHONE_REGIONS]  # no country code: read it in these, in order
     for number, region in candidates:
         try:
             parsed = phonenumbers.parse(number, region)

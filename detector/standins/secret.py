@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import re
 
+from detector.formats import KEY_PREFIXES
 from detector.standins.part import Part, whole
 from detector.standins.shape import reshape
 
-# Vendor prefixes that say which service, not whose key (hand list from vendors' docs).
-KNOWN_PREFIXES = (
-    "sk-proj-", "sk-ant-api03-", "sk-ant-", "sk-svcacct-", "sk-", "pk-", "rk-", "sk_live_", "sk_test_",
-    "pk_live_", "pk_test_", "rk_live_", "whsec_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-    "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xapp-", "hf_", "AKIA", "ASIA", "AIza",
-    "ya29.", "eyJ", "npm_", "pypi-", "SG.", "shpat_", "dop_v1_", "sq0atp-", "AC", "SK",
-)
 _PEM = re.compile(r"(-----BEGIN [A-Z ]+-----)(.*?)(-----END [A-Z ]+-----)", re.DOTALL)
 
 
 def _prefix(secret: str) -> str:
-    for p in KNOWN_PREFIXES:
+    for p in KEY_PREFIXES:  # vendor prefixes say which service, not whose key
         if secret.startswith(p) and len(secret) > len(p) + 8:
             return p
     return ""

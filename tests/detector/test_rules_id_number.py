@@ -1,8 +1,6 @@
 import pytest
 
-from detector.rules.document_id import DocumentIdRecognizer
-from detector.rules.national_id import NationalIdRecognizer
-from detector.rules.us_ssn import UsSsnRecognizer
+from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from tests.detector.rules_helpers import validated, values
 
 SSN = UsSsnRecognizer()

@@ -1,0 +1,27 @@
+"""One name per category (#18): rules/<category>.py finds it, standins/<category>.py makes its
+stand-ins, so "how does an IBAN get its stand-in" is answered by two files of one name."""
+import pkgutil
+
+import detector.rules
+import detector.standins
+from detector.rules import default_recognizers
+from detector.standins.families import FAMILIES
+
+RULE_HELPERS = {"base"}
+
+
+def test_every_rule_module_has_a_standin_module_of_the_same_name():
+    rules = {m.name for m in pkgutil.iter_modules(detector.rules.__path__)} - RULE_HELPERS
+    standins = {m.name for m in pkgutil.iter_modules(detector.standins.__path__)}
+    assert len(rules) == 10
+    assert rules <= standins, rules - standins
+
+
+def test_recognizers_live_in_the_module_named_for_their_category():
+    for recognizer in default_recognizers():
+        assert type(recognizer).__module__ == f"detector.rules.{recognizer.category.lower()}"
+
+
+def test_standin_families_live_in_the_module_named_for_their_category():
+    for category, parts in FAMILIES.items():
+        assert parts.__module__ == f"detector.standins.{category.lower()}"
