@@ -20,8 +20,6 @@ falls back to the first-user-text scope), and a ``conversation`` id gives a scop
 """
 from __future__ import annotations
 
-import logging
-import sqlite3
 import threading
 from collections import OrderedDict
 from typing import Callable, Protocol
@@ -35,9 +33,6 @@ from proxy.sites.json_api import JsonApiAdapter, message_text
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.openai.chat import add_content
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
-from proxy.vault.errors import VaultError
-
-log = logging.getLogger("doppel.responses")
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
                     "response.mcp_call_arguments")
@@ -101,7 +96,9 @@ def _first_user_text(body) -> str:
 
 
 class ContinuationStore(Protocol):
-    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime)."""
+    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime in
+    proxy/mitm/runtime.py). A store handles its own storage failures (it logs them and
+    remembers nothing / finds nothing), so this wire-format module knows no storage errors."""
 
     def remember_continuation(self, response_id: str, client: str, scope: str) -> None: ...
 
@@ -113,7 +110,7 @@ class ResponseScopes:
     owns it, both bounded (least recently used entries go first). Only the owning client can
     continue a conversation: another client naming the same response id gets a scope of its own.
     With a ``store``, every id is also written there and an id not in memory (say, from before
-    a restart) is looked up there; a store that fails is logged and memory carries on.
+    a restart) is looked up there (a store that fails answers None: memory carries on).
     Thread-safe (requests are protected in worker threads)."""
 
     def __init__(self, max_entries: int = 20_000, store: ContinuationStore | None = None) -> None:
@@ -140,7 +137,7 @@ class ResponseScopes:
             self._put(self._scopes, response_id, scope)
             client = self._owners.get(scope)
         if self.store is not None and client is not None:
-            self._stored(self.store.remember_continuation, response_id, client, scope)
+            self.store.remember_continuation(response_id, client, scope)
 
     def scope_of(self, response_id: str, client: str) -> str | None:
         with self._lock:
@@ -149,22 +146,13 @@ class ResponseScopes:
                 return scope if self._owners.get(scope) == client else None
         if self.store is None:
             return None
-        scope = self._stored(self.store.continued_scope, response_id, client)
+        scope = self.store.continued_scope(response_id, client)
         if scope is not None:
             with self._lock:
                 self._put(self._scopes, response_id, scope)
                 self._put(self._owners, scope, client)
         return scope
 
-    @staticmethod
-    def _stored(call, *args):
-        try:
-            return call(*args)
-        except (VaultError, sqlite3.Error) as e:
-            # The conversation goes on in memory; a continuation after a restart then gets
-            # the scope of its own text. Never the ids or scopes in the log.
-            log.warning("could not keep a Responses continuation in the vault (%s)", type(e).__name__)
-            return None
 
 
 def _conversation_id(body: dict) -> str | None:
