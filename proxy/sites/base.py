@@ -32,15 +32,17 @@ Helpers an adapter builds on (all in proxy/sites/):
   - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
                                 incremental UTF-8 decoding; subclass and implement ``on_event``.
   - ``stream.LineRewriter``     the same for NDJSON (Ollama) and other line-framed bodies.
-  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish`` (non-streamed JSON);
-                                ``stream.JsonBodyRewriter`` the same with the JSON parsed.
+  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish``.
   - ``channels.TextChannels``   one stream restorer per text channel (choice index, content block,
                                 tool-call index...), with ``flush`` when a channel ends.
   - ``channels.JsonFragmentRestorer`` restores stand-ins inside JSON text that arrives in
                                 fragments cut anywhere, mid escape included (tool-call arguments).
-  - ``channels.restore_tree`` / ``channels.JsonTreeRewriter`` restore every string of a whole
-                                JSON document ("arguments" restored as JSON; a ``skip`` predicate
-                                leaves sub-trees such as signed thinking untouched).
+  - ``restore_walk.restore_json`` the one walker restoring every string of a whole JSON
+                                document (copy or in place; "arguments" restored as JSON; a
+                                ``skip`` predicate for signed sub-trees; a ``switch`` for a node
+                                whose sub-tree belongs to another conversation).
+  - ``restore_walk.JsonBodyRewriter`` a whole (non-streamed) JSON body restored with it.
+  - ``restore_walk.restore_listed`` a conversation list, each entry in its own scope.
   - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
   - ``proxy.sites.scope.api_scope``   the scope of an API conversation (client + first user message).
 

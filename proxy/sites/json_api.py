@@ -21,8 +21,9 @@ from proxy.mitm.hosts import is_web_host
 from proxy.sites.scope import api_scope
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
                               path_only, set_json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.channels import TextChannels
 from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.restore_walk import JsonBodyRewriter
 
 
 def message_text(msg: dict) -> str | None:
@@ -85,10 +86,9 @@ class JsonApiAdapter(SiteAdapter):
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
         if self.is_stream(response):
-            return self.stream_rewriter(channels)
-        return JsonTreeRewriter(channels, skip=self.skip)
+            return self.stream_rewriter(TextChannels(ctx.restorer))
+        return JsonBodyRewriter(ctx.restorer, skip=self.skip)
 
 
 class WebJsonAdapter(SiteAdapter):

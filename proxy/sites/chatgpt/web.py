@@ -22,10 +22,11 @@ from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               json_body, path_only)
-from proxy.sites.chatgpt.delta import DeltaRewriter, Out, restore_strings
+from proxy.sites.chatgpt.delta import DeltaRewriter, Out
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
-from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
+from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json
+from proxy.sites.stream import SseEvent, SseRewriter
 
 HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
 SCOPE_PREFIX = "chatgpt-web:"
@@ -73,20 +74,18 @@ class ChatGptJsonRewriter(JsonBodyRewriter):
     def dumps(self, body: Any) -> str:
         return json.dumps(body, ensure_ascii=False)
 
-    def rewrite_json(self, body: Any) -> Any:
-        return self.restore(body)
-
-    def restore(self, body: Any) -> Any:
+    def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         items = body.get("items") if isinstance(body, dict) else None
         if isinstance(items, list):  # the sidebar: each title belongs to its own conversation
-            return {**body, "items": [self._item(it) for it in items]}
-        return restore_strings(body, self.ctx.restorer.restore)
+            out = [self._item(it) for it in items]
+            return {**body, "items": [it for it, _ in out]}, any(c for _, c in out)
+        return restore_json(body, self.ctx.restorer, json_keys=NO_JSON_KEYS)
 
-    def _item(self, item: Any) -> Any:
+    def _item(self, item: Any) -> tuple[Any, bool]:
         if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
-            return item
+            return item, False
         restorer = self.ctx.restorer_for(conversation_scope(item["id"]))
-        return restore_strings(item, restorer.restore)
+        return restore_json(item, restorer, json_keys=NO_JSON_KEYS)
 
 
 class ChatGptWeb(WebJsonAdapter):

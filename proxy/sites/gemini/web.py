@@ -22,8 +22,9 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              SiteAdapter, path_only)
+                              RestorerLike, SiteAdapter, path_only)
 from proxy.sites.gemini.frames import FrameRewriter
+from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +85,17 @@ class GeminiResponseRewriter(FrameRewriter):
             cid = _conversation_id(inner[1][0])
             if cid:
                 self.ctx.rebind(conversation_scope(cid))
-        restored = self._restore(inner, self.ctx.restorer)
-        return raw if restored == inner else _compact(restored)
+        restored, changed = restore_json(inner, self.ctx.restorer, json_keys=NO_JSON_KEYS,
+                                         switch=self._listed_conversation)
+        return _compact(restored) if changed else raw
 
-    def _restore(self, node: Any, restorer) -> Any:
-        if isinstance(node, str):
-            return restorer.restore(node)
-        if isinstance(node, list):
-            cid = _conversation_id(node[0]) if node else None
-            if cid and conversation_scope(cid) != self.ctx.scope:  # another conversation (a list)
-                restorer = self.ctx.restorer_for(conversation_scope(cid))
-            return [self._restore(item, restorer) for item in node]
-        if isinstance(node, dict):
-            return {k: self._restore(v, restorer) for k, v in node.items()}
-        return node
+    def _listed_conversation(self, node: Any, restorer: RestorerLike) -> RestorerLike:
+        """A list headed by another conversation's id (the conversation list) is restored with
+        that conversation's stand-ins."""
+        cid = _conversation_id(node[0]) if isinstance(node, list) and node else None
+        if cid and conversation_scope(cid) != self.ctx.scope:
+            return self.ctx.restorer_for(conversation_scope(cid))
+        return restorer
 
 
 class GeminiWeb(SiteAdapter):

@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from mitmproxy import http
 
 from proxy.sites.scope import api_scope, client_id
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, RestorerLike,
+                              json_body)
+from proxy.sites.channels import TextChannels
 from proxy.sites.json_api import JsonApiAdapter, message_text
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.openai.chat import add_content
+from proxy.sites.restore_walk import JsonBodyRewriter, restore_json
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
@@ -202,26 +204,24 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
         remember = lambda rid: self.response_scopes.remember(rid, ctx.scope)  # noqa: E731
         if self.is_stream(response):
-            return ResponsesStreamRewriter(channels, remember)
-        return _ResponseBodyRewriter(channels, remember)
+            return ResponsesStreamRewriter(TextChannels(ctx.restorer), remember)
+        return _ResponseBodyRewriter(ctx.restorer, remember)
 
 
-class _ResponseBodyRewriter(JsonTreeRewriter):
+class _ResponseBodyRewriter(JsonBodyRewriter):
     """A whole (non-streamed) response: restored, and its id remembered for continuations."""
 
-    def __init__(self, channels: TextChannels, on_response_id: Callable[[str], None]) -> None:
-        super().__init__(channels)
+    def __init__(self, restorer: RestorerLike, on_response_id: Callable[[str], None]) -> None:
+        super().__init__(restorer)
         self.on_response_id = on_response_id
 
-    def rewrite_text(self, text: str) -> str:
-        obj = loads_or_none(text)
-        if isinstance(obj, dict) and obj.get("object") == "response" \
-                and isinstance(obj.get("id"), str):
-            self.on_response_id(obj["id"])
-        return super().rewrite_text(text)
+    def rewrite_json(self, body: Any) -> tuple[Any, bool]:
+        if isinstance(body, dict) and body.get("object") == "response" \
+                and isinstance(body.get("id"), str):
+            self.on_response_id(body["id"])
+        return super().rewrite_json(body)
 
 
 def _channel(event: dict, prefix: str) -> tuple:
@@ -271,7 +271,7 @@ class ResponsesEvents:
         else:
             if kind.endswith(".done"):
                 before = self._flush(obj, kind[: -len(".done")])
-            _, changed = restore_tree(obj, self.channels)
+            _, changed = restore_json(obj, self.channels.restorer, in_place=True)
         changed |= self._shift(obj)
         return before, changed
 
