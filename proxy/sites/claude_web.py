@@ -24,7 +24,7 @@ from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewri
 from proxy.sites.channels import TextChannels, channel_key
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
-from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json
+from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter, dumps
 
 HOSTS = frozenset({"claude.ai"})
@@ -152,14 +152,8 @@ class ClaudeJsonRewriter(JsonBodyRewriter):
 
     def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         if isinstance(body, list):
-            out = [self._item(item) for item in body]
-            return [it for it, _ in out], any(c for _, c in out)
+            return restore_listed(body, "uuid", self.ctx.restorer_for, conversation_scope)
         return _restore(body, self.ctx.restorer)
-
-    def _item(self, item: Any) -> tuple[Any, bool]:
-        if not (isinstance(item, dict) and isinstance(item.get("uuid"), str)):
-            return item, False
-        return _restore(item, self.ctx.restorer_for(conversation_scope(item["uuid"])))
 
 
 class ClaudeWeb(WebJsonAdapter):

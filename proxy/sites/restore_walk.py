@@ -15,6 +15,9 @@ stand-in is ever a substring of them). Its options, each there for a wire format
   restore    ``restore(restorer, text, key) -> text`` for one string, in place of the default
              (ChatGPT's WebSocket handoff feeds some strings to stream rewriters instead).
 
+``restore_listed`` restores a conversation list (ChatGPT's sidebar, Claude's list): each entry in
+the scope of the conversation it names.
+
 Recursive, like ``json.loads`` that built the document: a document nested close to Python's
 recursion limit raises RecursionError, which every caller treats as "not ours, pass it on".
 """
@@ -73,6 +76,21 @@ def restore_json(node: Any, restorer: R, *, in_place: bool = False,
         return value
 
     return walk(node, None, restorer), changed
+
+
+def restore_listed(items: list, id_key: str, restorer_for: Callable[[str], RestorerLike],
+                   scope_of: Callable[[str], str]) -> tuple[list, bool]:
+    """A conversation list: each entry restored whole in the scope of the conversation its
+    ``id_key`` names. An entry naming none passes as it came: whose stand-ins it could hold is
+    unknown, and another conversation's restorer could turn a stand-in into the wrong value."""
+    out, changed = [], False
+    for item in items:
+        cid = item.get(id_key) if isinstance(item, dict) else None
+        if isinstance(cid, str):
+            item, one = restore_json(item, restorer_for(scope_of(cid)), json_keys=NO_JSON_KEYS)
+            changed |= one
+        out.append(item)
+    return out, changed
 
 
 class JsonBodyRewriter(WholeBodyRewriter):

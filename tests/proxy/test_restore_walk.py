@@ -1,5 +1,6 @@
 """The one JSON restore walker (proxy/sites/restore_walk.py) with the real Restorer: copy and in
-place agree, JSON-text keys stay valid JSON, and skip and switch reach exactly their sub-trees."""
+place agree, JSON-text keys stay valid JSON, skip and switch reach exactly their sub-trees, and a
+conversation list restores each entry in its own scope."""
 from __future__ import annotations
 
 import copy
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 
 from detector.restore import Restorer
 from detector.store import Mapping
-from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json
+from proxy.sites.restore_walk import (NO_JSON_KEYS, JsonBodyRewriter, restore_json,
+                                      restore_listed)
 
 REAL, STANDIN = 'María "Mia" G\\onzález', "Elena Ruiz"
 RESTORER = Restorer([Mapping(real=REAL, standin=STANDIN, category="PERSON")])
@@ -72,6 +74,15 @@ def test_skip_leaves_its_sub_tree_and_switch_changes_only_its_own():
                           switch=switch)
     assert out == {"text": REAL, "signed": {"type": "thinking", "text": STANDIN},
                    "listed": [["conv-b", "Jonas Weber", {"t": "Jonas Weber"}], REAL]}
+
+
+def test_a_conversation_list_restores_each_entry_in_its_own_scope():
+    items = [{"id": "conv-a", "title": STANDIN}, {"id": "conv-b", "title": STANDIN},
+             {"title": STANDIN}, "not an entry"]
+    out, changed = restore_listed(items, "id", SCOPES.__getitem__, lambda cid: cid)
+    assert changed
+    assert out == [{"id": "conv-a", "title": REAL}, {"id": "conv-b", "title": "Jonas Weber"},
+                   {"title": STANDIN}, "not an entry"]
 
 
 def test_the_whole_body_rewriter_keeps_bytes_it_does_not_change():

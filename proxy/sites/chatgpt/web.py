@@ -25,7 +25,7 @@ from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewri
 from proxy.sites.chatgpt.delta import DeltaRewriter, Out
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
-from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json
+from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter
 
 HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
@@ -77,15 +77,9 @@ class ChatGptJsonRewriter(JsonBodyRewriter):
     def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         items = body.get("items") if isinstance(body, dict) else None
         if isinstance(items, list):  # the sidebar: each title belongs to its own conversation
-            out = [self._item(it) for it in items]
-            return {**body, "items": [it for it, _ in out]}, any(c for _, c in out)
+            items, changed = restore_listed(items, "id", self.ctx.restorer_for, conversation_scope)
+            return {**body, "items": items}, changed
         return restore_json(body, self.ctx.restorer, json_keys=NO_JSON_KEYS)
-
-    def _item(self, item: Any) -> tuple[Any, bool]:
-        if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
-            return item, False
-        restorer = self.ctx.restorer_for(conversation_scope(item["id"]))
-        return restore_json(item, restorer, json_keys=NO_JSON_KEYS)
 
 
 class ChatGptWeb(WebJsonAdapter):
