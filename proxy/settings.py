@@ -18,7 +18,7 @@ from typing import Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from detector.categories import Category
-from proxy.mitm.hosts import normalize_host
+from proxy.hostnames import normalize_host
 
 log = logging.getLogger("doppel.settings")
 

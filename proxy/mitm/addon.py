@@ -7,7 +7,7 @@ Per flow (see proxy/sites/base.py for the adapter surface):
   responseheaders streamed replies: decode content-encoding, drop content-length, and set
                   ``flow.response.stream`` to the adapter's rewriter.
   response        whole replies: restore the body.
-  websocket_message  the Responses API's WebSocket mode (proxy/addon_ws.py).
+  websocket_message  the Responses API's WebSocket mode (proxy/mitm/addon_ws.py).
 Logs name adapters, categories and counts, never values.
 """
 from __future__ import annotations

@@ -18,13 +18,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from detector.errors import BlockedByPolicy, DetectionError
 from proxy.control.events import EventLog
-from proxy.mitm.hosts import HostPolicy
 from proxy.settings import Settings, SettingsStore
 from proxy.vault.errors import VaultError
+
+if TYPE_CHECKING:  # the type only: the control server imports this module, never the adapters
+    from proxy.mitm.hosts import HostPolicy
 
 log = logging.getLogger("doppel.runtime")
 

@@ -98,6 +98,7 @@ def _first_user_text(body) -> str:
 
 class AnthropicMessagesAdapter(JsonApiAdapter):
     name = "anthropic-messages"
+    hosts = ("api.anthropic.com",)
     paths = ("/v1/messages", "/v1/messages/count_tokens")
 
     def slots(self, body, request: http.Request) -> TextSlots:

@@ -27,7 +27,6 @@ from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter, dumps
 
-HOSTS = frozenset({"claude.ai"})
 SCOPE_PREFIX = "claude-web:"
 _BASE = r"^/api/organizations/[^/]+/chat_conversations"
 _TURN = re.compile(_BASE + r"/([^/]+)/(completion|retry_completion)$")
@@ -159,9 +158,10 @@ class ClaudeJsonRewriter(JsonBodyRewriter):
 class ClaudeWeb(WebJsonAdapter):
     name = "claude-web"
     label = "Claude"
+    hosts = ("claude.ai",)
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS:
+        if not self.on_own_host(request):
             return False
         path = path_only(request)
         if request.method == "POST":

@@ -28,7 +28,6 @@ from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter
 
-HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
 SCOPE_PREFIX = "chatgpt-web:"
 _TURN = re.compile(r"^/backend-api/(f/)?conversation(/prepare)?$")
 _ONE = re.compile(r"^/backend-api/conversation/([0-9A-Za-z-]{8,})$")
@@ -85,9 +84,10 @@ class ChatGptJsonRewriter(JsonBodyRewriter):
 class ChatGptWeb(WebJsonAdapter):
     name = "chatgpt-web"
     label = "ChatGPT"
+    hosts = ("chatgpt.com", "chat.openai.com")
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS:
+        if not self.on_own_host(request):
             return False
         path = path_only(request)
         if request.method == "POST":

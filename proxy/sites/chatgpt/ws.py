@@ -8,7 +8,7 @@ messages is still restored.
 
 The addon surface (proxy/sites/base.py) has no WebSocket hook, so this is a small mitmproxy
 addon of its own: register ``ChatGptHandoff(protector.restorer)`` next to DoppelAddon, and
-intercept ws.chatgpt.com (proxy/hosts.py) so the socket is opened at all.
+intercept ws.chatgpt.com (WS_HOSTS, in proxy/mitm/hosts.py) so the socket is opened at all.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from typing import Any, Callable, Hashable
 
 from mitmproxy import http
 
+from proxy.hostnames import normalize_host
 from proxy.sites.base import ResponseContext, RestorerLike
 from proxy.sites.chatgpt.web import ChatGptSseRewriter, conversation_scope
 from proxy.sites.restore_walk import restore_json
@@ -103,7 +104,7 @@ class ChatGptHandoff:
         self.hosts = hosts
 
     async def websocket_message(self, flow: http.HTTPFlow) -> None:
-        if flow.websocket is None or flow.request.pretty_host not in self.hosts:
+        if flow.websocket is None or normalize_host(flow.request.pretty_host) not in self.hosts:
             return
         message = flow.websocket.messages[-1]
         if message.from_client or not message.is_text:

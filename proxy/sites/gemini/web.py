@@ -28,7 +28,6 @@ from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
 log = logging.getLogger(__name__)
 
-HOSTS = frozenset({"gemini.google.com"})
 SCOPE_PREFIX = "gemini-web:"
 _GENERATE = re.compile(r"^/_/BardChatUi/data/[\w.]*BardFrontendService/StreamGenerate$")
 _BATCH = re.compile(r"^/_/BardChatUi/data/batchexecute$")
@@ -100,9 +99,11 @@ class GeminiResponseRewriter(FrameRewriter):
 
 class GeminiWeb(SiteAdapter):
     name = "gemini-web"
+    hosts = ("gemini.google.com",)
+    web_app = True
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS or request.method != "POST":
+        if not self.on_own_host(request) or request.method != "POST":
             return False
         path = path_only(request)
         return bool(_GENERATE.search(path) or _BATCH.match(path))

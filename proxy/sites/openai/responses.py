@@ -11,7 +11,7 @@ response.completed (or incomplete/failed) all repeat it. No [DONE] here.
 ``ResponsesEvents`` does this per event (a dict), so the SSE stream here and the WebSocket mode
 share it.
 
-Scope: the client plus the first user text (proxy/scope.py), except where the request names its
+Scope: the client plus the first user text (proxy/sites/scope.py), except where the request names its
 conversation: a ``previous_response_id`` continuation sends only the new turn, so it lands in
 the scope of the response it continues (remembered from the replies Doppel restored: their
 ``response.id``, for the same client only, and kept in the vault when the adapter is given one,
@@ -166,6 +166,7 @@ def _conversation_id(body: dict) -> str | None:
 
 class OpenAIResponsesAdapter(JsonApiAdapter):
     name = "openai-responses"
+    hosts = ("api.openai.com",)
     paths = ("/responses",)
 
     def __init__(self, continuations: ContinuationStore | None = None) -> None:
