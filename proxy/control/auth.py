@@ -21,6 +21,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from proxy.hostnames import split_host
+
 TOKEN_FILE = "control-token"
 # chrome-extension id of extension/ (derived from the manifest "key"; a test checks they agree).
 EXTENSION_ID = "igeckckknbibfjhgmfkepobaakpopgcp"
@@ -53,15 +55,11 @@ def load_or_create_token(data_dir: Path) -> str:
     return token
 
 
-def host_name(host_header: str) -> str:
-    """'127.0.0.1:8765' -> '127.0.0.1'; '[::1]:8765' -> '[::1]'."""
-    if host_header.startswith("["):
-        return host_header[: host_header.find("]") + 1]
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
-
-
 def is_loopback_host(host_header: str) -> bool:
-    return host_name(host_header).lower() in LOOPBACK_NAMES
+    """A loopback name, any case, any port. Only the port is split off (not normalize_host,
+    which drops a trailing dot): the guard accepts the loopback names exactly, so "localhost."
+    is refused."""
+    return split_host(host_header).lower() in LOOPBACK_NAMES
 
 
 def origin_allowed(origin: str, host_header: str) -> bool:
