@@ -12,7 +12,6 @@ The token is random, created on first start and kept in the data dir (0600).
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from proxy.files import write_private
 from proxy.hostnames import split_host
 
 TOKEN_FILE = "control-token"
@@ -45,13 +45,11 @@ def load_or_create_token(data_dir: Path) -> str:
     except FileNotFoundError:
         pass
     token = "dpt_" + secrets.token_urlsafe(32)
-    # O_EXCL: two processes starting at once must not write two different tokens.
+    # Exclusive: two processes starting at once must not write two different tokens.
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        write_private(path, token + "\n", exclusive=True)
     except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as f:
-        f.write(token + "\n")
     return token
 
 
