@@ -5,12 +5,12 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Optional
 
 import typer
 
 from proxy.cli.app import app
+from proxy.cli.options import DataDir
 from proxy.start import StartError, StartOptions, serve
 
 SWITCH_INTERVAL_S = 0.0001  # GIL hand-over deadline between threads, see start()
@@ -23,8 +23,7 @@ def start(
     mode: str = typer.Option("regular", help="regular (system/browser proxy), "
                              "reverse:URL (API clients that take a base URL), or local "
                              "(mitmproxy 11.0.2: Windows/macOS only)."),
-    data_dir: Optional[Path] = typer.Option(None, help="Vault, key and CA folder "
-                                            "(default: the per-user data dir)."),
+    data_dir: DataDir = None,
     detector: Optional[str] = typer.Option(None, help="fast (rules + NER) or thorough (+ local "
                                            "LLM); default: the saved setting (fast)."),
     control_port: int = typer.Option(8765, help="Port of the local control server (/health)."),

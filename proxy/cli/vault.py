@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from proxy.cli.app import app
+from proxy.cli.options import DataDir
 from proxy.datadir import default_data_dir
 from proxy.files import write_private
 from proxy.vault import db, keysource, settings
@@ -30,8 +31,6 @@ app.add_typer(vault_app, name="vault")
 out = Console(soft_wrap=True)  # one line per message: easy to grep
 err = Console(stderr=True, soft_wrap=True)
 
-DataDir = Annotated[Optional[Path], typer.Option(
-    "--data-dir", help="Doppel's data directory [default: the per-user data dir]")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
