@@ -131,3 +131,16 @@ def test_a_failing_vault_leaves_memory_working(tmp_path, caplog):
         assert scopes.scope_of("resp_unknown", CLIENT) is None
     assert "could not keep a Responses continuation" in caplog.text
     assert RESPONSE not in caplog.text and SCOPE not in caplog.text
+
+
+def test_response_scopes_keep_the_most_recently_used_when_full():
+    scopes = ResponseScopes(max_entries=2)
+    for n in (1, 2):
+        scopes.own(f"api:{n}", CLIENT)
+        scopes.remember(f"resp_{n}", f"api:{n}")
+    assert scopes.scope_of("resp_1", CLIENT) == "api:1"  # used: resp_2 is now the oldest
+    scopes.own("api:3", CLIENT)
+    scopes.remember("resp_3", "api:3")
+    assert scopes.scope_of("resp_2", CLIENT) is None  # no store: forgotten
+    assert scopes.scope_of("resp_1", CLIENT) == "api:1"
+    assert scopes.scope_of("resp_3", CLIENT) == "api:3"

@@ -21,9 +21,9 @@ falls back to the first-user-text scope), and a ``conversation`` id gives a scop
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any, Callable, Protocol
 
+from cachetools import LRUCache
 from mitmproxy import http
 
 from proxy.sites.scope import api_scope, client_id
@@ -118,25 +118,20 @@ class ResponseScopes:
     def __init__(self, max_entries: int = 20_000, store: ContinuationStore | None = None) -> None:
         self.max_entries = max_entries
         self.store = store
-        self._scopes: OrderedDict[str, str] = OrderedDict()
-        self._owners: OrderedDict[str, str] = OrderedDict()
+        # cachetools caches are not thread-safe: both are read and written under self._lock
+        self._scopes: LRUCache[str, str] = LRUCache(max_entries)
+        self._owners: LRUCache[str, str] = LRUCache(max_entries)
         self._lock = threading.Lock()
-
-    def _put(self, table: OrderedDict, key: str, value: str) -> None:
-        table[key] = value
-        table.move_to_end(key)
-        while len(table) > self.max_entries:
-            table.popitem(last=False)
 
     def own(self, scope: str, client: str) -> None:
         with self._lock:
-            self._put(self._owners, scope, client)
+            self._owners[scope] = client
 
     def remember(self, response_id: str, scope: str) -> None:
         with self._lock:
             if self._scopes.get(response_id) == scope:
                 return  # a stream names its response in several events: written once
-            self._put(self._scopes, response_id, scope)
+            self._scopes[response_id] = scope
             client = self._owners.get(scope)
         if self.store is not None and client is not None:
             self.store.remember_continuation(response_id, client, scope)
@@ -151,8 +146,8 @@ class ResponseScopes:
         scope = self.store.continued_scope(response_id, client)
         if scope is not None:
             with self._lock:
-                self._put(self._scopes, response_id, scope)
-                self._put(self._owners, scope, client)
+                self._scopes[response_id] = scope
+                self._owners[scope] = client
         return scope
 
 
