@@ -174,7 +174,12 @@ class SiteAdapter(ABC):
 
     @abstractmethod
     def scope(self, request: http.Request) -> str:
-        """The conversation scope of this request (see proxy/sites/scope.py)."""
+        """The conversation scope of this request (see proxy/sites/scope.py).
+
+        Asked once per flow: the addon keeps the answer in ``flow.metadata`` (FlowState.scope)
+        for the response side, so that is where per-flow state lives. A scope that needs a
+        fresh name (a web app's first turn, before the server names the conversation) may
+        draw a random one here; nothing is stored on the request object."""
 
     @abstractmethod
     def response_rewriter(self, response: http.Response,

@@ -141,7 +141,7 @@ class ChatGptWeb(WebJsonAdapter):
         cid = body.get("conversation_id") if isinstance(body, dict) else None
         if isinstance(cid, str) and cid:
             return conversation_scope(cid)
-        return SCOPE_PREFIX + "new:" + _first_turn_id(request, body)
+        return SCOPE_PREFIX + "new:" + _first_turn_id(body)
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
@@ -152,17 +152,16 @@ class ChatGptWeb(WebJsonAdapter):
         return None
 
 
-def _first_turn_id(request: http.Request, body: Any) -> str:
+def _first_turn_id(body: Any) -> str:
     """A temporary scope name for a turn without a conversation id: the client's message id
-    (a UUID it generates), else a random one remembered on the request so repeated calls agree."""
+    (a UUID it generates), else a random one (the addon keeps the scope per flow: see
+    SiteAdapter.scope)."""
     messages = body.get("messages") if isinstance(body, dict) else None
     if isinstance(messages, list) and messages and isinstance(messages[0], dict):
         mid = messages[0].get("id")
         if isinstance(mid, str) and mid:
             return mid
-    if not hasattr(request, "_doppel_turn_id"):
-        request._doppel_turn_id = str(uuid.uuid4())
-    return request._doppel_turn_id
+    return str(uuid.uuid4())
 
 
 ADAPTER = ChatGptWeb()

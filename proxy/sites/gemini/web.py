@@ -150,9 +150,8 @@ class GeminiWeb(SiteAdapter):
                 else None
             if cid:
                 return conversation_scope(cid)
-            if not hasattr(request, "_doppel_turn_id"):  # same scope however often asked
-                request._doppel_turn_id = str(uuid.uuid4())
-            return SCOPE_PREFIX + "new:" + request._doppel_turn_id
+            # A first turn: a fresh name (the addon keeps it per flow: see SiteAdapter.scope).
+            return SCOPE_PREFIX + "new:" + str(uuid.uuid4())
         freq = request.urlencoded_form.get("f.req", "") if request.urlencoded_form else ""
         found = re.search(r"c_[0-9A-Za-z_-]+", freq)  # the conversation a history read names
         return conversation_scope(found.group()) if found else SCOPE_PREFIX + "list"
