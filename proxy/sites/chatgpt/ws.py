@@ -8,7 +8,8 @@ messages is still restored.
 
 The addon surface (proxy/sites/base.py) has no WebSocket hook, so this is a small mitmproxy
 addon of its own: register ``ChatGptHandoff(protector.restorer)`` next to DoppelAddon, and
-intercept ws.chatgpt.com (WS_HOSTS, in proxy/mitm/hosts.py) so the socket is opened at all.
+intercept ws.chatgpt.com so the socket is opened at all (WS_HOSTS below: proxy.sites.chat_hosts
+puts them in the built-in host list).
 """
 from __future__ import annotations
 
