@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Literal
@@ -18,7 +17,8 @@ from typing import Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from detector.categories import Category
-from proxy.mitm.hosts import normalize_host
+from proxy.files import write_private
+from proxy.hostnames import normalize_host
 
 log = logging.getLogger("doppel.settings")
 
@@ -99,16 +99,7 @@ class SettingsStore:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Write a temp file in the same folder and rename: a reader never sees half a file.
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(settings.model_dump_json(indent=2) + "\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(self.path, settings.model_dump_json(indent=2) + "\n")  # atomic: no half file
         self._signature = _signature(self.path.stat())
 
     def _reload_if_changed(self, *, notify: bool) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from proxy.mitm.addon import DoppelAddon
+from proxy.mitm.addon import ON_ERROR_CHOICES, DoppelAddon, OnError
 from proxy.sites import load_adapters
 from proxy.sites.chatgpt.ws import ChatGptHandoff
 from proxy.control.server import ControlState, create_control_app, start_control_server
@@ -42,7 +42,7 @@ class StartOptions:
     data_dir: Path | None = None
     detector: str | None = None  # fast | thorough; None: the saved setting (default fast)
     control_port: int = 8765
-    on_error: str = "block"  # block | pass
+    on_error: OnError = "block"
     extra_hosts: tuple[str, ...] = ()
     mitm_options: dict[str, Any] = field(default_factory=dict)  # tests: e.g. ssl_insecure
     extra_addons: tuple[Any, ...] = ()  # tests: mitmproxy addons run before Doppel's
@@ -101,8 +101,8 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
 
     hosts = HostPolicy(opts.extra_hosts)
     values = mitm_options(opts, hosts)  # validates --mode before anything slow
-    if opts.on_error not in ("block", "pass"):
-        raise StartError("--on-error must be block or pass")
+    if opts.on_error not in ON_ERROR_CHOICES:
+        raise StartError(f"--on-error must be one of {', '.join(ON_ERROR_CHOICES)}")
     data_dir = ensure_data_dir(opts.data_dir)
     settings = SettingsStore.load(data_dir)
     events = EventLog()

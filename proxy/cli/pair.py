@@ -7,11 +7,11 @@ import urllib.error
 import urllib.request
 import webbrowser
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from proxy.cli.app import app
+from proxy.cli.options import DataDir
 from proxy.control.auth import TOKEN_FILE, TOKEN_HEADER
 from proxy.datadir import default_data_dir
 
@@ -57,8 +57,7 @@ def settings_url(control_port: int, token: str) -> str:
 
 @app.command()
 def pair(
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Doppel's data folder "
-                                            "(default: per-user; same as `doppel start`)."),
+    data_dir: DataDir = None,
     control_port: int = typer.Option(8765, help="The control server's port."),
     settings: bool = typer.Option(False, "--settings", help="Open the settings page, unlocked, "
                                   "in your browser instead of printing a code."),

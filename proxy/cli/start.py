@@ -5,12 +5,13 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Optional
 
 import typer
 
 from proxy.cli.app import app
+from proxy.cli.options import DataDir
+from proxy.mitm.addon import OnError
 from proxy.start import StartError, StartOptions, serve
 
 SWITCH_INTERVAL_S = 0.0001  # GIL hand-over deadline between threads, see start()
@@ -23,12 +24,12 @@ def start(
     mode: str = typer.Option("regular", help="regular (system/browser proxy), "
                              "reverse:URL (API clients that take a base URL), or local "
                              "(mitmproxy 11.0.2: Windows/macOS only)."),
-    data_dir: Optional[Path] = typer.Option(None, help="Vault, key and CA folder "
-                                            "(default: the per-user data dir)."),
+    data_dir: DataDir = None,
     detector: Optional[str] = typer.Option(None, help="fast (rules + NER) or thorough (+ local "
                                            "LLM); default: the saved setting (fast)."),
     control_port: int = typer.Option(8765, help="Port of the local control server (/health)."),
-    on_error: str = typer.Option("block", help="If detection fails: block (default) or pass."),
+    on_error: OnError = typer.Option("block", help="If detection fails: block the request, "
+                                     "or pass it on unprotected."),
     extra_host: list[str] = typer.Option([], "--extra-host", help="Another OpenAI-compatible "
                                          "host to intercept (e.g. a local Ollama); repeatable."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every protected request "

@@ -15,7 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from proxy.cli.app import app
+from proxy.cli.options import DataDir
 from proxy.datadir import default_data_dir
+from proxy.files import write_private
 from proxy.vault import db, keysource, settings
 from proxy.vault.durations import parse_duration
 from proxy.vault.errors import VaultError
@@ -29,8 +31,6 @@ app.add_typer(vault_app, name="vault")
 out = Console(soft_wrap=True)  # one line per message: easy to grep
 err = Console(stderr=True, soft_wrap=True)
 
-DataDir = Annotated[Optional[Path], typer.Option(
-    "--data-dir", help="Doppel's data directory [default: the per-user data dir]")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
@@ -150,10 +150,11 @@ def export(
         raise _fail(str(e)) from None
     finally:
         vault.close()
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"format": "doppel-vault-export-v1", "mappings": rows}, f, ensure_ascii=False,
-                  indent=1)
+    try:  # never over a file that appeared meanwhile
+        write_private(target, json.dumps({"format": "doppel-vault-export-v1", "mappings": rows},
+                                         ensure_ascii=False, indent=1), exclusive=True)
+    except FileExistsError:
+        raise _fail(f"{target} exists: choose a new file", 2) from None
     out.print(f"exported {len(rows)} mappings to {target} (mode 0600)", highlight=False)
 
 

@@ -14,7 +14,7 @@ from proxy.control import models as m
 from proxy.control.openapi import Route, add_routes, openapi_spec, validation_message
 from proxy.mitm.runtime import ERROR, LOADING, RUNNING, DetectorUnavailable, detector_key
 from proxy.control.state import STATE, ControlState
-from proxy.mitm.hosts import normalize_host
+from proxy.hostnames import normalize_host
 from proxy.control.pac import pac_script
 
 

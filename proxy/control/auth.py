@@ -12,7 +12,6 @@ The token is random, created on first start and kept in the data dir (0600).
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -20,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+
+from proxy.files import write_private
+from proxy.hostnames import split_host
 
 TOKEN_FILE = "control-token"
 # chrome-extension id of extension/ (derived from the manifest "key"; a test checks they agree).
@@ -43,25 +45,19 @@ def load_or_create_token(data_dir: Path) -> str:
     except FileNotFoundError:
         pass
     token = "dpt_" + secrets.token_urlsafe(32)
-    # O_EXCL: two processes starting at once must not write two different tokens.
+    # Exclusive: two processes starting at once must not write two different tokens.
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        write_private(path, token + "\n", exclusive=True)
     except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as f:
-        f.write(token + "\n")
     return token
 
 
-def host_name(host_header: str) -> str:
-    """'127.0.0.1:8765' -> '127.0.0.1'; '[::1]:8765' -> '[::1]'."""
-    if host_header.startswith("["):
-        return host_header[: host_header.find("]") + 1]
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
-
-
 def is_loopback_host(host_header: str) -> bool:
-    return host_name(host_header).lower() in LOOPBACK_NAMES
+    """A loopback name, any case, any port. Only the port is split off (not normalize_host,
+    which drops a trailing dot): the guard accepts the loopback names exactly, so "localhost."
+    is refused."""
+    return split_host(host_header).lower() in LOOPBACK_NAMES
 
 
 def origin_allowed(origin: str, host_header: str) -> bool:

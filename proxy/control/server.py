@@ -2,10 +2,10 @@
 talk to.
 
   /health            liveness for `doppel` itself (no token)
-  /api/...           the JSON API (proxy/control_api.py; OpenAPI at /api/openapi.json)
+  /api/...           the JSON API (proxy/control/api.py; OpenAPI at /api/openapi.json)
   /proxy.pac         PAC script for the enabled chat hosts (token, also as ?token=)
-  /settings          the settings page (proxy/static/: plain HTML/CSS/JS, no CDN)
-Who may call what: proxy/control_auth.py (loopback Host, known Origin, the local token).
+  /settings          the settings page (proxy/control/static/: plain HTML/CSS/JS, no CDN)
+Who may call what: proxy/control/auth.py (loopback Host, known Origin, the local token).
 Nothing here returns a real value: counts and categories only (except /api/try, for the text
 its caller sent).
 """
@@ -20,8 +20,6 @@ from aiohttp import web
 from proxy.control.api import add_api_routes, pac_response
 from proxy.control.auth import LOOPBACK_NAMES, auth_middleware  # noqa: F401 - re-exported
 from proxy.control.state import STATE, ControlState  # noqa: F401 - re-exported
-from proxy.mitm.hosts import HostPolicy
-from proxy.control.pac import pac_script as _pac_for_hosts
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -51,11 +49,6 @@ async def health(request: web.Request) -> web.Response:
         "uptime_s": round(time.time() - state.started_at, 1),
         "stats": state.stats(),
     }, status=200)
-
-
-def pac_script(hosts: HostPolicy, proxy_host: str, proxy_port: int) -> str:
-    """A PAC file sending every host of ``hosts`` through Doppel; everything else goes DIRECT."""
-    return _pac_for_hosts(hosts.hosts, proxy_host, proxy_port)
 
 
 async def proxy_pac(request: web.Request) -> web.Response:

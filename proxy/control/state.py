@@ -4,13 +4,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import web
 
 from proxy.control.auth import PairingCodes
 from proxy.control.events import EventLog
-from proxy.mitm.hosts import HostPolicy
+
+if TYPE_CHECKING:  # the type only: the control server never loads the site adapters
+    from proxy.mitm.hosts import HostPolicy
 
 
 @dataclass

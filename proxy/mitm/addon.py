@@ -7,7 +7,7 @@ Per flow (see proxy/sites/base.py for the adapter surface):
   responseheaders streamed replies: decode content-encoding, drop content-length, and set
                   ``flow.response.stream`` to the adapter's rewriter.
   response        whole replies: restore the body.
-  websocket_message  the Responses API's WebSocket mode (proxy/addon_ws.py).
+  websocket_message  the Responses API's WebSocket mode (proxy/mitm/addon_ws.py).
 Logs name adapters, categories and counts, never values.
 """
 from __future__ import annotations
@@ -18,9 +18,10 @@ import logging
 import sqlite3
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Literal, get_args
 
 from mitmproxy import ctx, http
+from mitmproxy.exceptions import OptionsError
 
 from detector.errors import BlockedByPolicy, DetectionError
 from proxy.mitm.content_decode import stream_decoder
@@ -33,6 +34,11 @@ from proxy.vault.errors import VaultError
 log = logging.getLogger("doppel.addon")
 
 METADATA_KEY = "doppel"
+
+OnError = Literal["block", "pass"]
+"""What to do when detection fails: block the request (default) or pass it unprotected.
+One list for the mitmproxy option, `doppel start --on-error` and StartOptions."""
+ON_ERROR_CHOICES: tuple[str, ...] = get_args(OnError)
 
 
 @dataclass
@@ -81,8 +87,8 @@ class DoppelAddon(ResponsesWebSocketHooks):
                  settings=None, events=None) -> None:
         """``settings``: a proxy.settings.SettingsStore (per-site/global on-off, read on every
         request); ``events``: a proxy.control.events.EventLog (counts for the popup and badge)."""
-        if on_error not in ("block", "pass"):
-            raise ValueError("on_error must be 'block' or 'pass'")
+        if on_error not in ON_ERROR_CHOICES:
+            raise ValueError(_on_error_problem("on_error"))
         self.protector = protector
         self.adapters = adapters if adapters is not None else load_adapters()
         self.hosts = hosts  # None: every host the proxy sees is a chat host (reverse mode, tests)
@@ -98,15 +104,18 @@ class DoppelAddon(ResponsesWebSocketHooks):
     # --- mitmproxy options (settable with --set) ---
     def load(self, loader) -> None:
         loader.add_option("doppel_on_error", str, self.on_error,
-                          "What to do when detection fails: block (default) or pass.")
+                          "What to do when detection fails: block (default) or pass.",
+                          choices=ON_ERROR_CHOICES)
         loader.add_option("doppel_detect_timeout", float, self.detect_timeout_s,
                           "Seconds detection may take before the request is blocked.")
 
     def configure(self, updated) -> None:
+        # OptionsError, not any other error: mitmproxy then rolls the change back (the
+        # choices above are shown in help but not enforced by mitmproxy itself).
         if "doppel_on_error" in updated:
             value = ctx.options.doppel_on_error
-            if value not in ("block", "pass"):
-                raise ValueError("doppel_on_error must be 'block' or 'pass'")
+            if value not in ON_ERROR_CHOICES:
+                raise OptionsError(_on_error_problem("doppel_on_error"))
             self.on_error = value
         if "doppel_detect_timeout" in updated:
             self.detect_timeout_s = ctx.options.doppel_detect_timeout
@@ -334,6 +343,10 @@ class _DecodedStream:
             self.failed = True
             out = decoded  # the chunk it failed on goes out too (what the rewriter held is lost)
         return [out] if out else []
+
+
+def _on_error_problem(name: str) -> str:
+    return f"{name} must be one of {', '.join(ON_ERROR_CHOICES)}"
 
 
 def _first_line(e: object) -> str:

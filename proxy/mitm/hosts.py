@@ -1,40 +1,20 @@
 """Which hosts Doppel intercepts. Everything else is tunnelled untouched (TLS not even opened).
 
-mitmproxy's ``allow_hosts`` option takes regexes matched against "host:port" (or the SNI);
-``allow_hosts_patterns`` builds them, ``is_chat_host`` answers the same question for a flow.
+The built-in lists come from the site adapters (each declares its ``hosts``; see
+proxy.sites.chat_hosts), so adding a site never touches this file. mitmproxy's ``allow_hosts``
+option takes regexes matched against "host:port" (or the SNI); ``allow_hosts_patterns`` builds
+them, ``is_chat_host`` answers the same question for a flow.
 """
 from __future__ import annotations
 
 import re
 
-CHAT_HOSTS = (
-    "chatgpt.com",
-    "chat.openai.com",
-    "claude.ai",
-    "gemini.google.com",
-    "ws.chatgpt.com",  # ChatGPT's stream handoff continues a turn over this WebSocket
-    "api.openai.com",
-    "api.anthropic.com",
-)
+from proxy.hostnames import normalize_host
+from proxy.sites import chat_hosts
 
-
-WEB_HOSTS = frozenset({"chatgpt.com", "chat.openai.com", "claude.ai", "gemini.google.com",
-                       "ws.chatgpt.com"})
-"""Chat web apps: only their own adapters apply there (an API path on them is something else)."""
-
-
-def is_web_host(host: str) -> bool:
-    return normalize_host(host) in WEB_HOSTS
-
-
-def normalize_host(host: str) -> str:
-    """'Host:Port' or '[v6]:port' -> lower-case host without port."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:host.index("]")] if "]" in host else host[1:]
-    if host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return host.rstrip(".")
+CHAT_HOSTS: tuple[str, ...] = chat_hosts()
+"""Every built-in chat host: the web apps', ChatGPT's WebSocket handoff host, the APIs'.
+(The web apps' hosts alone: proxy.sites.web_hosts / is_web_host.)"""
 
 
 class HostPolicy:

@@ -13,16 +13,20 @@ for text the page itself sent.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from detector.errors import BlockedByPolicy, DetectionError
 from proxy.control.events import EventLog
-from proxy.mitm.hosts import HostPolicy
 from proxy.settings import Settings, SettingsStore
+from proxy.vault.errors import VaultError
+
+if TYPE_CHECKING:  # the type only: the control server imports this module, never the adapters
+    from proxy.mitm.hosts import HostPolicy
 
 log = logging.getLogger("doppel.runtime")
 
@@ -153,14 +157,16 @@ class Runtime:
         if rebind is not None:
             rebind(old_scope, new_scope)
 
+    # The continuation store of the OpenAI Responses adapter (proxy.sites.openai.responses
+    # ContinuationStore): storage failures end here, so the adapter knows no vault errors.
     def remember_continuation(self, response_id: str, client: str, scope: str) -> None:
         remember = getattr(self.vault, "remember_continuation", None)
         if remember is not None:
-            remember(response_id, client, scope)
+            _continuation_kept(remember, response_id, client, scope)
 
     def continued_scope(self, response_id: str, client: str) -> str | None:
         lookup = getattr(self.vault, "continued_scope", None)
-        return lookup(response_id, client) if lookup is not None else None
+        return _continuation_kept(lookup, response_id, client) if lookup is not None else None
 
     @property
     def ready(self) -> bool:
@@ -301,6 +307,17 @@ class Runtime:
         if everything:
             return forget(everything=True)
         return forget(conversation=conversation)
+
+
+def _continuation_kept(call: Callable[..., Any], *args: str) -> Any:
+    """``call(*args)``, or None when the vault fails: the conversation goes on in the adapter's
+    memory, and a continuation after a restart then gets the scope of its own text. The log
+    names the error type only, never the ids or scopes."""
+    try:
+        return call(*args)
+    except (VaultError, sqlite3.Error) as e:
+        log.warning("could not keep a Responses continuation in the vault (%s)", type(e).__name__)
+        return None
 
 
 def _describe(e: BaseException) -> str:

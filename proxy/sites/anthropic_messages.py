@@ -13,9 +13,10 @@ from __future__ import annotations
 from mitmproxy import http
 
 from proxy.sites.base import RequestFormatError, ResponseRewriter
-from proxy.sites.channels import TextChannels, restore_tree
+from proxy.sites.channels import TextChannels
 from proxy.sites.json_api import JsonApiAdapter, message_text, messages_of
 from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.restore_walk import restore_json
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
 
 SIGNED = frozenset({"thinking", "redacted_thinking"})
@@ -97,6 +98,7 @@ def _first_user_text(body) -> str:
 
 class AnthropicMessagesAdapter(JsonApiAdapter):
     name = "anthropic-messages"
+    hosts = ("api.anthropic.com",)
     paths = ("/v1/messages", "/v1/messages/count_tokens")
 
     def slots(self, body, request: http.Request) -> TextSlots:
@@ -143,7 +145,7 @@ class AnthropicStreamRewriter(SseRewriter):
         if kind == "content_block_stop":
             return self._flush(obj.get("index")) + [event]
         if kind in ("message_start", "content_block_start", "error", "message_delta"):
-            obj, changed = restore_tree(obj, self.channels, skip=is_signed)
+            obj, changed = restore_json(obj, self.channels.restorer, in_place=True, skip=is_signed)
             return [event.with_data(dumps(obj)) if changed else event]
         return [event]
 

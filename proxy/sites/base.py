@@ -1,6 +1,6 @@
 """The common surface of a site adapter: one file per wire format, one small class each.
 
-How the addon (proxy/addon.py) drives an adapter, for one flow:
+How the addon (proxy/mitm/addon.py) drives an adapter, for one flow:
 
   request side (runs in a worker thread, never on mitmproxy's event loop)
     1. ``adapter.match(request)``           -> is this a chat endpoint this adapter knows?
@@ -32,22 +32,34 @@ Helpers an adapter builds on (all in proxy/sites/):
   - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
                                 incremental UTF-8 decoding; subclass and implement ``on_event``.
   - ``stream.LineRewriter``     the same for NDJSON (Ollama) and other line-framed bodies.
-  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish`` (non-streamed JSON);
-                                ``stream.JsonBodyRewriter`` the same with the JSON parsed.
+  - ``stream.WholeBodyRewriter`` buffer the body, rewrite once in ``finish``.
   - ``channels.TextChannels``   one stream restorer per text channel (choice index, content block,
                                 tool-call index...), with ``flush`` when a channel ends.
   - ``channels.JsonFragmentRestorer`` restores stand-ins inside JSON text that arrives in
                                 fragments cut anywhere, mid escape included (tool-call arguments).
-  - ``channels.restore_tree`` / ``channels.JsonTreeRewriter`` restore every string of a whole
-                                JSON document ("arguments" restored as JSON; a ``skip`` predicate
-                                leaves sub-trees such as signed thinking untouched).
+  - ``restore_walk.restore_json`` the one walker restoring every string of a whole JSON
+                                document (copy or in place; "arguments" restored as JSON; a
+                                ``skip`` predicate for signed sub-trees; a ``switch`` for a node
+                                whose sub-tree belongs to another conversation).
+  - ``restore_walk.JsonBodyRewriter`` a whole (non-streamed) JSON body restored with it.
+  - ``restore_walk.restore_listed`` a conversation list, each entry in its own scope.
   - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
-  - ``proxy.sites.scope.api_scope``   the scope of an API conversation (client + first user message).
+  - ``scope.api_scope``   the scope of an API conversation (client + first user message).
 
-Adding a site is adding a file with a subclass of ``SiteAdapter`` and listing its module in
-``proxy.sites.ADAPTER_MODULES``. WebSocket traffic has no adapter surface: the Responses API's
-WebSocket mode is handled by DoppelAddon.websocket_message with openai_responses_ws.py, and
-ChatGPT's stream handoff by its own addon (chatgpt_ws.py).
+Adding a site (a wire format) is exactly this:
+  1. one file in proxy/sites/ (or proxy/sites/<provider>/): a ``SiteAdapter`` subclass that sets
+     ``name`` and ``hosts`` (and ``web_app = True`` for a chat web app), and
+     ``ADAPTER = TheAdapter()`` at the end;
+  2. one line in ``proxy.sites.ADAPTER_MODULES`` naming that module;
+  3. for each host in ``hosts``, the line "https://<host>/*" in extension/manifest.json's
+     host_permissions (the extension's badge reads Doppel's response headers there). The
+     manifest is static JSON, so tests/extension/test_manifest_hosts.py fails until it is added.
+Everything else follows from ``hosts``: the proxy intercepts them (proxy/mitm/hosts.py), the
+extension's PAC routes them and the settings page lists them (both from the control server),
+and API adapters keep off a web app's hosts (proxy.sites.is_web_host).
+WebSocket traffic has no adapter surface: the Responses API's WebSocket mode is handled by
+DoppelAddon.websocket_message with openai/responses_ws.py, and ChatGPT's stream handoff by its
+own addon (chatgpt/ws.py, whose host is intercepted through its WS_HOSTS).
 """
 from __future__ import annotations
 
@@ -57,6 +69,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from mitmproxy import http
+
+from proxy.hostnames import normalize_host
 
 STREAM_CONTENT_TYPES = ("text/event-stream", "application/x-ndjson", "application/jsonl",
                         "application/x-jsonlines", "application/stream+json")
@@ -130,9 +144,21 @@ class ResponseRewriter(ABC):
 
 
 class SiteAdapter(ABC):
-    """One wire format. Subclasses set ``name`` and implement the abstract methods."""
+    """One wire format. Subclasses set ``name`` and ``hosts`` (``web_app`` for a chat web app)
+    and implement the abstract methods; adding one is a file and a line (module docstring)."""
 
     name: str = "base"
+    hosts: tuple[str, ...] = ()
+    """The hosts this wire format is spoken on out of the box, in the form normalize_host gives
+    (lower case, no port): Doppel intercepts them. An API adapter also serves hosts the user
+    adds (an OpenAI-compatible server); a web app serves exactly these."""
+    web_app: bool = False
+    """A chat web app: it matches on its own ``hosts`` only, and no API adapter matches there
+    (an API-looking path on a web app's host is something else)."""
+
+    def on_own_host(self, request: http.Request) -> bool:
+        """The request goes to one of ``hosts`` (compared normalised: any case, port, dot)."""
+        return normalize_host(request.pretty_host) in self.hosts
 
     @abstractmethod
     def match(self, request: http.Request) -> bool:
@@ -148,7 +174,12 @@ class SiteAdapter(ABC):
 
     @abstractmethod
     def scope(self, request: http.Request) -> str:
-        """The conversation scope of this request (see proxy/scope.py)."""
+        """The conversation scope of this request (see proxy/sites/scope.py).
+
+        Asked once per flow: the addon keeps the answer in ``flow.metadata`` (FlowState.scope)
+        for the response side, so that is where per-flow state lives. A scope that needs a
+        fresh name (a web app's first turn, before the server names the conversation) may
+        draw a random one here; nothing is stored on the request object."""
 
     @abstractmethod
     def response_rewriter(self, response: http.Response,

@@ -16,7 +16,6 @@ import json
 from typing import Hashable
 
 from proxy.sites.base import RestorerLike, StreamRestorerLike
-from proxy.sites.stream import WholeBodyRewriter, dumps, loads_or_none
 
 
 def _escape(text: str) -> str:
@@ -177,56 +176,13 @@ class TextChannels:
         opened later and whole copies use it; open channels keep theirs."""
         self._restorer = restorer
 
-    def restore(self, text: str) -> str:
-        """Restore a complete text (the copies of a whole message that some streams repeat)."""
-        return self._restorer.restore(text)
-
-    def restore_json(self, text: str) -> str:
-        """Restore a complete JSON text (tool-call arguments)."""
-        frag = JsonFragmentRestorer(self._restorer)
-        return frag.feed(text) + frag.flush()
+    @property
+    def restorer(self) -> RestorerLike:
+        """The restorer in use: whole copies of a message (restore_walk.restore_json) take it."""
+        return self._restorer
 
 
-JSON_TEXT_KEYS = frozenset({"arguments", "partial_json"})
-"""Keys whose string values are JSON documents (tool-call arguments): restored as JSON."""
-
-
-def restore_tree(node, channels: TextChannels, skip=lambda d: False):
-    """Restore every string value under ``node`` in place (whole copies of a reply: non-streamed
-    bodies, "done"/"completed" events). ``skip(dict)`` leaves a sub-tree untouched (signed
-    thinking). Returns the new node and whether anything changed."""
-    changed = False
-
-    def walk(value, key=None):
-        nonlocal changed
-        if isinstance(value, str):
-            new = channels.restore_json(value) if key in JSON_TEXT_KEYS else channels.restore(value)
-            changed |= new != value
-            return new
-        if isinstance(value, dict):
-            if skip(value):
-                return value
-            for k in value:
-                value[k] = walk(value[k], k)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                value[i] = walk(item)
-        return value
-
-    return walk(node), changed
-
-
-class JsonTreeRewriter(WholeBodyRewriter):
-    """A whole JSON body: restore every string in it (non-JSON bodies pass unchanged)."""
-
-    def __init__(self, channels: TextChannels, skip=lambda d: False) -> None:
-        super().__init__()
-        self.channels = channels
-        self.skip = skip
-
-    def rewrite_text(self, text: str) -> str:
-        obj = loads_or_none(text)
-        if obj is None:
-            return text
-        obj, changed = restore_tree(obj, self.channels, self.skip)
-        return dumps(obj) if changed else text
+def restore_json_text(restorer: RestorerLike, text: str) -> str:
+    """A complete JSON text (tool-call arguments) with the stand-ins in its strings restored."""
+    frag = JsonFragmentRestorer(restorer)
+    return frag.feed(text) + frag.flush()

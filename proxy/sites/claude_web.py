@@ -22,12 +22,11 @@ from mitmproxy import http
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               json_body, path_only)
 from proxy.sites.channels import TextChannels, channel_key
-from proxy.sites.chatgpt.delta import restore_strings
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
-from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
+from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
+from proxy.sites.stream import SseEvent, SseRewriter, dumps
 
-HOSTS = frozenset({"claude.ai"})
 SCOPE_PREFIX = "claude-web:"
 _BASE = r"^/api/organizations/[^/]+/chat_conversations"
 _TURN = re.compile(_BASE + r"/([^/]+)/(completion|retry_completion)$")
@@ -44,8 +43,9 @@ def conversation_scope(conversation_id: str) -> str:
     return SCOPE_PREFIX + conversation_id
 
 
-def _restore(value: Any, restorer) -> Any:
-    return restore_strings(value, restorer.restore)
+def _restore(value: Any, restorer) -> tuple[Any, bool]:
+    """A copy of a complete value with every string restored whole."""
+    return restore_json(value, restorer, json_keys=NO_JSON_KEYS)
 
 
 class ClaudeSseRewriter(SseRewriter):
@@ -76,8 +76,8 @@ class ClaudeSseRewriter(SseRewriter):
             return self._completion(event, obj)
         if kind in ("message_stop", "message_delta"):
             return self._flush_all() + [event]
-        restored = _restore(obj, self.restorer)
-        return [event if restored == obj else event.with_data(_dumps(restored))]
+        restored, changed = _restore(obj, self.restorer)
+        return [event.with_data(dumps(restored)) if changed else event]
 
     def on_end(self) -> list[SseEvent]:
         return self._flush_all()
@@ -91,7 +91,7 @@ class ClaudeSseRewriter(SseRewriter):
         field = {"text": "text", "thinking": "thinking"}.get(kind)
         if field and isinstance(block.get(field), str) and block[field]:
             new = {**block, field: self.channels.feed(index, block[field])}
-            return [event.with_data(_dumps({**obj, "content_block": new}))]
+            return [event.with_data(dumps({**obj, "content_block": new}))]
         return [event]
 
     def _delta(self, event: SseEvent, obj: dict) -> list[SseEvent]:
@@ -105,10 +105,10 @@ class ClaudeSseRewriter(SseRewriter):
         elif delta.get("type") == "signature_delta":
             return [event]  # signed bytes: never touched
         else:  # citation_start_delta, thinking_summary_delta...: whole texts
-            new = _restore(delta, self.restorer)
+            new = _restore(delta, self.restorer)[0]
         if new == delta:
             return [event]
-        return [event.with_data(_dumps({**obj, "delta": new}))]
+        return [event.with_data(dumps({**obj, "delta": new}))]
 
     def _flush_block(self, index: Any) -> list[SseEvent]:
         tail = self.channels.flush(index)
@@ -118,7 +118,7 @@ class ClaudeSseRewriter(SseRewriter):
                                       "text_delta")
         delta = {"type": delta_type, _DELTA_TEXT[delta_type]: tail}
         data = {"type": "content_block_delta", "index": index, "delta": delta}
-        return [SseEvent.make(_dumps(data), "content_block_delta", self.eol)]
+        return [SseEvent.make(dumps(data), "content_block_delta", self.eol)]
 
     def _completion(self, event: SseEvent, obj: dict) -> list[SseEvent]:
         text = obj.get("completion")
@@ -127,7 +127,7 @@ class ClaudeSseRewriter(SseRewriter):
         out = self.channels.feed("completion", text)
         if obj.get("stop_reason") is not None:
             out += self.channels.flush("completion")
-        return [event.with_data(_dumps({**obj, "completion": out}))]
+        return [event.with_data(dumps({**obj, "completion": out}))]
 
     def _flush_all(self) -> list[SseEvent]:
         out = []
@@ -136,7 +136,7 @@ class ClaudeSseRewriter(SseRewriter):
                 tail = self.channels.flush(key)
                 if tail:
                     data = {"type": "completion", "completion": tail, "stop_reason": None}
-                    out.append(SseEvent.make(_dumps(data), "completion", self.eol))
+                    out.append(SseEvent.make(dumps(data), "completion", self.eol))
             else:
                 out += self._flush_block(key)
         return out
@@ -149,26 +149,19 @@ class ClaudeJsonRewriter(JsonBodyRewriter):
         super().__init__()
         self.ctx = ctx
 
-    def dumps(self, body: Any) -> str:
-        return _dumps(body)
-
-    def rewrite_json(self, body: Any) -> Any:
+    def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         if isinstance(body, list):
-            return [self._item(item) for item in body]
+            return restore_listed(body, "uuid", self.ctx.restorer_for, conversation_scope)
         return _restore(body, self.ctx.restorer)
-
-    def _item(self, item: Any) -> Any:
-        if not (isinstance(item, dict) and isinstance(item.get("uuid"), str)):
-            return item
-        return _restore(item, self.ctx.restorer_for(conversation_scope(item["uuid"])))
 
 
 class ClaudeWeb(WebJsonAdapter):
     name = "claude-web"
     label = "Claude"
+    hosts = ("claude.ai",)
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS:
+        if not self.on_own_host(request):
             return False
         path = path_only(request)
         if request.method == "POST":
@@ -221,10 +214,6 @@ class ClaudeWeb(WebJsonAdapter):
         if "json" in response.headers.get("content-type", "").lower():
             return ClaudeJsonRewriter(ctx)
         return None
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))  # compact, as Claude sends
 
 
 ADAPTER = ClaudeWeb()

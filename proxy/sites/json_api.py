@@ -17,12 +17,13 @@ from typing import Any
 
 from mitmproxy import http
 
-from proxy.mitm.hosts import is_web_host
+from proxy.sites import is_web_host
 from proxy.sites.scope import api_scope
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
                               path_only, set_json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels
+from proxy.sites.channels import TextChannels
 from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.restore_walk import JsonBodyRewriter
 
 
 def message_text(msg: dict) -> str | None:
@@ -58,7 +59,7 @@ class JsonApiAdapter(SiteAdapter):
 
     @abstractmethod
     def first_user_text(self, body: Any, request: http.Request) -> str:
-        """The text that identifies the conversation (see proxy/scope.py)."""
+        """The text that identifies the conversation (see proxy/sites/scope.py)."""
 
     @abstractmethod
     def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
@@ -85,10 +86,9 @@ class JsonApiAdapter(SiteAdapter):
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
         if self.is_stream(response):
-            return self.stream_rewriter(channels)
-        return JsonTreeRewriter(channels, skip=self.skip)
+            return self.stream_rewriter(TextChannels(ctx.restorer))
+        return JsonBodyRewriter(ctx.restorer, skip=self.skip)
 
 
 class WebJsonAdapter(SiteAdapter):
@@ -96,6 +96,7 @@ class WebJsonAdapter(SiteAdapter):
     object body whose texts ``body_slots`` registers."""
 
     label: str = "the"  # names the app in error messages ("the ChatGPT request body ...")
+    web_app = True
 
     @abstractmethod
     def body_slots(self, body: dict, request: http.Request) -> TextSlots:

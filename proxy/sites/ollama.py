@@ -54,6 +54,7 @@ def _slots(body, generate: bool) -> TextSlots:
 
 class OllamaAdapter(JsonApiAdapter):
     name = "ollama"
+    hosts = ()  # a server of the user's own: its host is added (--extra-host), none built in
     paths = ("/api/chat", "/api/generate")
 
     def slots(self, body, request: http.Request) -> TextSlots:

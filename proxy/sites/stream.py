@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Any
 from dataclasses import dataclass, field
 
 from proxy.sites.base import ResponseRewriter
@@ -220,25 +219,6 @@ class WholeBodyRewriter(ResponseRewriter):
             return Utf8Stream.encode(self.rewrite_text(text))
         except RecursionError:  # nested too deeply to be ours: passes unchanged
             return body
-
-
-class JsonBodyRewriter(WholeBodyRewriter):
-    """A whole JSON body: ``rewrite_json(parsed) -> new``; a body that is not JSON (an HTML
-    error page) passes unchanged, and so does one the rewrite leaves equal."""
-
-    def rewrite_json(self, body: Any) -> Any:
-        return body
-
-    def dumps(self, body: Any) -> str:
-        return dumps(body)
-
-    def rewrite_text(self, text: str) -> str:
-        try:
-            body = json.loads(text)
-        except (ValueError, RecursionError):
-            return text  # not JSON: no stand-ins of ours to look for
-        restored = self.rewrite_json(body)
-        return text if restored == body else self.dumps(restored)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

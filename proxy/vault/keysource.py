@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from proxy.files import write_private
 from proxy.vault.crypto import KEY_BYTES, NONCE_BYTES
 from proxy.vault.errors import VaultCorrupt, VaultKeyMismatch
 
@@ -37,14 +38,7 @@ _WRAP_AD = b"doppel-vault-key-wrap-v1"
 
 def write_key_file(path: Path, key: bytes) -> None:
     """Write `key` to `path` atomically with mode 0600 (temp file, fsync, rename)."""
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        os.write(fd, (_KEY_FILE_PREFIX + base64.b64encode(key).decode() + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_private(path, _KEY_FILE_PREFIX + base64.b64encode(key).decode() + "\n")
 
 
 def read_key_file(path: Path) -> bytes | None:
@@ -177,14 +171,8 @@ def save_unlocked(data_dir: Path, key: bytes, ttl_s: float) -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     path = _unlock_file(data_dir)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        os.write(fd, json.dumps({"expires": time.time() + ttl_s,
-                                 "key": base64.b64encode(key).decode()}).encode())
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_private(path, json.dumps({"expires": time.time() + ttl_s,
+                                    "key": base64.b64encode(key).decode()}))
     return path
 
 

@@ -1,9 +1,10 @@
 """Vault settings kept beside it: vault.toml in the data dir (only `retention_days` so far)."""
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
+
+from proxy.files import write_private
 
 SETTINGS_FILE = "vault.toml"
 
@@ -30,7 +31,4 @@ def save_retention_days(data_dir: Path, days: int | None) -> None:
     if days <= 0:
         raise ValueError("retention must be at least one day (or None to keep forever)")
     # One integer key: written by hand rather than adding a TOML writer dependency.
-    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write("# Doppel vault settings\n")
-        f.write(f"retention_days = {int(days)}\n")
+    write_private(path, f"# Doppel vault settings\nretention_days = {int(days)}\n")

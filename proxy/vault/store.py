@@ -11,8 +11,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from detector.store import Mapping
 from proxy.datadir import ensure_data_dir
@@ -53,7 +54,9 @@ class Vault:
             self._keys, self.key_source = keyload.load_or_create(self._conn, self.data_dir, passphrase)
             self._scope_secret = self._keys.open_secret(db.read_meta(self._conn)["scope_secret"])
             self._continuation_keys = continuations.ContinuationKeys(self._scope_secret)
-            self._cache: OrderedDict[str, list[Mapping]] = OrderedDict()
+            # scope -> its decrypted mappings, for the most recently used conversations
+            # (guarded by self._lock: cachetools caches are not thread-safe)
+            self._cache: LRUCache[str, list[Mapping]] = LRUCache(_SCOPE_CACHE_SIZE)
             self._data_version = self._read_data_version()
             self._touched_rows: set[int] = set()
             self._touched_scopes: set[str] = set()
@@ -123,11 +126,7 @@ class Vault:
                 rows = self._db.execute(f"SELECT {_ROW} FROM mappings WHERE scope = ? ORDER BY id",
                                         (scope,)).fetchall()
                 cached = [Mapping(real=self._open(r)[1], standin=r[5], category=r[2]) for r in rows]
-                self._cache[scope] = cached
-                while len(self._cache) > _SCOPE_CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(scope)
+                self._cache[scope] = cached  # the least recently used scope goes if full
             if cached:
                 self._touched_scopes.add(scope)
                 self._maybe_flush_touches()

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from detector.restore import Restorer
 from detector.store import Mapping
-from proxy.sites.channels import JsonFragmentRestorer, TextChannels, restore_tree
+from proxy.sites.channels import JsonFragmentRestorer, TextChannels
+from proxy.sites.restore_walk import restore_json
 
 # The real restorer; the real value needs JSON escaping (quote, backslash, non-BMP emoji).
 RESTORER = Restorer([Mapping(real='María "Mia" G\\onzález 😀', standin="Elena Ruiz",
@@ -74,10 +75,10 @@ def test_channels_are_independent():
     assert ch.flush("never-opened") == ""
 
 
-def test_restore_tree_treats_arguments_as_json_and_skips_subtrees():
+def test_restore_json_treats_arguments_as_json_and_skips_subtrees():
     body = {"content": "Elena Ruiz", "arguments": json.dumps({"q": "Elena Ruiz"}),
             "thinking": {"type": "thinking", "thinking": "Elena Ruiz"}}
-    out, changed = restore_tree(body, TextChannels(RESTORER),
+    out, changed = restore_json(body, RESTORER, in_place=True,
                                 skip=lambda d: d.get("type") == "thinking")
     assert changed
     assert out["content"] == RESTORER.restore("Elena Ruiz")

@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proxy.mitm.content_decode import stream_decoder
-from proxy.mitm.hosts import CHAT_HOSTS, HostPolicy, is_web_host, normalize_host
+from proxy.hostnames import normalize_host
+from proxy.mitm.hosts import CHAT_HOSTS, HostPolicy
+from proxy.sites import is_web_host, load_adapters
+from proxy.sites.chatgpt.ws import WS_HOSTS
 
 
 @pytest.mark.parametrize("host, chat", [
@@ -44,6 +47,19 @@ def test_web_hosts_and_normalizing():
     assert is_web_host("ChatGPT.com:443") and not is_web_host("api.openai.com")
     assert normalize_host("[::1]:80") == "::1" and normalize_host("Claude.AI.") == "claude.ai"
     assert set(CHAT_HOSTS) <= set(HostPolicy().hosts)
+
+
+def test_the_host_lists_are_the_adapters_hosts():
+    """Adding a site is one file and one line: its adapter's hosts are intercepted, and a web
+    app's hosts are kept from the API adapters, with no other list to edit."""
+    adapters = load_adapters()
+    declared = {h for a in adapters for h in a.hosts}
+    assert all(normalize_host(h) == h for h in declared)  # declared in the compared form
+    assert set(CHAT_HOSTS) == declared | WS_HOSTS and len(CHAT_HOSTS) == len(set(CHAT_HOSTS))
+    for a in adapters:
+        for h in a.hosts:
+            assert is_web_host(h) is a.web_app, (a.name, h)
+    assert all(is_web_host(h) for h in WS_HOSTS)
 
 
 DATA = ("data: {\"delta\": \"héllo ✓\"}\n\n" * 200).encode()

@@ -43,6 +43,11 @@ def adapter(request):
     ("POST", "chatgpt.com", "/v1/chat/completions", None),  # a web app: its own adapter only
     ("POST", "claude.ai", "/v1/messages", None),
     ("POST", "gemini.google.com", "/api/generate", None),
+    # host names compare normalised: a web app's adapter, never an API one, on any spelling
+    ("POST", "ChatGPT.com.", "/backend-api/conversation", "chatgpt-web"),
+    ("POST", "CHATGPT.COM:443", "/v1/chat/completions", None),
+    ("POST", "Claude.AI", "/api/organizations/o/chat_conversations/c/completion", "claude-web"),
+    ("POST", "Gemini.Google.com.", "/_/BardChatUi/data/batchexecute", "gemini-web"),
 ])
 def test_match(method, host, path, name):
     a = find_adapter(ADAPTERS, req(path, {}, method=method, host=host))

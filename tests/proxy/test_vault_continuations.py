@@ -6,6 +6,10 @@ from __future__ import annotations
 import logging
 import time
 
+from proxy.control.events import EventLog
+from proxy.mitm.hosts import HostPolicy
+from proxy.mitm.runtime import Runtime
+from proxy.settings import SettingsStore
 from proxy.sites.openai.responses import ResponseScopes
 from proxy.vault import Vault
 from tests.proxy.test_vault_support import all_bytes, hermetic_vault_env, raw  # noqa: F401
@@ -113,13 +117,30 @@ def test_response_scopes_read_back_what_another_process_wrote(tmp_path):
 
 
 def test_a_failing_vault_leaves_memory_working(tmp_path, caplog):
+    """The Runtime (the store the proxy gives the adapter) absorbs the vault's failure: the
+    adapter, which knows no storage errors, keeps its conversations in memory."""
     vault = Vault.open(tmp_path)
     vault.close()  # every vault call now raises VaultError
-    scopes = ResponseScopes(store=vault)
+    runtime = Runtime(SettingsStore.load(tmp_path), hosts=HostPolicy(), events=EventLog(),
+                      vault=vault)
+    scopes = ResponseScopes(store=runtime)
     scopes.own(SCOPE, CLIENT)
-    with caplog.at_level(logging.WARNING, logger="doppel.responses"):
+    with caplog.at_level(logging.WARNING, logger="doppel.runtime"):
         scopes.remember(RESPONSE, SCOPE)
         assert scopes.scope_of(RESPONSE, CLIENT) == SCOPE
         assert scopes.scope_of("resp_unknown", CLIENT) is None
     assert "could not keep a Responses continuation" in caplog.text
     assert RESPONSE not in caplog.text and SCOPE not in caplog.text
+
+
+def test_response_scopes_keep_the_most_recently_used_when_full():
+    scopes = ResponseScopes(max_entries=2)
+    for n in (1, 2):
+        scopes.own(f"api:{n}", CLIENT)
+        scopes.remember(f"resp_{n}", f"api:{n}")
+    assert scopes.scope_of("resp_1", CLIENT) == "api:1"  # used: resp_2 is now the oldest
+    scopes.own("api:3", CLIENT)
+    scopes.remember("resp_3", "api:3")
+    assert scopes.scope_of("resp_2", CLIENT) is None  # no store: forgotten
+    assert scopes.scope_of("resp_1", CLIENT) == "api:1"
+    assert scopes.scope_of("resp_3", CLIENT) == "api:3"

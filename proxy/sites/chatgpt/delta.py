@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from proxy.sites.base import RestorerLike
 from proxy.sites.channels import TextChannels
+from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
 # JSON keys whose string values are growing human text: these get a stream restorer that may hold
 # a tail back. Ids, roles, statuses, tool and model names must never be held back (that would
@@ -77,19 +78,6 @@ def utf16_prefix(text: str, units: int) -> str:
     return text
 
 
-def restore_strings(value: Any, restore: Callable[[str], str]) -> Any:
-    """A copy of `value` with every string value (not keys) restored whole. Used for complete
-    texts only (history, snapshots, titles): a whole restore never holds anything back, so ids
-    and statuses pass unchanged (no stand-in is ever a substring of them)."""
-    if isinstance(value, str):
-        return restore(value)
-    if isinstance(value, dict):
-        return {k: restore_strings(v, restore) for k, v in value.items()}
-    if isinstance(value, list):
-        return [restore_strings(v, restore) for v in value]
-    return value
-
-
 @dataclass
 class DeltaRewriter:
     """Rewrites one ChatGPT web SSE stream, event by event (stateful: one per response)."""
@@ -124,14 +112,19 @@ class DeltaRewriter:
             return [Out(name, None)]
         self._note_conversation(obj)
         before = self.flush() if _one_of(obj.get("type"), FLUSH_EVENT_TYPES) else []
-        restored = restore_strings(obj, self.restorer.restore)
-        return before + [Out(name, None if restored == obj else _dumps(restored))]
+        restored, changed = self._whole(obj)
+        return before + [Out(name, _dumps(restored) if changed else None)]
 
     def flush(self) -> list[Out]:
         """Append every held-back tail (the message ended); one delta frame per tail."""
         outs = [Out("delta", _dumps(op), own=False) for op in self._flush_ops()]
         self._inserted = self._inserted or bool(outs)
         return outs
+
+    def _whole(self, value: Any) -> tuple[Any, bool]:
+        """A copy of a complete value (history, snapshots, titles) with every string restored
+        whole: nothing is held back, so ids and statuses pass unchanged."""
+        return restore_json(value, self.restorer, json_keys=NO_JSON_KEYS)
 
     # -- delta frames ---------------------------------------------------------------------
     def _is_delta(self, name: str | None, obj: Any) -> bool:
@@ -178,7 +171,7 @@ class DeltaRewriter:
             self._upstream[p] = self._upstream.get(p, "") + v
             return [{"p": p, "o": o, "v": self._channels.feed(p, v)}]
         if o == "append" and last in TEXT_LIST_KEYS:  # new list items: whole texts
-            return [{"p": p, "o": o, "v": restore_strings(v, self.restorer.restore)}]
+            return [{"p": p, "o": o, "v": self._whole(v)[0]}]
         if o in ("add", "replace"):
             self._drop_under(p)
             if p.endswith("/status") and _one_of(v, DONE_STATUSES):
@@ -205,7 +198,7 @@ class DeltaRewriter:
             _one_of(message.get("status"), DONE_STATUSES)
             or (message.get("author") or {}).get("role") in ("user", "system"))
         if finished:
-            return restore_strings(value, self.restorer.restore)
+            return self._whole(value)[0]
         return self._walk_open(base, value, _last_token(base))
 
     def _walk_open(self, path: str, value: Any, key: str | None) -> Any:

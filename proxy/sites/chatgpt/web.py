@@ -22,12 +22,12 @@ from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               json_body, path_only)
-from proxy.sites.chatgpt.delta import DeltaRewriter, Out, restore_strings
+from proxy.sites.chatgpt.delta import DeltaRewriter, Out
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
-from proxy.sites.stream import JsonBodyRewriter, SseEvent, SseRewriter
+from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
+from proxy.sites.stream import SseEvent, SseRewriter
 
-HOSTS = frozenset({"chatgpt.com", "chat.openai.com"})
 SCOPE_PREFIX = "chatgpt-web:"
 _TURN = re.compile(r"^/backend-api/(f/)?conversation(/prepare)?$")
 _ONE = re.compile(r"^/backend-api/conversation/([0-9A-Za-z-]{8,})$")
@@ -73,28 +73,21 @@ class ChatGptJsonRewriter(JsonBodyRewriter):
     def dumps(self, body: Any) -> str:
         return json.dumps(body, ensure_ascii=False)
 
-    def rewrite_json(self, body: Any) -> Any:
-        return self.restore(body)
-
-    def restore(self, body: Any) -> Any:
+    def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         items = body.get("items") if isinstance(body, dict) else None
         if isinstance(items, list):  # the sidebar: each title belongs to its own conversation
-            return {**body, "items": [self._item(it) for it in items]}
-        return restore_strings(body, self.ctx.restorer.restore)
-
-    def _item(self, item: Any) -> Any:
-        if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
-            return item
-        restorer = self.ctx.restorer_for(conversation_scope(item["id"]))
-        return restore_strings(item, restorer.restore)
+            items, changed = restore_listed(items, "id", self.ctx.restorer_for, conversation_scope)
+            return {**body, "items": items}, changed
+        return restore_json(body, self.ctx.restorer, json_keys=NO_JSON_KEYS)
 
 
 class ChatGptWeb(WebJsonAdapter):
     name = "chatgpt-web"
     label = "ChatGPT"
+    hosts = ("chatgpt.com", "chat.openai.com")
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS:
+        if not self.on_own_host(request):
             return False
         path = path_only(request)
         if request.method == "POST":
@@ -148,7 +141,7 @@ class ChatGptWeb(WebJsonAdapter):
         cid = body.get("conversation_id") if isinstance(body, dict) else None
         if isinstance(cid, str) and cid:
             return conversation_scope(cid)
-        return SCOPE_PREFIX + "new:" + _first_turn_id(request, body)
+        return SCOPE_PREFIX + "new:" + _first_turn_id(body)
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
@@ -159,17 +152,16 @@ class ChatGptWeb(WebJsonAdapter):
         return None
 
 
-def _first_turn_id(request: http.Request, body: Any) -> str:
+def _first_turn_id(body: Any) -> str:
     """A temporary scope name for a turn without a conversation id: the client's message id
-    (a UUID it generates), else a random one remembered on the request so repeated calls agree."""
+    (a UUID it generates), else a random one (the addon keeps the scope per flow: see
+    SiteAdapter.scope)."""
     messages = body.get("messages") if isinstance(body, dict) else None
     if isinstance(messages, list) and messages and isinstance(messages[0], dict):
         mid = messages[0].get("id")
         if isinstance(mid, str) and mid:
             return mid
-    if not hasattr(request, "_doppel_turn_id"):
-        request._doppel_turn_id = str(uuid.uuid4())
-    return request._doppel_turn_id
+    return str(uuid.uuid4())
 
 
 ADAPTER = ChatGptWeb()

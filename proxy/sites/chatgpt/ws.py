@@ -8,7 +8,8 @@ messages is still restored.
 
 The addon surface (proxy/sites/base.py) has no WebSocket hook, so this is a small mitmproxy
 addon of its own: register ``ChatGptHandoff(protector.restorer)`` next to DoppelAddon, and
-intercept ws.chatgpt.com (proxy/hosts.py) so the socket is opened at all.
+intercept ws.chatgpt.com so the socket is opened at all (WS_HOSTS below: proxy.sites.chat_hosts
+puts them in the built-in host list).
 """
 from __future__ import annotations
 
@@ -17,17 +18,38 @@ import base64
 import binascii
 import json
 import logging
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable
 
 from mitmproxy import http
 
+from proxy.hostnames import normalize_host
 from proxy.sites.base import ResponseContext, RestorerLike
 from proxy.sites.chatgpt.web import ChatGptSseRewriter, conversation_scope
+from proxy.sites.restore_walk import restore_json
 
 log = logging.getLogger(__name__)
 
 WS_HOSTS = frozenset({"ws.chatgpt.com"})
 METADATA_KEY = "doppel-chatgpt-ws"
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What the walker carries down a message in place of a restorer: the conversation named
+    nearest above, and whether the object at hand is an older client's "http.response.body"
+    message (its ``body``: SSE bytes, base64-encoded)."""
+    cid: str | None
+    base64_body: bool = False
+
+    @staticmethod
+    def of(node: Any, where: "_Where") -> "_Where":
+        if not isinstance(node, dict):
+            return where
+        cid = node.get("conversation_id")
+        return _Where(cid if isinstance(cid, str) else where.cid,
+                      node.get("type") == "http.response.body"
+                      and not isinstance(node.get("encoded_item"), str))
 
 
 class HandoffRewriter:
@@ -44,28 +66,24 @@ class HandoffRewriter:
         except (ValueError, RecursionError):
             return text
         try:
-            new = self._walk(obj, None)
+            new, changed = restore_json(obj, _Where(None), switch=_Where.of, restore=self._item)
         except RecursionError:  # nested too deeply to be ours: passes unchanged
             return text
-        return text if new == obj else json.dumps(new, ensure_ascii=False)
+        return json.dumps(new, ensure_ascii=False) if changed else text
 
-    def _walk(self, node: Any, cid: str | None) -> Any:
-        if isinstance(node, list):
-            return [self._walk(v, cid) for v in node]
-        if not isinstance(node, dict):
-            return node
-        cid = node.get("conversation_id") if isinstance(node.get("conversation_id"), str) else cid
-        out = {k: self._walk(v, cid) for k, v in node.items()}
-        if isinstance(node.get("encoded_item"), str):
-            item = self._sse(cid, node["encoded_item"].encode("utf-8", "surrogateescape"))
-            out["encoded_item"] = item.decode("utf-8", "surrogateescape")
-        elif node.get("type") == "http.response.body" and isinstance(node.get("body"), str):
+    def _item(self, where: "_Where", text: str, key: Hashable) -> str:
+        """One string of a message: a stream item (SSE text) goes through its conversation's
+        rewriter; every other string passes as it came."""
+        if key == "encoded_item":
+            item = self._sse(where.cid, text.encode("utf-8", "surrogateescape"))
+            return item.decode("utf-8", "surrogateescape")
+        if key == "body" and where.base64_body:
             try:
-                raw = base64.b64decode(node["body"], validate=True)
+                raw = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
-                return out
-            out["body"] = base64.b64encode(self._sse(cid, raw)).decode()
-        return out
+                return text
+            return base64.b64encode(self._sse(where.cid, raw)).decode()
+        return text
 
     def _sse(self, cid: str | None, data: bytes) -> bytes:
         key = cid or ""
@@ -87,7 +105,7 @@ class ChatGptHandoff:
         self.hosts = hosts
 
     async def websocket_message(self, flow: http.HTTPFlow) -> None:
-        if flow.websocket is None or flow.request.pretty_host not in self.hosts:
+        if flow.websocket is None or normalize_host(flow.request.pretty_host) not in self.hosts:
             return
         message = flow.websocket.messages[-1]
         if message.from_client or not message.is_text:

@@ -22,12 +22,12 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              SiteAdapter, path_only)
+                              RestorerLike, SiteAdapter, path_only)
 from proxy.sites.gemini.frames import FrameRewriter
+from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
 log = logging.getLogger(__name__)
 
-HOSTS = frozenset({"gemini.google.com"})
 SCOPE_PREFIX = "gemini-web:"
 _GENERATE = re.compile(r"^/_/BardChatUi/data/[\w.]*BardFrontendService/StreamGenerate$")
 _BATCH = re.compile(r"^/_/BardChatUi/data/batchexecute$")
@@ -84,27 +84,26 @@ class GeminiResponseRewriter(FrameRewriter):
             cid = _conversation_id(inner[1][0])
             if cid:
                 self.ctx.rebind(conversation_scope(cid))
-        restored = self._restore(inner, self.ctx.restorer)
-        return raw if restored == inner else _compact(restored)
+        restored, changed = restore_json(inner, self.ctx.restorer, json_keys=NO_JSON_KEYS,
+                                         switch=self._listed_conversation)
+        return _compact(restored) if changed else raw
 
-    def _restore(self, node: Any, restorer) -> Any:
-        if isinstance(node, str):
-            return restorer.restore(node)
-        if isinstance(node, list):
-            cid = _conversation_id(node[0]) if node else None
-            if cid and conversation_scope(cid) != self.ctx.scope:  # another conversation (a list)
-                restorer = self.ctx.restorer_for(conversation_scope(cid))
-            return [self._restore(item, restorer) for item in node]
-        if isinstance(node, dict):
-            return {k: self._restore(v, restorer) for k, v in node.items()}
-        return node
+    def _listed_conversation(self, node: Any, restorer: RestorerLike) -> RestorerLike:
+        """A list headed by another conversation's id (the conversation list) is restored with
+        that conversation's stand-ins."""
+        cid = _conversation_id(node[0]) if isinstance(node, list) and node else None
+        if cid and conversation_scope(cid) != self.ctx.scope:
+            return self.ctx.restorer_for(conversation_scope(cid))
+        return restorer
 
 
 class GeminiWeb(SiteAdapter):
     name = "gemini-web"
+    hosts = ("gemini.google.com",)
+    web_app = True
 
     def match(self, request: http.Request) -> bool:
-        if request.pretty_host not in HOSTS or request.method != "POST":
+        if not self.on_own_host(request) or request.method != "POST":
             return False
         path = path_only(request)
         return bool(_GENERATE.search(path) or _BATCH.match(path))
@@ -151,9 +150,8 @@ class GeminiWeb(SiteAdapter):
                 else None
             if cid:
                 return conversation_scope(cid)
-            if not hasattr(request, "_doppel_turn_id"):  # same scope however often asked
-                request._doppel_turn_id = str(uuid.uuid4())
-            return SCOPE_PREFIX + "new:" + request._doppel_turn_id
+            # A first turn: a fresh name (the addon keeps it per flow: see SiteAdapter.scope).
+            return SCOPE_PREFIX + "new:" + str(uuid.uuid4())
         freq = request.urlencoded_form.get("f.req", "") if request.urlencoded_form else ""
         found = re.search(r"c_[0-9A-Za-z_-]+", freq)  # the conversation a history read names
         return conversation_scope(found.group()) if found else SCOPE_PREFIX + "list"

@@ -62,6 +62,7 @@ def _slots(body) -> TextSlots:
 
 class OpenAIChatAdapter(JsonApiAdapter):
     name = "openai-chat"
+    hosts = ("api.openai.com",)
     paths = ("/chat/completions",)
 
     def slots(self, body, request: http.Request) -> TextSlots:

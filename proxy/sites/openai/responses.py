@@ -11,7 +11,7 @@ response.completed (or incomplete/failed) all repeat it. No [DONE] here.
 ``ResponsesEvents`` does this per event (a dict), so the SSE stream here and the WebSocket mode
 share it.
 
-Scope: the client plus the first user text (proxy/scope.py), except where the request names its
+Scope: the client plus the first user text (proxy/sites/scope.py), except where the request names its
 conversation: a ``previous_response_id`` continuation sends only the new turn, so it lands in
 the scope of the response it continues (remembered from the replies Doppel restored: their
 ``response.id``, for the same client only, and kept in the vault when the adapter is given one,
@@ -20,24 +20,21 @@ falls back to the first-user-text scope), and a ``conversation`` id gives a scop
 """
 from __future__ import annotations
 
-import logging
-import sqlite3
 import threading
-from collections import OrderedDict
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
+from cachetools import LRUCache
 from mitmproxy import http
 
 from proxy.sites.scope import api_scope, client_id
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, json_body)
-from proxy.sites.channels import JsonTreeRewriter, TextChannels, restore_tree
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, RestorerLike,
+                              json_body)
+from proxy.sites.channels import TextChannels
 from proxy.sites.json_api import JsonApiAdapter, message_text
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.openai.chat import add_content
+from proxy.sites.restore_walk import JsonBodyRewriter, restore_json
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
-from proxy.vault.errors import VaultError
-
-log = logging.getLogger("doppel.responses")
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
                     "response.mcp_call_arguments")
@@ -101,7 +98,9 @@ def _first_user_text(body) -> str:
 
 
 class ContinuationStore(Protocol):
-    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime)."""
+    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime in
+    proxy/mitm/runtime.py). A store handles its own storage failures (it logs them and
+    remembers nothing / finds nothing), so this wire-format module knows no storage errors."""
 
     def remember_continuation(self, response_id: str, client: str, scope: str) -> None: ...
 
@@ -113,34 +112,29 @@ class ResponseScopes:
     owns it, both bounded (least recently used entries go first). Only the owning client can
     continue a conversation: another client naming the same response id gets a scope of its own.
     With a ``store``, every id is also written there and an id not in memory (say, from before
-    a restart) is looked up there; a store that fails is logged and memory carries on.
+    a restart) is looked up there (a store that fails answers None: memory carries on).
     Thread-safe (requests are protected in worker threads)."""
 
     def __init__(self, max_entries: int = 20_000, store: ContinuationStore | None = None) -> None:
         self.max_entries = max_entries
         self.store = store
-        self._scopes: OrderedDict[str, str] = OrderedDict()
-        self._owners: OrderedDict[str, str] = OrderedDict()
+        # cachetools caches are not thread-safe: both are read and written under self._lock
+        self._scopes: LRUCache[str, str] = LRUCache(max_entries)
+        self._owners: LRUCache[str, str] = LRUCache(max_entries)
         self._lock = threading.Lock()
-
-    def _put(self, table: OrderedDict, key: str, value: str) -> None:
-        table[key] = value
-        table.move_to_end(key)
-        while len(table) > self.max_entries:
-            table.popitem(last=False)
 
     def own(self, scope: str, client: str) -> None:
         with self._lock:
-            self._put(self._owners, scope, client)
+            self._owners[scope] = client
 
     def remember(self, response_id: str, scope: str) -> None:
         with self._lock:
             if self._scopes.get(response_id) == scope:
                 return  # a stream names its response in several events: written once
-            self._put(self._scopes, response_id, scope)
+            self._scopes[response_id] = scope
             client = self._owners.get(scope)
         if self.store is not None and client is not None:
-            self._stored(self.store.remember_continuation, response_id, client, scope)
+            self.store.remember_continuation(response_id, client, scope)
 
     def scope_of(self, response_id: str, client: str) -> str | None:
         with self._lock:
@@ -149,22 +143,13 @@ class ResponseScopes:
                 return scope if self._owners.get(scope) == client else None
         if self.store is None:
             return None
-        scope = self._stored(self.store.continued_scope, response_id, client)
+        scope = self.store.continued_scope(response_id, client)
         if scope is not None:
             with self._lock:
-                self._put(self._scopes, response_id, scope)
-                self._put(self._owners, scope, client)
+                self._scopes[response_id] = scope
+                self._owners[scope] = client
         return scope
 
-    @staticmethod
-    def _stored(call, *args):
-        try:
-            return call(*args)
-        except (VaultError, sqlite3.Error) as e:
-            # The conversation goes on in memory; a continuation after a restart then gets
-            # the scope of its own text. Never the ids or scopes in the log.
-            log.warning("could not keep a Responses continuation in the vault (%s)", type(e).__name__)
-            return None
 
 
 def _conversation_id(body: dict) -> str | None:
@@ -176,6 +161,7 @@ def _conversation_id(body: dict) -> str | None:
 
 class OpenAIResponsesAdapter(JsonApiAdapter):
     name = "openai-responses"
+    hosts = ("api.openai.com",)
     paths = ("/responses",)
 
     def __init__(self, continuations: ContinuationStore | None = None) -> None:
@@ -214,26 +200,24 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
-        channels = TextChannels(ctx.restorer)
         remember = lambda rid: self.response_scopes.remember(rid, ctx.scope)  # noqa: E731
         if self.is_stream(response):
-            return ResponsesStreamRewriter(channels, remember)
-        return _ResponseBodyRewriter(channels, remember)
+            return ResponsesStreamRewriter(TextChannels(ctx.restorer), remember)
+        return _ResponseBodyRewriter(ctx.restorer, remember)
 
 
-class _ResponseBodyRewriter(JsonTreeRewriter):
+class _ResponseBodyRewriter(JsonBodyRewriter):
     """A whole (non-streamed) response: restored, and its id remembered for continuations."""
 
-    def __init__(self, channels: TextChannels, on_response_id: Callable[[str], None]) -> None:
-        super().__init__(channels)
+    def __init__(self, restorer: RestorerLike, on_response_id: Callable[[str], None]) -> None:
+        super().__init__(restorer)
         self.on_response_id = on_response_id
 
-    def rewrite_text(self, text: str) -> str:
-        obj = loads_or_none(text)
-        if isinstance(obj, dict) and obj.get("object") == "response" \
-                and isinstance(obj.get("id"), str):
-            self.on_response_id(obj["id"])
-        return super().rewrite_text(text)
+    def rewrite_json(self, body: Any) -> tuple[Any, bool]:
+        if isinstance(body, dict) and body.get("object") == "response" \
+                and isinstance(body.get("id"), str):
+            self.on_response_id(body["id"])
+        return super().rewrite_json(body)
 
 
 def _channel(event: dict, prefix: str) -> tuple:
@@ -283,7 +267,7 @@ class ResponsesEvents:
         else:
             if kind.endswith(".done"):
                 before = self._flush(obj, kind[: -len(".done")])
-            _, changed = restore_tree(obj, self.channels)
+            _, changed = restore_json(obj, self.channels.restorer, in_place=True)
         changed |= self._shift(obj)
         return before, changed
 

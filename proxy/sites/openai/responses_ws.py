@@ -24,7 +24,7 @@ The wire format, as checked on 2026-11-22 (search of stored public docs and code
     shape that third-party clients' tests decode, e.g. a Go client's
     TestUnmarshalErrorEvent_NestedWebSocket; OpenAI's pages found did not print one in full).
 
-What Doppel does with it (the hooks: proxy/addon_ws.py):
+What Doppel does with it (the hooks: proxy/mitm/addon_ws.py):
   - ``response.create`` is turned back into the HTTP request it mirrors (``as_request``: the
     upgrade request's host, path and headers with the message as a POST body), so the HTTP
     adapter (openai_responses.py) reads, scopes and rewrites it exactly as on the HTTP path,
@@ -49,7 +49,7 @@ from typing import Any
 
 from mitmproxy import http
 
-from proxy.mitm.hosts import is_web_host
+from proxy.sites import is_web_host
 from proxy.sites.base import RequestFormatError, RestorerLike, loads_strict, path_only
 from proxy.sites.channels import TextChannels
 from proxy.sites.openai.responses import OpenAIResponsesAdapter, ResponsesEvents
