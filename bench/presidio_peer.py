@@ -2,7 +2,8 @@
 
 Two variants, each built once per process:
 - "presidio": Presidio's default configuration (it ignores spaCy's ORG entities);
-- "presidio+org": the same with organisations turned on (DESIGN.md §2: +22-29 points on PUPA).
+- "presidio+org": the same with organisations turned on (+22-29 points on PUPA,
+  docs/architecture.md#detection).
 Results come back as detector.span.Span so every metric treats both systems alike.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The mapping store the stand-in layer talks to.
 
-detector/ never imports the vault: the vault (proxy/vault.py) implements this Protocol, and
+detector/ never imports the vault: the vault (proxy/vault/) implements this Protocol, and
 InMemoryStore serves `doppel check`, `doppel eval` and tests.
 
 Keys: the stand-in layer looks values up by a *key* it chooses (the exact surface form, or a

@@ -12,7 +12,8 @@ if "$PY" -c "import llama_cpp" 2>/dev/null; then
   echo ">> llama-cpp-python already installed ($("$PY" -c 'import llama_cpp; print(llama_cpp.__version__)'))"
 else
   echo ">> building llama-cpp-python from source (no wheel on PyPI; about 3-5 minutes on 2 cores)"
-  # GGML_NATIVE=OFF: the -march=native build segfaults on VMs that expose AMX (DESIGN §2).
+  # GGML_NATIVE=OFF: the -march=native build segfaults on VMs that expose AMX
+  # (docs/architecture.md#detection).
   # --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS and would reuse a native build.
   CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}" \
     nice -n "${NICE:-10}" "$PIP" install --no-cache-dir --progress-bar on -c constraints.txt \

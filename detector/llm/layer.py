@@ -1,12 +1,12 @@
 """The LLM layer of thorough mode: contextual privacy phrases (health, money, relationships,
 work, beliefs, legal trouble, places) and identifying things the rules and NER missed.
 
-A recall booster behind rules + NER (DESIGN §2): every phrase the model writes must be found
-in the text (align.py) or it is dropped, then pass the precision filter (filters.py). Results
-are cached by text hash. Under `doppel start` the model loads in the background: until it is
-ready, calls return no spans and record a "loading" event (strict=True: they wait). When a call runs past
-its timeout the layer returns what it found so far and records a "timeout" event (EVENTS), or
-raises LLMTimeout when strict=True.
+A recall booster behind rules + NER (docs/architecture.md#detection): every phrase the model
+writes must be found in the text (align.py) or it is dropped, then pass the precision filter
+(filters.py). Results are cached by text hash. Under `doppel start` the model loads in the
+background: until it is ready, calls return no spans and record a "loading" event (strict=True:
+they wait). When a call runs past its timeout the layer returns what it found so far and records
+a "timeout" event (EVENTS), or raises LLMTimeout when strict=True.
 """
 from __future__ import annotations
 

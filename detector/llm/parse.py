@@ -1,7 +1,8 @@
 """Parse the model's completion: one "LABEL phrase" line per privacy phrase, "NONE" for none.
 
 No JSON and no grammar on purpose: grammars cost ~38 ms per token with Gemma's 262k vocabulary
-and the base model loops on JSON (DESIGN §2). Lines that do not parse are dropped.
+and the base model loops on JSON (docs/architecture.md#detection). Lines that do not parse are
+dropped.
 """
 import re
 

@@ -3,8 +3,8 @@ and a per-text suffix. The completion is one "LABEL phrase" line per privacy phr
 there is none, then a blank line (the stop).
 
 - "fewshot": for base models (the default Gemma 3 270M is a base model: chat/JSON prompts loop,
-  a few-shot completion prompt works, DESIGN §2). One example is itself a prompt injection, so
-  the model has seen that such text is data, not an instruction.
+  a few-shot completion prompt works, docs/architecture.md#detection). One example is itself a
+  prompt injection, so the model has seen that such text is data, not an instruction.
 - "zeroshot": the instruction header alone (for the comparison in docs/llm-evaluation.md).
 - "tuned": what the LoRA adapters are trained on: the header alone, so the prefix stays short.
 """

@@ -33,7 +33,8 @@ BATCH_CHARS = 2 * CHUNK_CHARS  # characters handed to spaCy at once (bounds its 
 
 LABELS = {
     "PERSON": Category.PERSON,
-    "ORG": Category.ORG,  # employers, schools, clinics: what people disclose most (DESIGN §2)
+    # Employers, schools, clinics: what people disclose most (docs/architecture.md#detection).
+    "ORG": Category.ORG,
     "GPE": Category.LOCATION,
     "LOC": Category.LOCATION,
     "FAC": Category.LOCATION,
@@ -58,7 +59,8 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # A day together with a month ("3 March", "March 3rd, 1990", "12/03/1990", "1990-03-12"): bare
-# years, ages, durations, weekdays and "today" are not personal dates (DESIGN's asq-phi lesson).
+# years, ages, durations, weekdays and "today" are not personal dates (the asq-phi lesson in
+# docs/architecture.md#detection).
 FULL_DATE = re.compile(
     rf"(?<!\w)(?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY})(?!\w)"
     r"|(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?!\d)",

@@ -4,7 +4,8 @@ A recognizer reports one category. Each pattern may capture the private part in 
 `value` (so "password: x" reports only x). The verdict of validate() decides what happens:
   True  -> a checksum/format check passed: reported with validated=True;
   False -> the check failed: reported only if a context word is near and the recognizer lets
-           context rescue it (DESIGN: a checksum must not veto an ID-shaped value in an ID context);
+           context rescue it (a checksum must not veto an ID-shaped value in an ID context:
+           docs/architecture.md#detection);
   None  -> nothing to check: reported (patterns flagged needs_context also need a context word).
 """
 from __future__ import annotations

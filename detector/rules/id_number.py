@@ -4,8 +4,8 @@
   has one: UK National Insurance (NINO) and NHS numbers, French NIR, Spanish DNI/NIE, Italian
   codice fiscale, Indian Aadhaar and PAN. A failed check still counts next to an ID context word.
 - UsSsnRecognizer: US Social Security numbers. python-stdnum's check raises confidence; in an SSN
-  context an SSN-shaped value is reported even when the check fails (DESIGN: "123-45-6789" is a
-  real leak).
+  context an SSN-shaped value is reported even when the check fails ("123-45-6789" is a real
+  leak: docs/architecture.md#detection).
 - DocumentIdRecognizer: passport, driver's licence, member and customer numbers. No checkable
   format exists across countries, so a bare ID-shaped token counts only right after a context
   word ("passport number: X"); two shapes count anywhere: a letter prefix plus 6-12 digits

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the training venv (.venv-train): torch + transformers + peft + gguf.
 # Kept apart from .venv on purpose: transformers pulls h11/httpx versions that break
-# mitmproxy 11.0.2's pins (DESIGN §2). Idempotent: skipped when the imports already work.
+# mitmproxy 11.0.2's pins (docs/architecture.md#dependencies). Idempotent: skipped when the
+# imports already work.
 # Usage: bash models/train/setup.sh [VENV]   (default .venv-train)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -2,12 +2,12 @@
 export a llama.cpp GGUF LoRA adapter that LLMLayer loads (`lora_path`).
 
 Runs in the training venv (models/train/setup.sh -> .venv-train; torch/transformers/peft must
-not enter .venv, DESIGN §2):
+not enter .venv, docs/architecture.md#detection):
     nice -n 19 .venv-train/bin/python -m models.train.train_lora \
         --data build/train/data.jsonl --out models/adapters/gemma3-270m-privacy-v1
 Toy scale (the test suite): --limit 8 --max-steps 2.
 
-What it does (facts measured in DESIGN §2):
+What it does (facts measured in docs/architecture.md#detection):
 - transformers loads the same Gemma weights from the GGUF (`gguf_file=`, dequantized to fp32);
   the GGUF-quantizer marker is cleared since the weights are plain fp32 by then;
 - LoRA r=8 on every linear layer of every block; the loss covers only the answer tokens and

@@ -1,4 +1,4 @@
-"""The JSON API under /api/ (see proxy/control_models.py for the shapes, control_auth.py for who
+"""The JSON API under /api/ (see proxy/control/models.py for the shapes, control_auth.py for who
 may call it). Handlers read ``request.app[STATE]``; ``ROUTES`` registers them and feeds the
 OpenAPI description (GET /api/openapi.json)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""DoppelAddon's hooks for the Responses API's WebSocket mode (proxy/sites/openai_responses_ws.py
+"""DoppelAddon's hooks for the Responses API's WebSocket mode (proxy/sites/openai/responses_ws.py
 has the wire format and where it was checked).
 
   client message  a ``response.create`` (or steered/injected input) is protected exactly like

@@ -1,6 +1,6 @@
 """Claude.ai web app: completions, titles, renames, history and the conversation list.
 
-Requests under /api/organizations/{org}/chat_conversations (DESIGN §6):
+Requests under /api/organizations/{org}/chat_conversations (docs/architecture.md#wire-formats):
 - POST {id}/completion and {id}/retry_completion: `prompt` and attachments[].extracted_content
   (long pastes become attachments).
 - POST {id}/title: message_content and recent_titles[] (titles Doppel restored to real values).

@@ -1,4 +1,4 @@
-"""The encrypted mapping vault (DESIGN.md section 5).
+"""The encrypted mapping vault (docs/architecture.md#vault).
 
     from proxy.vault import Vault
     with Vault.open(ensure_data_dir(None)) as vault:

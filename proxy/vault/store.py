@@ -1,7 +1,7 @@
 """The encrypted vault: a MappingStore (detector/store.py) kept in SQLite.
 
 Real values exist only as AES-256-GCM ciphertext on disk; look-ups go through keyed HMACs; the
-stand-ins (what the cloud sees anyway) are stored in clear. See DESIGN.md section 5.
+stand-ins (what the cloud sees anyway) are stored in clear. See docs/architecture.md#vault.
 """
 from __future__ import annotations
 

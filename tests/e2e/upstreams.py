@@ -1,4 +1,5 @@
-"""Local upstreams speaking the real wire formats (DESIGN.md §6), for end-to-end tests.
+"""Local upstreams speaking the real wire formats (docs/architecture.md#wire-formats), for
+end-to-end tests.
 
 One aiohttp app answers every format at its real path. It records every request body (so a test
 can assert no real value reached "the cloud") and echoes the last user text back inside a

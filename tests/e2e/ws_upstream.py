@@ -1,5 +1,5 @@
 """A local upstream speaking the Responses API's WebSocket mode (see
-proxy/sites/openai_responses_ws.py for the format and where it was checked).
+proxy/sites/openai/responses_ws.py for the format and where it was checked).
 
 Each ``response.create`` (or beta ``response.steer``/``response.inject``, answered like a
 successor response) gets the same events as the HTTP stream (tests/e2e/upstreams.py builds

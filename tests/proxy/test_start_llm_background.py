@@ -1,5 +1,5 @@
 """`doppel start --detector thorough`: the LLM's model loads in the background, so the proxy
-serves at once with the fast layers (detector/llm/layer.py, proxy/cli_start.py)."""
+serves at once with the fast layers (detector/llm/layer.py, proxy/cli/start.py)."""
 from __future__ import annotations
 
 import asyncio

@@ -1,6 +1,6 @@
 """ChatGPT web's SSE events, rewritten so the browser sees real values instead of stand-ins.
 
-Two stream shapes exist (DESIGN §6):
+Two stream shapes exist (docs/architecture.md#wire-formats):
 - "delta encoding v1": `event: delta_encoding` / `data: "v1"`, then JSON-patch frames
   {"p": path, "o": op, "v": value}. A frame without p/o reuses the previous frame's p/o. Each
   message starts with a frame adding a whole message object (p "", o "add"); the assistant text

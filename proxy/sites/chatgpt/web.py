@@ -1,6 +1,6 @@
 """ChatGPT web app (chatgpt.com): turns, history, sidebar titles, the WebSocket handoff.
 
-Requests (DESIGN §6):
+Requests (docs/architecture.md#wire-formats):
 - POST /backend-api/f/conversation (and /backend-api/conversation, .../prepare): user text in
   messages[].content.parts[] (strings; image pointers and other parts are left alone).
 - PATCH /backend-api/conversation/{id} {"title": ...}: a rename carries user text too.

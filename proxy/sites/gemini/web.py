@@ -2,7 +2,7 @@
 
 Request: POST .../BardFrontendService/StreamGenerate, a form body whose `f.req` is
 [null, "<inner JSON string>"]; the prompt is inner[0][0]; inner[2] holds the conversation ids
-["c_...", "r_...", "rc_..."] when continuing a conversation (DESIGN §6).
+["c_...", "r_...", "rc_..."] when continuing a conversation (docs/architecture.md#wire-formats).
 Response: `)]}'` then length-prefixed frames (gemini_frames.py) whose payload is a list of
 envelopes such as ["wrb.fr", null, "<inner JSON string>"]. The inner JSON holds the reply text
 (inner[4][i][1][0], the whole text so far in every frame, so each frame is restored whole) and the
