@@ -64,7 +64,7 @@ async def regular(tls_upstream, protector, tmp_path: Path):
 
 
 def client(proxy: EmbeddedProxy, ca: Path) -> httpx.AsyncClient:
-    return httpx.AsyncClient(proxies=f"http://127.0.0.1:{proxy.port}",
+    return httpx.AsyncClient(proxy=f"http://127.0.0.1:{proxy.port}",
                              verify=ssl.create_default_context(cafile=str(ca)), timeout=20)
 
 
