@@ -13,7 +13,9 @@ another of the names ("elena.rowe") are references; so is a capitalised name on 
            Street", "Elena Foundation", an eponym "Rowe syndrome") or after a place prefix
            ("Lake Elena", "Hurricane Elena");
   strict   and not next to any other capitalised word that is not a name, title or sentence
-           start ("Santa Elena", "Elena Monday").
+           start ("Santa Elena", "Elena Ferrante", "Rowe's Diner").
+A title (Ms, Dr, ... and job titles such as "Officer") before a name makes it a reference under
+every rule but "all".
 The rule Doppel uses (DEFAULT_RULE) was picked with `python -m bench.attribution`, which counts
 false attributions and missed references of each rule on a corpus of replies
 (bench/attribution_corpus.py).
@@ -35,10 +37,16 @@ from detector.standins.org import KIND_WORDS
 from detector.text import TITLES
 
 RULES = ("all", "case", "context", "strict")
-DEFAULT_RULE = "context"
+DEFAULT_RULE = "strict"
 CONTEXT = 64  # characters read on each side of a name
 
 ARTICLES = frozenset({"the", "a", "an"})
+# Job titles people are addressed by, before a name as a title is ("call Officer Rowe"; hand
+# list, besides detector/text.py's TITLES, which detection reads as they are).
+ROLE_TITLES = frozenset("""officer nurse agent senator detective sergeant inspector constable
+president governor mayor minister councillor councilor chancellor ambassador general colonel
+major lieutenant commander admiral chief father sister brother rabbi imam pastor bishop
+principal dean counsel attorney representative rep""".split())
 # Words before a name that make it a place or an event (hand list).
 PLACE_PREFIXES = frozenset("""lake mount mt port fort ft saint st san santa sankt cape glen
 hurricane storm typhoon cyclone camp new north south east west upper lower old great little
@@ -50,6 +58,8 @@ islands mountain mountains valley canyon falls dam museum castle palace cathedra
 stadium arena centre center tunnel canal harbour harbor beach forest county district township
 village estate manor farm prize award medal lecture scholarship fellowship act bill treaty
 doctrine amendment building reservoir pass peak point gardens theatre theater""".split())
+# Eponym heads (detector/names/lexicon.py) that are verbs after a name too ("Could Elena sign").
+_VERB_HEADS = frozenset("sign test score rule risk exam index".split())
 _FUNCTION_WORDS = frozenset("the and for der die das und los las".split())
 HEADS = frozenset(w for w in STREET_TYPES | ORG_WORDS | KIND_WORDS | _LANDMARKS
                   if len(w) > 2 and w not in _FUNCTION_WORDS)
@@ -180,7 +190,8 @@ def refers(text: str, start: int, end: int, names: Names, rule: str = DEFAULT_RU
     if (nxt.word and not possessive and fold(nxt.word) in names.tokens
             and (nxt.gap.isspace() or nxt.gap in joined)):
         return True
-    if prev.word and fold(prev.word) in TITLES and (prev.gap.isspace() or prev.dot):
+    if prev.word and (fold(prev.word) in TITLES or fold(prev.word) in ROLE_TITLES) \
+            and (prev.gap.isspace() or prev.dot):
         return True
     if found == found.lower() and fold(found) not in names.lower_issued and \
             any(c.isalpha() for c in found):
@@ -195,7 +206,8 @@ def refers(text: str, start: int, end: int, names: Names, rule: str = DEFAULT_RU
         return False
     if spaced_next and _capitalised(nxt.word) and fold(nxt.word) in HEADS:
         return False
-    if spaced_next and not possessive and EPONYM_HEAD.match(" " + nxt.word + " "):
+    if spaced_next and not possessive and fold(nxt.word) not in _VERB_HEADS \
+            and EPONYM_HEAD.match(" " + nxt.word + " "):
         return False  # "Rowe syndrome"
     if rule == "context":
         return True
@@ -205,6 +217,6 @@ def refers(text: str, start: int, end: int, names: Names, rule: str = DEFAULT_RU
             before = "x" + before
         if not SENTENCE_END.search(before):
             return False
-    if spaced_next and not possessive and _capitalised(nxt.word) and nxt.word != "I":
-        return False
+    if spaced_next and _capitalised(nxt.word) and nxt.word != "I":
+        return False  # "Elena Ferrante", "Rowe's Diner": another name, or a named thing
     return True

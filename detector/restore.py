@@ -182,6 +182,14 @@ class Restorer:
         out.append(text[pos:])
         return "".join(out)
 
+    def decisions(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """(start, end, category, restored) of every stand-in occurrence in the whole ``text``,
+        as ``restore`` decides them (bench/attribution.py counts them)."""
+        scan = url_regions.scan(url_regions.START, text)
+        return [(m.start(), m.end(), self.categories.get(fold(_norm(m.group())), ""),
+                 bool(self._allowed(text, m.start(), m.end(), 0, scan, True)))
+                for m in self._iter(text)]
+
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, category) of every stand-in occurrence in `text`."""
         return [(m.start(), m.end(), self.categories.get(fold(_norm(m.group())), ""))
