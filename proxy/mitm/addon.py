@@ -242,9 +242,10 @@ class DoppelAddon(ResponsesWebSocketHooks):
                                outcome=outcome, **{"conversation": "", **fields})
 
     # --- response ---
-    def _context(self, state: FlowState) -> ResponseContext:
+    def _context(self, state: FlowState, request: http.Request) -> ResponseContext:
         return ResponseContext(scope=state.scope, restorer_for=self.protector.restorer,
-                               rebind_scope=self.rebind_scope, _restorer=state.restorer)
+                               rebind_scope=self.rebind_scope, _restorer=state.restorer,
+                               request=request)
 
     async def responseheaders(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
@@ -261,7 +262,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
             log.warning("doppel: unknown content-encoding on a %s stream; not restored",
                         state.adapter.name)
             return
-        ctx_ = self._context(state)
+        ctx_ = self._context(state, flow.request)
         if state.restorer is None:
             loop = asyncio.get_running_loop()
             state.restorer = await loop.run_in_executor(self.executor, self.protector.restorer,
@@ -286,8 +287,8 @@ class DoppelAddon(ResponsesWebSocketHooks):
             return
         loop = asyncio.get_running_loop()
         try:
-            new = await loop.run_in_executor(self.executor, self._restore_body, state, response,
-                                             body)
+            new = await loop.run_in_executor(self.executor, self._restore_body, state,
+                                             flow.request, response, body)
         except Exception as e:  # noqa: BLE001 - the reply still reaches the client, unrestored
             log.warning("doppel: could not restore a %s reply (%s); passing it as is",
                         state.adapter.name, type(e).__name__)
@@ -305,8 +306,9 @@ class DoppelAddon(ResponsesWebSocketHooks):
         log.warning("doppel: the %s reply did not complete: %s", state.adapter.name,
                     _first_line(flow.error.msg)[:200])
 
-    def _restore_body(self, state: FlowState, response: http.Response, body: bytes) -> bytes | None:
-        rewriter = state.adapter.response_rewriter(response, self._context(state))
+    def _restore_body(self, state: FlowState, request: http.Request, response: http.Response,
+                      body: bytes) -> bytes | None:
+        rewriter = state.adapter.response_rewriter(response, self._context(state, request))
         if rewriter is None:
             return None
         return rewriter.feed(body) + rewriter.finish()

@@ -107,11 +107,13 @@ class ResponseContext:
     restorer_for: restorer of ANY scope; a sidebar/history list carries many conversations.
     rebind_scope: move the mappings of ``scope`` to a new scope (ChatGPT web learns its
                   conversation id from the first response); afterwards ``ctx.scope`` is the new one.
+    request:      the request as it went upstream (a resumed stream names its offset there).
     """
     scope: str
     restorer_for: Callable[[str], RestorerLike]
     rebind_scope: Callable[[str, str], None] = field(default=lambda old, new: None)
     _restorer: RestorerLike | None = field(default=None, repr=False)
+    request: http.Request | None = field(default=None, repr=False)
 
     @property
     def restorer(self) -> RestorerLike:
