@@ -52,8 +52,9 @@ Adding a site (a wire format) is exactly this:
      ``ADAPTER = TheAdapter()`` at the end;
   2. one line in ``proxy.sites.ADAPTER_MODULES`` naming that module;
   3. for each host in ``hosts``, the line "https://<host>/*" in extension/manifest.json's
-     host_permissions (the extension's badge reads Doppel's response headers there). The
-     manifest is static JSON, so tests/extension/test_manifest_hosts.py fails until it is added.
+     host_permissions (the extension's badge pairs the requests it sees there with Doppel's
+     events). The manifest is static JSON, so tests/extension/test_manifest_hosts.py fails
+     until it is added.
 Everything else follows from ``hosts``: the proxy intercepts them (proxy/mitm/hosts.py), the
 extension's PAC routes them and the settings page lists them (both from the control server),
 and API adapters keep off a web app's hosts (proxy.sites.is_web_host).

@@ -66,6 +66,8 @@ class Web:
             async with s.request(method, url, data=body, proxy=self.proxy_url, ssl=self.ssl,
                                  headers={"content-type": ctype,
                                           "accept-encoding": "gzip, br"}) as resp:
+                # #15: nothing a chat page could read tells it that values were replaced
+                assert not [h for h in resp.headers if h.lower().startswith("x-doppel")]
                 return resp.status, await resp.read()
 
     def assert_upstream_saw_no_real_value(self) -> None:
