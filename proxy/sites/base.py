@@ -27,7 +27,7 @@ How the addon (proxy/mitm/addon.py) drives an adapter, for one flow:
 Helpers an adapter builds on (all in proxy/sites/):
   - ``json_api.JsonApiAdapter`` the whole surface for a JSON API (match by path, texts, rewrite,
                                 scope, streamed or whole reply): implement ``slots``,
-                                ``first_user_text`` and ``stream_rewriter``.
+                                ``history`` and ``stream_rewriter``.
   - ``json_api.WebJsonAdapter`` texts/rewrite for a web app's JSON requests: ``body_slots``.
   - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
                                 incremental UTF-8 decoding; subclass and implement ``on_event``.
@@ -44,7 +44,7 @@ Helpers an adapter builds on (all in proxy/sites/):
   - ``restore_walk.JsonBodyRewriter`` a whole (non-streamed) JSON body restored with it.
   - ``restore_walk.restore_listed`` a conversation list, each entry in its own scope.
   - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
-  - ``scope.api_scope``   the scope of an API conversation (client + first user message).
+  - ``scope.PrefixScopes`` the scope of an API conversation, found through its history.
 
 Adding a site (a wire format) is exactly this:
   1. one file in proxy/sites/ (or proxy/sites/<provider>/): a ``SiteAdapter`` subclass that sets
