@@ -269,16 +269,15 @@ class Restorer:
         return True
 
     def _emit(self, buf: str, ctx: str, url: url_regions.UrlState, upto: int,
-              final: bool) -> tuple[str, int, url_regions.Scan]:
+              final: bool) -> tuple[str, int, url_regions.Scan | None]:
         """Restore buf[:upto], stopping early before a match that would cross `upto` or whose
         restoring the text so far does not decide. ``ctx``: the text just before ``buf``;
         ``url``: the URL scanner where ``buf`` begins. Returns the output, how much of ``buf``
-        it covers, and the scan of ``buf``."""
-        scan = url_regions.scan(url, buf, final)
+        it covers, and the scan of ``buf`` (None when no stand-in needed one)."""
         if self._m.regex is None:
-            return buf[:upto], upto, scan
+            return buf[:upto], upto, None
         text, off = ctx + buf, len(ctx)
-        out, pos = [], 0
+        out, pos, scan = [], 0, None
         for m in self._iter(text, off):
             start, end = m.start() - off, m.end() - off
             if start >= upto:
@@ -286,6 +285,8 @@ class Restorer:
             if end > upto:
                 upto = start
                 break
+            if scan is None:
+                scan = url_regions.scan(url, buf, final)
             allowed = self._allowed(text, m.start(), m.end(), off, scan, final)
             if allowed is None:
                 upto = start
@@ -333,11 +334,11 @@ class StreamRestorer:
         self._advance(stand_for, len(stand_for), url_regions.scan(self._url, stand_for, final=False))
         return out
 
-    def _advance(self, buf: str, used: int, scan: url_regions.Scan) -> None:
+    def _advance(self, buf: str, used: int, scan: url_regions.Scan | None) -> None:
         if used:
             done = buf[:used]
             self._ctx = (self._ctx + done)[-STREAM_CONTEXT:]
             # the scan of the whole buffer is the scanner after it; a part needs its own scan
-            self._url = scan.state if used == len(buf) else \
+            self._url = scan.state if scan is not None and used == len(buf) else \
                 url_regions.scan(self._url, done, final=False).state
         self._buf = buf[used:]

@@ -28,7 +28,7 @@ Hand-written: URL libraries parse a URL you already have; none finds URLs in a s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from detector.rules.url import BARE_TLDS, URL_END_CHARS
 
@@ -38,20 +38,75 @@ OUT, BARE, PAREN, ANGLE, DQ, SQ, UNQUOTED = range(7)
 URL_ATTRIBUTES = ("href|src|srcset|action|formaction|poster|background|cite|data|ping|lowsrc|"
                   "dynsrc|longdesc|usemap|codebase|manifest|icon|xlink:href")
 _HOST = r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,10}[^\W\d_]{2,63}(?::\d{1,5})?"
-_TOKEN = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)"
-    r"|(?P<www>(?<![\w./@-])www\.)"
-    r"|(?P<md>\]\([ \t]{0,3}(?:(?P<md_angle><)|(?=[^ \t])))"
-    r"|(?P<attr>(?<![\w:-])(?:" + URL_ATTRIBUTES + r")[ \t]{0,3}=[ \t]{0,3}"
-    r"(?:(?P<attr_q>[\"'])|(?=[^\s\"'>])))"
-    r"|(?P<css>(?<![\w-])url\([ \t]{0,3}(?:(?P<css_q>[\"'])|(?=[^\s\"')])))"
-    r"|(?P<host>(?<![\w@.:/%-])" + _HOST + r")(?=\.?(?:[^\w.:-]|\Z))",
-    re.IGNORECASE)
-_KINDS = ("scheme", "www", "md", "attr", "css", "host")
+# The tokens that open a region, each matched where it can begin. Every token holds a literal
+# (its trigger): `_next_token` finds triggers with one quick scan and tries a token only around
+# one, since a pattern that starts with a look-behind makes `re` try every position of the text
+# (and this runs on every chunk of a streamed reply).
+_TRIGGER = re.compile(r"(?=(://|www\.|\]\(|=|url\(|\.))", re.IGNORECASE)  # may overlap
+_TOKENS = {
+    "scheme": re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9+.-]{0,31}+://"),
+    "www": re.compile(r"(?<![\w./@-])www\.", re.IGNORECASE),
+    "md": re.compile(r"\]\([ \t]{0,3}(?:(?P<angle><)|(?=[^ \t]))"),
+    "attr": re.compile(r"(?<![\w:-])(?:" + URL_ATTRIBUTES + r")[ \t]{0,3}=[ \t]{0,3}"
+                       r"(?:(?P<quote>[\"'])|(?=[^\s\"'>]))", re.IGNORECASE),
+    "css": re.compile(r"(?<![\w-])url\([ \t]{0,3}(?:(?P<quote>[\"'])|(?=[^\s\"')]))",
+                      re.IGNORECASE),
+    "host": re.compile(r"(?<![\w@.:/%-])(?P<host>" + _HOST + r")(?=\.?(?:[^\w.:-]|\Z))"),
+}
+_ORDER = {kind: n for n, kind in enumerate(_TOKENS)}  # at one position, the first kind wins
+_REACH = 64  # a token's first trigger lies at most this far after its start
+
+
+def _host_char(c: str) -> bool:
+    return c.isalnum() or c in "_.:-"  # [\w.:-]
+
+
+def _candidates(full: str, t: int, trigger: str, i: int):
+    """(start, kind) of the tokens that trigger at ``t`` could belong to."""
+    low = trigger.lower()
+    if trigger == "://":
+        for p in range(max(i, t - 32), t):
+            yield p, "scheme"
+    elif low == "www.":
+        yield t, "www"
+    elif trigger == "](":
+        yield t, "md"
+    elif low == "url(":
+        yield t, "css"
+    elif trigger == "=":
+        p = t
+        while p > t - 3 and p > 0 and full[p - 1] in " \t":
+            p -= 1
+        while p > max(0, t - 20) and (full[p - 1].isalnum() or full[p - 1] in "_:-"):
+            p -= 1
+        yield p, "attr"
+    else:  # "." inside a host: it begins where its run of host characters does
+        p = t
+        while p > max(0, t - HOST_RUN_MAX) and _host_char(full[p - 1]):
+            p -= 1
+        yield p, "host"
+
+
+def _next_token(full: str, i: int) -> tuple[str, re.Match] | None:
+    """The token beginning first at or after ``i`` (the first kind in _TOKENS at a tie)."""
+    best: tuple[int, int, str, re.Match] | None = None
+    for trig in _TRIGGER.finditer(full, i):
+        t = trig.start()
+        if best is not None and t > best[0] + _REACH:
+            break
+        for p, kind in _candidates(full, t, trig.group(1), i):
+            if p < i or (best is not None and (p, _ORDER[kind]) >= best[:2]):
+                continue
+            m = _TOKENS[kind].match(full, p)
+            if m is not None:
+                best = (p, _ORDER[kind], kind, m)
+                break  # the first start found for this trigger is its leftmost
+    return None if best is None else (best[2], best[3])
+
+
 _BARE_TLD = re.compile(r"\.(?:" + BARE_TLDS + r")(?::\d+)?\Z", re.IGNORECASE)
-# A run of host characters still open at the end of an unfinished text: it may yet become a host.
+# A run of host characters still open at the end of an unfinished text may yet become a host.
 HOST_RUN_MAX = 720
-_OPEN_RUN = re.compile(r"(?<![\w@.:/%-])[\w.:-]{1," + str(HOST_RUN_MAX) + r"}\Z")
 _ENDS = {
     BARE: re.compile("[" + URL_END_CHARS + "]"),
     UNQUOTED: re.compile("[" + URL_END_CHARS + "]"),
@@ -60,11 +115,10 @@ _ENDS = {
     DQ: re.compile('"'),
     SQ: re.compile("'"),
 }
-RECENT = 64  # context kept for tokens (the longest token plus its look-behind)
+RECENT = 40  # context kept for tokens (the longest token plus its look-behind and look-ahead)
 
 
-@dataclass(frozen=True)
-class UrlState:
+class UrlState(NamedTuple):
     """Where a scan stopped: the mode (OUT or inside a region of some kind), where the open
     region began (``began`` characters before the end of the text consumed: 0 or less), the
     depth of brackets in a markdown target, and the end of the text consumed so far (for tokens
@@ -83,8 +137,7 @@ START = UrlState()
 VALUE_START = UrlState(value=True)
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """URL regions of one text, as (start, end) with end None while the region is still open at
     the end of the text; a start may be negative (the region began in text scanned before).
     ``undecided_from``: an unfinished text's open run of host characters began here (None if
@@ -105,10 +158,10 @@ def scan(state: UrlState, text: str, final: bool = True) -> Scan:
     regions: list[tuple[int, int | None]] = []
     while i < n:
         if mode == OUT:
-            m = _TOKEN.search(full, i)
-            if m is None:
+            found = _next_token(full, i)
+            if found is None:
                 break
-            kind = next(k for k in _KINDS if m.group(k) is not None)
+            kind, m = found
             if kind == "host":
                 after = full[m.end():m.end() + 2]
                 if not final and (m.end() == n or after == "."):
@@ -124,9 +177,9 @@ def scan(state: UrlState, text: str, final: bool = True) -> Scan:
             if kind in ("scheme", "www"):
                 mode, start = BARE, m.start()
             elif kind == "md":
-                mode, depth = (ANGLE if m.group("md_angle") else PAREN), 0
+                mode, depth = (ANGLE if m.group("angle") else PAREN), 0
             else:
-                quote = m.group("attr_q" if kind == "attr" else "css_q")
+                quote = m.group("quote")
                 mode = DQ if quote == '"' else SQ if quote == "'" else \
                     (UNQUOTED if kind == "attr" else PAREN)
                 depth = 0
@@ -150,11 +203,7 @@ def scan(state: UrlState, text: str, final: bool = True) -> Scan:
         mode, depth, i = OUT, 0, end.start()
     if mode != OUT:
         regions.append((start, None))
-    undecided = None
-    if mode == OUT and not final:
-        run = _OPEN_RUN.search(full, max(i, n - HOST_RUN_MAX - 1))  # only a tail can be open
-        if run is not None:
-            undecided = run.start()
+    undecided = _open_run(full, i) if mode == OUT and not final else None
     # what the next scan needs: the recent text, and the open host run whole
     keep = n - min(n, RECENT) if undecided is None else min(n - min(n, RECENT), undecided)
     after = UrlState(mode, start - n if mode != OUT else 0, depth, full[keep:],
@@ -162,6 +211,22 @@ def scan(state: UrlState, text: str, final: bool = True) -> Scan:
     return Scan(tuple((s - base, None if e is None else e - base) for s, e in regions
                       if e is None or e >= base),
                 None if undecided is None else undecided - base, after)
+
+
+def _open_run(full: str, i: int) -> int | None:
+    """Where the run of host characters at the end of ``full`` begins, if it began at or after
+    ``i`` where a host may begin (not after "@", "/" or "%") and is short enough to be one.
+    Read backwards from the end: only the run itself is looked at."""
+    n = len(full)
+    j, stop = n, max(i, n - HOST_RUN_MAX - 1)
+    while j > stop:
+        c = full[j - 1]
+        if not (c.isalnum() or c in "_.:-"):  # [\w.:-], inline: this runs on every chunk
+            break
+        j -= 1
+    if j == n or n - j > HOST_RUN_MAX or (j > 0 and _host_char(full[j - 1])):
+        return None
+    return j if j == 0 or full[j - 1] not in "@/%" else None
 
 
 def regions(text: str) -> list[tuple[int, int]]:

@@ -83,3 +83,21 @@ def test_a_long_run_of_host_characters_stays_bounded():
         state = scan.state
         assert len(state.recent) <= u.HOST_RUN_MAX + u.RECENT
     assert u.regions(text + ".example/x") == [] and masks_whole(text) == [False] * len(text)
+
+
+def reference_next_token(full: str, i: int):
+    """What one regex search over all token kinds finds: the leftmost start, the first kind."""
+    for p in range(i, len(full) + 1):
+        for kind, rx in u._TOKENS.items():
+            m = rx.match(full, p)
+            if m is not None:
+                return kind, m.span()
+    return None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(PIECES, max_size=24).map("".join), st.integers(0, 30))
+def test_the_trigger_scan_finds_what_a_search_would(text, i):
+    i = min(i, len(text))
+    got = u._next_token(text, i)
+    assert (None if got is None else (got[0], got[1].span())) == reference_next_token(text, i)
