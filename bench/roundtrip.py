@@ -43,7 +43,7 @@ class RoundTripChecker:
         self.result.texts += 1
         try:
             protection = self.protector.protect(text, scope)
-            restored = self.protector.restorer(scope).restore(protection.protected)
+            restored = self.protector.restorer(scope).restore_exact(protection.protected)
         except Exception as e:  # any failure is a finding to count, never a crash of the run
             self.result.errors[error_key(e)] += 1
             return False

@@ -1,6 +1,6 @@
 """Protect a text: find its private phrases, replace each by its stand-in, remember the mapping.
 
-For every text, Restorer(store.mappings(scope)).restore(protect(text).protected) == text: the
+For every text, Restorer(store.mappings(scope)).restore_exact(protect(text).protected) == text: the
 protector checks this before it returns and repairs the two ways it can fail:
 - the text already holds a stand-in of this conversation outside any span (the user typed
   "Elena" and "Elena" stands for Maria): that occurrence gets a stand-in of its own (a "guard"
@@ -150,7 +150,7 @@ class Protector:
         restorer = self.restorer(scope)
         if cached.checked(restorer):
             return True
-        if restorer.restore(cached.protection.protected) != text:
+        if restorer.restore_exact(cached.protection.protected) != text:
             return False
         cached.mark_checked(restorer)
         return True
@@ -170,7 +170,7 @@ class Protector:
                     standins[where] = session.standin(s.text, s.category, salt=salt)
             protected, reps = _assemble(text, spans, standins)
             restorer = self.restorer(scope)
-            if restorer.restore(protected) == text:
+            if restorer.restore_exact(protected) == text:
                 return Protection(text=text, protected=protected, replacements=reps), restorer
             guards = self._guards(text, spans, restorer)
             if guards:
@@ -210,6 +210,6 @@ class Protector:
             inside = [r for s, e, r in ranges if s <= start and end <= e]
             if not inside:
                 bad += [r for s, e, r in ranges if s < end and start < e]
-        bad += [r for r in reps if restorer.restore(r.replacement) != r.span.text]
+        bad += [r for r in reps if restorer.restore_exact(r.replacement) != r.span.text]
         unique = {id(r): r for r in bad}
         return list(unique.values())

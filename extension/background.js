@@ -1,6 +1,9 @@
 // Doppel's service worker: keeps the browser's proxy routing in line with the backend's switch,
-// and counts what Doppel protected per tab (from the x-doppel-* response headers the proxy adds:
-// counts and categories, never values) for the badge and the popup.
+// and counts what Doppel protected per tab (counts and categories, never values) for the badge
+// and the popup. The counts come from the control server's event list, not from anything the
+// chat site's own page could read (a response header would tell the provider that, and what
+// kind of, values were replaced): each event names the request it counts by a hash of its
+// method and URL, and chrome.webRequest tells which tab sent that request.
 //
 // Routing: a PAC script (from the control server's /api/pac) sends only the enabled chat hosts to
 // Doppel; everything else goes DIRECT. Off: the proxy setting is removed. Backend down: the PAC
@@ -44,32 +47,71 @@ async function showTabBadge(tabId) {
     tabId, color: entry.replaced > 0 ? BADGE_COLORS.count : BADGE_COLORS.blocked });
 }
 
-function parseCategories(value) {
-  const out = {};
-  for (const part of (value || "").split(",")) {
-    const [cat, n] = part.split("=");
-    if (cat && Number(n) > 0) out[cat.trim()] = Number(n);
-  }
-  return out;
+// --- pairing Doppel's events with the tabs that sent the requests -------------------------------
+// The chat hosts (the manifest's https host permissions) and the requests that can carry text.
+const CHAT_URLS = chrome.runtime.getManifest().host_permissions.filter((u) => u.startsWith("https://"));
+const KEEP_MS = 60_000;     // a request and its event meet within a minute, or not at all
+const SLACK_MS = 2_000;     // clocks: the event is stamped while the request is in flight
+const starts = new Map();   // requestId -> when the request began (ms)
+let pending = [];           // requests done: {tabId, key, start, end}
+let unpaired = [];          // events fetched that no request claimed yet
+let pairing = Promise.resolve();
+
+// The same digest proxy/mitm/addon.py's request_digest writes into each event.
+async function requestKey(method, url) {
+  const bytes = new TextEncoder().encode(`${method} ${url}`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 32);
 }
 
-async function onHeaders(details) {
-  if (details.tabId < 0) return;
-  const headers = {};
-  for (const h of details.responseHeaders || []) headers[h.name.toLowerCase()] = h.value;
-  const replaced = headers["x-doppel-replaced"];
-  const blocked = headers["x-doppel-blocked"];
-  if (replaced === undefined && blocked === undefined) return;
-  const all = await loadTabs();
-  const entry = all[details.tabId] ||= { replaced: 0, blocked: 0, requests: 0, categories: {} };
+async function onRequestDone(details) {
+  const start = starts.get(details.requestId) ?? details.timeStamp;
+  starts.delete(details.requestId);
+  if (details.tabId < 0 || details.method === "GET") return;
+  pending.push({ tabId: details.tabId, key: await requestKey(details.method, details.url),
+                 start, end: details.timeStamp });
+  pairing = pairing.then(pairEvents).catch(() => {});
+  await pairing;
+}
+
+function count(entry, event) {
   entry.requests += 1;
-  if (blocked !== undefined) entry.blocked += 1;
-  entry.replaced += Number(replaced || 0);
-  for (const [cat, n] of Object.entries(parseCategories(headers["x-doppel-categories"]))) {
+  if (event.outcome === "blocked") entry.blocked += 1;
+  entry.replaced += event.replaced;
+  for (const [cat, n] of Object.entries(event.categories || {})) {
     entry.categories[cat] = (entry.categories[cat] || 0) + n;
   }
-  await persistTabs();
-  await showTabBadge(details.tabId);
+}
+
+// Fetch the events since the last look and give each to the tab whose request it names.
+async function pairEvents() {
+  const { lastEventId = 0 } = await chrome.storage.session.get("lastEventId");
+  let page;
+  try {
+    page = await api(`/api/events?after=${lastEventId}&limit=500`);
+  } catch (e) {
+    return;  // not paired or Doppel down: nothing to count
+  }
+  await chrome.storage.session.set({ lastEventId: page.last_id });
+  unpaired.push(...page.events.filter((e) => e.request && e.outcome !== "passed_unprotected"));
+  const all = await loadTabs();
+  const touched = new Set();
+  for (const req of pending) {
+    const i = unpaired.findIndex((e) => e.request === req.key
+      && e.time * 1000 >= req.start - SLACK_MS && e.time * 1000 <= req.end + SLACK_MS);
+    if (i < 0) continue;
+    const [event] = unpaired.splice(i, 1);
+    count(all[req.tabId] ||= { replaced: 0, blocked: 0, requests: 0, categories: {} }, event);
+    req.paired = true;
+    touched.add(req.tabId);
+  }
+  const now = Date.now();
+  pending = pending.filter((r) => !r.paired && now - r.end < KEEP_MS);
+  unpaired = unpaired.filter((e) => now - e.time * 1000 < KEEP_MS);
+  if (touched.size) {
+    await persistTabs();
+    for (const tabId of touched) await showTabBadge(tabId);
+  }
 }
 
 async function resetTab(tabId) {
@@ -82,8 +124,10 @@ async function resetTab(tabId) {
 }
 
 // Listeners are registered at the top level so the worker wakes up for them.
-chrome.webRequest.onHeadersReceived.addListener(
-  (details) => { onHeaders(details); }, { urls: ["<all_urls>"] }, ["responseHeaders"]);
+chrome.webRequest.onBeforeRequest.addListener(
+  (details) => { starts.set(details.requestId, details.timeStamp); }, { urls: CHAT_URLS });
+chrome.webRequest.onCompleted.addListener((details) => { onRequestDone(details); }, { urls: CHAT_URLS });
+chrome.webRequest.onErrorOccurred.addListener((details) => { onRequestDone(details); }, { urls: CHAT_URLS });
 chrome.webRequest.onBeforeRequest.addListener(
   (details) => { if (details.type === "main_frame" && details.tabId >= 0) resetTab(details.tabId); },
   { urls: ["<all_urls>"], types: ["main_frame"] });

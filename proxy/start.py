@@ -43,6 +43,7 @@ class StartOptions:
     detector: str | None = None  # fast | thorough; None: the saved setting (default fast)
     control_port: int = 8765
     on_error: OnError = "block"
+    count_headers: bool = False  # x-doppel-* counts on API replies (reverse mode's clients)
     extra_hosts: tuple[str, ...] = ()
     mitm_options: dict[str, Any] = field(default_factory=dict)  # tests: e.g. ssl_insecure
     extra_addons: tuple[Any, ...] = ()  # tests: mitmproxy addons run before Doppel's
@@ -119,7 +120,8 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
 
     addon = DoppelAddon(runtime, hosts=addon_hosts(opts, hosts), on_error=opts.on_error,
                         adapters=load_adapters(continuations=runtime),
-                        rebind_scope=runtime.rebind_scope, settings=settings, events=events)
+                        rebind_scope=runtime.rebind_scope, settings=settings, events=events,
+                        count_headers=opts.count_headers)
     state = ControlState(proxy_host=opts.listen_host, proxy_port=opts.listen_port,
                          mode=opts.mode, detector=opts.detector or settings.current.detector_mode,
                          hosts=hosts,

@@ -19,6 +19,8 @@ _SUFFIXES = (
     "Turnpike|Expressway|Freeway|Route|Rte|Point|Pt|Run|Path|Crossing|Xing|Ridge|Heights|Hts|"
     "Wharf|Quay|Embankment|Broadway|Esplanade"
 )
+# The street types as words (lower case): the restorer reads "Rowe Street" as a street, not a person.
+STREET_TYPES = frozenset(_SUFFIXES.lower().split("|"))
 # Unambiguous street types, accepted in lower case too ("i live at 42 maple street").
 _PLAIN_SUFFIXES = "street|avenue|ave|road|rd|boulevard|blvd|lane|terrace|parkway|pkwy|highway|hwy|crescent"
 _STATES = "|".join(formats.US_STATE_ABBR)

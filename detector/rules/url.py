@@ -7,11 +7,16 @@ from urllib.parse import urlsplit
 from detector.categories import Category
 from detector.rules.base import Pattern, Recognizer
 
-_TAIL = r"[^\s<>\"'`“”‘’|\\^]*"
+# The characters that end a URL written in text (whitespace, quotes, angle brackets...); the
+# restorer's URL finder (detector/url_regions.py) ends a bare URL at the same ones.
+URL_END_CHARS = "\\s<>\"'`“”‘’|\\\\^"
+_TAIL = "[^" + URL_END_CHARS + "]*"
 WITH_SCHEME = re.compile(r"(?<![\w.-])(?:https?|ftp)://" + _TAIL + r"|(?<![\w./@-])www\.[\w-]+\." + _TAIL, re.IGNORECASE)
+# Top-level domains that make a bare "word.tld" a domain in prose (hand list: the common ones).
+BARE_TLDS = ("com|net|org|io|co|ai|app|dev|me|info|biz|xyz|tv|gg|ly|us|uk|de|fr|es|it|nl|ru|cn|jp|"
+             "in|ca|au|br|edu|gov")
 BARE_DOMAIN = re.compile(
-    r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
-    r"(?:com|net|org|io|co|ai|app|dev|me|info|biz|xyz|tv|gg|ly|us|uk|de|fr|es|it|nl|ru|cn|jp|in|ca|au|br|edu|gov)"
+    r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + BARE_TLDS + r")"
     r"(?:/" + _TAIL + r")?(?![\w@-])",
     re.IGNORECASE,
 )
@@ -26,6 +31,21 @@ PUBLIC_HOSTS = (
     "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com",
     "example.com", "example.org", "example.net", "localhost", "127.0.0.1", "0.0.0.0",
 )
+
+
+def _balanced(url: str) -> bool:
+    # Keep a closing bracket that closes one inside the URL (wiki/Foo_(bar)); drop the rest.
+    closer = url[-1]
+    opener = {")": "(", "]": "[", "}": "{", ">": "<"}.get(closer)
+    return opener is not None and url.count(opener) >= url.count(closer)
+
+
+def trim_trailing(text: str, start: int, end: int) -> int:
+    """The end of the URL text[start:end] without the punctuation that follows URLs in prose
+    ("see https://a.com/x." ends before the dot; "wiki/Foo_(bar)" keeps its bracket)."""
+    while end > start and text[end - 1] in TRAILING and not _balanced(text[start:end]):
+        end -= 1
+    return end
 
 
 def _host(url: str) -> str:
@@ -44,16 +64,8 @@ class UrlRecognizer(Recognizer):
     context_rescues = False
 
     def judge(self, text, start, end, pattern):
-        while end > start and text[end - 1] in TRAILING and not self._balanced(text[start:end]):
-            end -= 1
+        end = trim_trailing(text, start, end)
         return super().judge(text, start, end, pattern) if end - start > 4 else None
-
-    @staticmethod
-    def _balanced(url: str) -> bool:
-        # Keep a closing bracket that closes one inside the URL (wiki/Foo_(bar)); drop the rest.
-        closer = url[-1]
-        opener = {")": "(", "]": "[", "}": "{", ">": "<"}.get(closer)
-        return opener is not None and url.count(opener) >= url.count(closer)
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         host = _host(value)

@@ -12,6 +12,8 @@ _WORD_START = re.compile(r"(?:^|(?<=[\s\-]))(\w)")
 
 def fold(text: str) -> str:
     """Lower-case one character at a time (no final-sigma or length changes), for look-ups."""
+    if text.isascii():  # the common case, in C: ASCII lower-cases one to one
+        return text.lower()
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 

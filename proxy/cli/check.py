@@ -26,7 +26,7 @@ def check_one(detector, text: str, item_id) -> dict:
     scope = f"check:{item_id}"
     protection = protector.protect(text, scope)
     layer_ms = dict(detector.timings())
-    restored = protector.restorer(scope).restore(protection.protected)
+    restored = protector.restorer(scope).restore_exact(protection.protected)
     total = (time.perf_counter() - began) * 1000
     layer_ms.pop("total", None)
     return {

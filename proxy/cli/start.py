@@ -32,6 +32,9 @@ def start(
                                      "or pass it on unprotected."),
     extra_host: list[str] = typer.Option([], "--extra-host", help="Another OpenAI-compatible "
                                          "host to intercept (e.g. a local Ollama); repeatable."),
+    count_headers: bool = typer.Option(False, "--count-headers", help="Tell API clients how "
+                                       "many values of each kind were replaced, in x-doppel-* "
+                                       "response headers (never sent to chat web pages)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every protected request "
                                  "(counts and categories only)."),
     llm_strict: bool = typer.Option(False, "--strict", "--llm-strict", help="Thorough mode: a request waits "
@@ -53,7 +56,8 @@ def start(
                         format="%(levelname)s %(name)s: %(message)s")
     opts = StartOptions(listen_host=listen_host, listen_port=listen_port, mode=mode,
                         data_dir=data_dir, detector=detector, control_port=control_port,
-                        on_error=on_error, extra_hosts=tuple(extra_host))
+                        on_error=on_error, extra_hosts=tuple(extra_host),
+                        count_headers=count_headers)
     try:
         asyncio.run(serve(opts, announce=lambda line: typer.echo(line)))
     except StartError as e:

@@ -29,6 +29,7 @@ class ProtectionEvent:
     replaced: int
     categories: dict[str, int] = field(default_factory=dict)
     reason: str = ""   # why it was blocked / passed (a code such as "policy"), else ""
+    request: str = ""  # the request it counts: proxy.mitm.addon.request_digest (for the badge)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,13 +53,13 @@ class EventLog:
 
     def record(self, *, host: str, adapter: str, conversation: str, outcome: str,
                categories: dict[str, int] | None = None, replaced: int = 0,
-               reason: str = "") -> ProtectionEvent:
+               reason: str = "", request: str = "") -> ProtectionEvent:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         with self._lock:
             event = ProtectionEvent(self._next_id, time.time(), host, adapter,
                                     self.label(conversation),
-                                    outcome, replaced, dict(categories or {}), reason)
+                                    outcome, replaced, dict(categories or {}), reason, request)
             self._next_id += 1
             self._events.append(event)
             return event

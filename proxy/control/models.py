@@ -86,6 +86,8 @@ class Event(BaseModel):
     replaced: int
     categories: dict[str, int]
     reason: str = ""
+    request: str = Field("", description="SHA-256 of \"METHOD URL\" of the request it counts "
+                         "(first 32 hex digits): the extension pairs it with the tab that sent it.")
 
 
 class ConversationSummary(BaseModel):

@@ -5,7 +5,10 @@ Per flow (see proxy/sites/base.py for the adapter surface):
                   compute the scope, protect every text, write them back. Any failure on a known
                   chat endpoint fails closed: the client gets a 502 JSON, nothing goes upstream.
   responseheaders streamed replies: decode content-encoding, drop content-length, and set
-                  ``flow.response.stream`` to the adapter's rewriter.
+                  ``flow.response.stream`` to the adapter's rewriter. Nothing is added that a
+                  page could read: counts and categories go to the event log (the control
+                  server and the extension); ``count_headers`` adds them as x-doppel-* headers
+                  to API replies (reverse mode), never to a chat web app's.
   response        whole replies: restore the body.
   websocket_message  the Responses API's WebSocket mode (proxy/mitm/addon_ws.py).
 Logs name adapters, categories and counts, never values.
@@ -13,6 +16,7 @@ Logs name adapters, categories and counts, never values.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import sqlite3
@@ -34,6 +38,14 @@ from proxy.vault.errors import VaultError
 log = logging.getLogger("doppel.addon")
 
 METADATA_KEY = "doppel"
+REQUEST_KEY = "doppel-request"  # the request's digest, as the event log names it
+
+
+def request_digest(method: str, url: str) -> str:
+    """What names a request in the event log: SHA-256 of "METHOD URL" (first 32 hex digits).
+    The extension computes the same from chrome.webRequest to know which tab an event counts
+    for (extension/background.js); the URL is the one the browser sent."""
+    return hashlib.sha256(f"{method} {url}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 OnError = Literal["block", "pass"]
 """What to do when detection fails: block the request (default) or pass it unprotected.
@@ -84,9 +96,11 @@ class DoppelAddon(ResponsesWebSocketHooks):
                  detect_timeout_s: float = 30.0, max_text_chars: int = 1_000_000,
                  executor: Executor | None = None,
                  rebind_scope: Callable[[str, str], None] | None = None,
-                 settings=None, events=None) -> None:
+                 settings=None, events=None, count_headers: bool = False) -> None:
         """``settings``: a proxy.settings.SettingsStore (per-site/global on-off, read on every
-        request); ``events``: a proxy.control.events.EventLog (counts for the popup and badge)."""
+        request); ``events``: a proxy.control.events.EventLog (counts for the popup and badge);
+        ``count_headers``: also tell API clients the counts in x-doppel-* response headers
+        (`doppel start --count-headers`; never on a chat web app, whose page could read them)."""
         if on_error not in ON_ERROR_CHOICES:
             raise ValueError(_on_error_problem("on_error"))
         self.protector = protector
@@ -100,6 +114,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
         self.stats = Stats()
         self.settings = settings
         self.events = events
+        self.count_headers = count_headers
 
     # --- mitmproxy options (settable with --set) ---
     def load(self, loader) -> None:
@@ -155,6 +170,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
         adapter = self._adapter_for(flow)
         if adapter is None:
             return
+        flow.metadata[REQUEST_KEY] = request_digest(flow.request.method, flow.request.pretty_url)
         try:
             work, state = await self._protect_async(adapter, flow.request)
         except Exception as e:  # noqa: BLE001 - fail closed
@@ -239,18 +255,22 @@ class DoppelAddon(ResponsesWebSocketHooks):
     def _event(self, flow: http.HTTPFlow, adapter: str, outcome: str, **fields: Any) -> None:
         if self.events is not None:
             self.events.record(host=flow.request.pretty_host, adapter=adapter,
-                               outcome=outcome, **{"conversation": "", **fields})
+                               outcome=outcome, request=flow.metadata.get(REQUEST_KEY, ""),
+                               **{"conversation": "", **fields})
 
     # --- response ---
-    def _context(self, state: FlowState) -> ResponseContext:
+    def _context(self, state: FlowState, request: http.Request) -> ResponseContext:
         return ResponseContext(scope=state.scope, restorer_for=self.protector.restorer,
-                               rebind_scope=self.rebind_scope, _restorer=state.restorer)
+                               rebind_scope=self.rebind_scope, _restorer=state.restorer,
+                               request=request)
 
     async def responseheaders(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
         response = flow.response
-        if state is not None and response is not None:
-            # For the extension's badge (it reads response headers): counts, never values.
+        if state is not None and response is not None and self.count_headers \
+                and not state.adapter.web_app:
+            # For API clients that asked (--count-headers): counts, never values. A chat web
+            # app's page could read them and tell its provider what was replaced.
             response.headers["x-doppel-replaced"] = str(state.replaced)
             response.headers["x-doppel-categories"] = ",".join(
                 f"{cat}={n}" for cat, n in sorted(state.categories.items()))
@@ -261,7 +281,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
             log.warning("doppel: unknown content-encoding on a %s stream; not restored",
                         state.adapter.name)
             return
-        ctx_ = self._context(state)
+        ctx_ = self._context(state, flow.request)
         if state.restorer is None:
             loop = asyncio.get_running_loop()
             state.restorer = await loop.run_in_executor(self.executor, self.protector.restorer,
@@ -286,8 +306,8 @@ class DoppelAddon(ResponsesWebSocketHooks):
             return
         loop = asyncio.get_running_loop()
         try:
-            new = await loop.run_in_executor(self.executor, self._restore_body, state, response,
-                                             body)
+            new = await loop.run_in_executor(self.executor, self._restore_body, state,
+                                             flow.request, response, body)
         except Exception as e:  # noqa: BLE001 - the reply still reaches the client, unrestored
             log.warning("doppel: could not restore a %s reply (%s); passing it as is",
                         state.adapter.name, type(e).__name__)
@@ -305,8 +325,9 @@ class DoppelAddon(ResponsesWebSocketHooks):
         log.warning("doppel: the %s reply did not complete: %s", state.adapter.name,
                     _first_line(flow.error.msg)[:200])
 
-    def _restore_body(self, state: FlowState, response: http.Response, body: bytes) -> bytes | None:
-        rewriter = state.adapter.response_rewriter(response, self._context(state))
+    def _restore_body(self, state: FlowState, request: http.Request, response: http.Response,
+                      body: bytes) -> bytes | None:
+        rewriter = state.adapter.response_rewriter(response, self._context(state, request))
         if rewriter is None:
             return None
         return rewriter.feed(body) + rewriter.finish()

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the type only: the control server imports this module, neve
 log = logging.getLogger("doppel.runtime")
 
 LOADING, RUNNING, ERROR = "loading", "running", "error"
+_HISTORY = "a conversation's history"
 
 
 class DetectorUnavailable(ValueError):
@@ -167,6 +168,21 @@ class Runtime:
     def continued_scope(self, response_id: str, client: str) -> str | None:
         lookup = getattr(self.vault, "continued_scope", None)
         return _continuation_kept(lookup, response_id, client) if lookup is not None else None
+
+    # The history prefixes of the API adapters (proxy.sites.scope PrefixStore): storage
+    # failures end here too; a request then gets a scope of its own text.
+    def prefix_lookup(self, digests: list[str]) -> tuple[int, str, bool] | None:
+        lookup = getattr(self.vault, "prefix_lookup", None)
+        return _continuation_kept(lookup, digests, what=_HISTORY) if lookup is not None else None
+
+    def prefix_claim(self, digest: str, child: str) -> bool:
+        claim = getattr(self.vault, "prefix_claim", None)
+        return bool(_continuation_kept(claim, digest, child, what=_HISTORY)) if claim else False
+
+    def prefix_remember(self, digests: list[str], scope: str) -> None:
+        remember = getattr(self.vault, "prefix_remember", None)
+        if remember is not None:
+            _continuation_kept(remember, digests, scope, what=_HISTORY)
 
     @property
     def ready(self) -> bool:
@@ -309,14 +325,15 @@ class Runtime:
         return forget(conversation=conversation)
 
 
-def _continuation_kept(call: Callable[..., Any], *args: str) -> Any:
+def _continuation_kept(call: Callable[..., Any], *args: Any,
+                       what: str = "a Responses continuation") -> Any:
     """``call(*args)``, or None when the vault fails: the conversation goes on in the adapter's
-    memory, and a continuation after a restart then gets the scope of its own text. The log
-    names the error type only, never the ids or scopes."""
+    memory, and a continuation (or a history) after a restart then gets the scope of its own
+    text. The log names the error type only, never the ids, digests or scopes."""
     try:
         return call(*args)
     except (VaultError, sqlite3.Error) as e:
-        log.warning("could not keep a Responses continuation in the vault (%s)", type(e).__name__)
+        log.warning("could not keep %s in the vault (%s)", what, type(e).__name__)
         return None
 
 

@@ -28,7 +28,8 @@ ADAPTER_MODULES = (
 def load_adapters(modules: tuple[str, ...] = ADAPTER_MODULES, *,
                   continuations=None) -> list[SiteAdapter]:
     """Each module's ADAPTER; with ``continuations`` (a store such as the Runtime), adapters
-    that remember conversations across requests (OpenAI Responses) keep them there instead."""
+    that remember conversations across requests (the API adapters' history prefixes, OpenAI
+    Responses' continuations) keep them there instead."""
     adapters = [importlib.import_module(name).ADAPTER for name in modules]
     if continuations is None:
         return adapters

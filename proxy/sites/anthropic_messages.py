@@ -87,15 +87,6 @@ def _slots(body) -> TextSlots:
     return slots
 
 
-def _first_user_text(body) -> str:
-    for msg in body.get("messages", []) if isinstance(body, dict) else ():
-        if isinstance(msg, dict) and msg.get("role") == "user":
-            text = message_text(msg)
-            if text is not None:
-                return text
-    return ""
-
-
 class AnthropicMessagesAdapter(JsonApiAdapter):
     name = "anthropic-messages"
     hosts = ("api.anthropic.com",)
@@ -104,8 +95,12 @@ class AnthropicMessagesAdapter(JsonApiAdapter):
     def slots(self, body, request: http.Request) -> TextSlots:
         return _slots(body)
 
-    def first_user_text(self, body, request: http.Request) -> str:
-        return _first_user_text(body)
+    def history(self, body, request: http.Request) -> list:
+        if not isinstance(body, dict):
+            return []
+        messages = body.get("messages")
+        system = [{"system": body["system"]}] if body.get("system") else []
+        return system + (list(messages) if isinstance(messages, list) else [])
 
     def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
         return AnthropicStreamRewriter(channels)

@@ -27,7 +27,7 @@ How the addon (proxy/mitm/addon.py) drives an adapter, for one flow:
 Helpers an adapter builds on (all in proxy/sites/):
   - ``json_api.JsonApiAdapter`` the whole surface for a JSON API (match by path, texts, rewrite,
                                 scope, streamed or whole reply): implement ``slots``,
-                                ``first_user_text`` and ``stream_rewriter``.
+                                ``history`` and ``stream_rewriter``.
   - ``json_api.WebJsonAdapter`` texts/rewrite for a web app's JSON requests: ``body_slots``.
   - ``stream.SseRewriter``      SSE parsing and exact re-framing (event/id/comment lines kept),
                                 incremental UTF-8 decoding; subclass and implement ``on_event``.
@@ -44,7 +44,7 @@ Helpers an adapter builds on (all in proxy/sites/):
   - ``restore_walk.JsonBodyRewriter`` a whole (non-streamed) JSON body restored with it.
   - ``restore_walk.restore_listed`` a conversation list, each entry in its own scope.
   - ``jsonwalk.TextSlots``      read/write the texts of a parsed JSON request in a fixed order.
-  - ``scope.api_scope``   the scope of an API conversation (client + first user message).
+  - ``scope.PrefixScopes`` the scope of an API conversation, found through its history.
 
 Adding a site (a wire format) is exactly this:
   1. one file in proxy/sites/ (or proxy/sites/<provider>/): a ``SiteAdapter`` subclass that sets
@@ -52,8 +52,9 @@ Adding a site (a wire format) is exactly this:
      ``ADAPTER = TheAdapter()`` at the end;
   2. one line in ``proxy.sites.ADAPTER_MODULES`` naming that module;
   3. for each host in ``hosts``, the line "https://<host>/*" in extension/manifest.json's
-     host_permissions (the extension's badge reads Doppel's response headers there). The
-     manifest is static JSON, so tests/extension/test_manifest_hosts.py fails until it is added.
+     host_permissions (the extension's badge pairs the requests it sees there with Doppel's
+     events). The manifest is static JSON, so tests/extension/test_manifest_hosts.py fails
+     until it is added.
 Everything else follows from ``hosts``: the proxy intercepts them (proxy/mitm/hosts.py), the
 extension's PAC routes them and the settings page lists them (both from the control server),
 and API adapters keep off a web app's hosts (proxy.sites.is_web_host).
@@ -88,13 +89,15 @@ class RequestFormatError(ValueError):
 class StreamRestorerLike(Protocol):
     def feed(self, chunk: str) -> str: ...
     def flush(self) -> str: ...
+    def cut(self, stand_for: str) -> str: ...
 
 
 class RestorerLike(Protocol):
-    """detector.restore.Restorer: maps the stand-ins issued in one scope back to real values."""
+    """detector.restore.Restorer: maps the stand-ins issued in one scope back to real values
+    (``value``: the text is one field value, such as a string in tool-call arguments)."""
 
-    def restore(self, text: str) -> str: ...
-    def stream(self) -> StreamRestorerLike: ...
+    def restore(self, text: str, *, value: bool = False) -> str: ...
+    def stream(self, *, value: bool = False) -> StreamRestorerLike: ...
 
 
 @dataclass
@@ -105,11 +108,13 @@ class ResponseContext:
     restorer_for: restorer of ANY scope; a sidebar/history list carries many conversations.
     rebind_scope: move the mappings of ``scope`` to a new scope (ChatGPT web learns its
                   conversation id from the first response); afterwards ``ctx.scope`` is the new one.
+    request:      the request as it went upstream (a resumed stream names its offset there).
     """
     scope: str
     restorer_for: Callable[[str], RestorerLike]
     rebind_scope: Callable[[str, str], None] = field(default=lambda old, new: None)
     _restorer: RestorerLike | None = field(default=None, repr=False)
+    request: http.Request | None = field(default=None, repr=False)
 
     @property
     def restorer(self) -> RestorerLike:

@@ -23,6 +23,7 @@ def _escape(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
+_OPAQUE = "\ufffd"  # what a raw escape reads as to the restorer
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
                    "t": "\t"}
 
@@ -31,8 +32,10 @@ class JsonFragmentRestorer:
     """Streams JSON text (fragments cut anywhere) and restores stand-ins in its strings.
 
     Outside strings the text passes through unchanged. Each string gets a fresh stream restorer
-    (a stand-in never spans two strings). Invalid escapes and lone surrogates pass through as
-    written (they end the restorer's run there).
+    (a stand-in never spans two strings), which reads it as one field value (a URL in it runs to
+    its end: detector/url_regions.py). Invalid escapes and lone surrogates pass through as
+    written: they end the restorer's run there, and the string's URL state goes on past them
+    (an escape inside a URL must not turn the rest of the URL into text that is restored).
     """
 
     def __init__(self, restorer: RestorerLike) -> None:
@@ -48,7 +51,7 @@ class JsonFragmentRestorer:
             if self._inner is None:
                 out.append(ch)
                 if ch == '"':
-                    self._inner = self._restorer.stream()
+                    self._inner = self._restorer.stream(value=True)
             elif self._esc:
                 self._esc += ch
                 self._take_escape(out, run)
@@ -56,7 +59,7 @@ class JsonFragmentRestorer:
                 self._esc = "\\"
             elif ch == '"':
                 self._feed_run(out, run)
-                self._break(out, "")
+                out.append(_escape(self._inner.flush()))
                 out.append('"')
                 self._inner = None
             else:
@@ -71,8 +74,10 @@ class JsonFragmentRestorer:
         """End of the arguments: emit whatever is held back."""
         out: list[str] = []
         if self._inner is not None:
-            self._break(out, self._take_high() + self._esc)
+            out.append(_escape(self._inner.flush()))
+            out.append(self._take_high() + self._esc)
             self._esc = ""
+            self._inner = self._restorer.stream(value=True)
         return "".join(out)
 
     def _feed_run(self, out: list[str], run: list[str]) -> None:
@@ -81,10 +86,10 @@ class JsonFragmentRestorer:
             run.clear()
 
     def _break(self, out: list[str], raw: str) -> None:
-        """End the current restorer run, then emit ``raw`` JSON text as written."""
-        out.append(_escape(self._inner.flush()))
+        """End the current restorer run, then emit ``raw`` JSON text as written (to the
+        restorer it reads as one character that is neither a word nor the end of a URL)."""
+        out.append(_escape(self._inner.cut(_OPAQUE)))
         out.append(raw)
-        self._inner = self._restorer.stream()
 
     def _take_high(self) -> str:
         high, self._high = self._high, ""

@@ -2,10 +2,11 @@
 
 ``JsonApiAdapter``: the JSON APIs (OpenAI chat and Responses, Anthropic, Ollama).
 
-Those wire formats differ only in where the texts sit in the body, which text starts the
-conversation, and how a streamed reply is framed. A subclass names its ``paths`` and implements
-``slots`` and ``first_user_text`` (and ``stream_rewriter``); matching, reading, rewriting, the
-scope and the choice between a streamed and a whole-body rewriter are done once, here.
+Those wire formats differ only in where the texts sit in the body, what its history of messages
+is, and how a streamed reply is framed. A subclass names its ``paths`` and implements ``slots``
+and ``history`` (and ``stream_rewriter``); matching, reading, rewriting, the scope (found through
+the history: proxy/sites/scope.py) and the choice between a streamed and a whole-body rewriter
+are done once, here.
 
 ``WebJsonAdapter``: chat web apps (ChatGPT, Claude) whose GET reads carry no user text and
 whose other requests are a JSON object; a subclass implements ``body_slots``.
@@ -18,7 +19,9 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites import is_web_host
-from proxy.sites.scope import api_scope
+import copy
+
+from proxy.sites.scope import PrefixScopes, PrefixStore, client_id
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
                               path_only, set_json_body)
 from proxy.sites.channels import TextChannels
@@ -53,13 +56,24 @@ class JsonApiAdapter(SiteAdapter):
 
     paths: tuple[str, ...] = ()  # the request path ends with one of these
 
+    def __init__(self, prefixes: PrefixStore | None = None) -> None:
+        self.prefixes = PrefixScopes(prefixes)
+
+    def with_continuations(self, store: PrefixStore) -> "JsonApiAdapter":
+        """A copy whose history prefixes are kept in ``store`` (the Runtime, over the vault:
+        restart-safe); the module's ADAPTER keeps them in memory."""
+        other = copy.copy(self)
+        other.prefixes = PrefixScopes(store)
+        return other
+
     @abstractmethod
     def slots(self, body: Any, request: http.Request) -> TextSlots:
         """The texts of a parsed body (RequestFormatError if the body is not this format)."""
 
     @abstractmethod
-    def first_user_text(self, body: Any, request: http.Request) -> str:
-        """The text that identifies the conversation (see proxy/sites/scope.py)."""
+    def history(self, body: Any, request: http.Request) -> list[Any]:
+        """The conversation so far, one JSON value per message as the client sent it, oldest
+        first (the system prompt counts as one): its prefixes find the scope."""
 
     @abstractmethod
     def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
@@ -82,7 +96,7 @@ class JsonApiAdapter(SiteAdapter):
         set_json_body(request, body)
 
     def scope(self, request: http.Request) -> str:
-        return api_scope(request, self.first_user_text(json_body(request), request))
+        return self.prefixes.scope_for(client_id(request), self.history(json_body(request), request))
 
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:

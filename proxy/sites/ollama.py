@@ -9,8 +9,6 @@ before the done:true line.
 """
 from __future__ import annotations
 
-import hashlib
-
 from mitmproxy import http
 
 from proxy.sites.base import RequestFormatError, ResponseRewriter, path_only
@@ -60,20 +58,18 @@ class OllamaAdapter(JsonApiAdapter):
     def slots(self, body, request: http.Request) -> TextSlots:
         return _slots(body, _is_generate(request))
 
-    def first_user_text(self, body, request: http.Request) -> str:
+    def history(self, body, request: http.Request) -> list:
         if not isinstance(body, dict):
-            return ""
+            return []
         if _is_generate(request):
             # /api/generate has no history; an optional "context" continues a previous turn,
-            # so the scope follows the context tokens' digest when present.
+            # so the scope follows the context tokens when present.
             ctx_tokens = body.get("context")
-            return (hashlib.sha256(repr(ctx_tokens[:64]).encode()).hexdigest()
-                    if isinstance(ctx_tokens, list) and ctx_tokens else
-                    str(body.get("prompt") or ""))
-        for msg in body.get("messages") or []:
-            if isinstance(msg, dict) and msg.get("role") == "user":
-                return str(msg.get("content") or "")
-        return ""
+            if isinstance(ctx_tokens, list) and ctx_tokens:
+                return [{"context": ctx_tokens[:64]}]
+            return [{"system": body.get("system")}, {"prompt": body.get("prompt")}]
+        messages = body.get("messages")
+        return list(messages) if isinstance(messages, list) else []
 
     def is_stream(self, response: http.Response) -> bool:
         ctype = response.headers.get("content-type", "").lower()

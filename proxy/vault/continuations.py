@@ -35,7 +35,6 @@ COLUMNS = {
     "created": float,
     "last_used": float,    # retention drops rows unused this long, like mappings
 }
-_AD_TAG = b"doppel-vault-continuation-v1"
 
 
 def create_table(db: sqlite_utils.Database) -> None:
@@ -45,24 +44,26 @@ def create_table(db: sqlite_utils.Database) -> None:
 
 
 class ContinuationKeys:
-    """The sub-keys of one scope secret. Holds key material: never log or repr it."""
+    """The sub-keys of one scope secret for one purpose ("continuation" here, "prefix" for
+    proxy/vault/prefixes.py). Holds key material: never log or repr it."""
 
-    __slots__ = ("_mac", "_aead")
+    __slots__ = ("_mac", "_aead", "_tag")
 
-    def __init__(self, scope_secret: bytes):
-        self._mac = derive_key(scope_secret, b"continuation mac v1")
-        self._aead = AESGCM(derive_key(scope_secret, b"continuation seal v1"))
+    def __init__(self, scope_secret: bytes, purpose: str = "continuation"):
+        self._mac = derive_key(scope_secret, f"{purpose} mac v1".encode())
+        self._aead = AESGCM(derive_key(scope_secret, f"{purpose} seal v1".encode()))
+        self._tag = f"doppel-vault-{purpose}-v1".encode()
 
     def mac(self, value: str) -> bytes:
         return hmac.digest(self._mac, value.encode("utf-8", "surrogateescape"), "sha256")
 
     def seal(self, scope: str, ad: bytes) -> tuple[bytes, bytes]:
         nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, scope.encode("utf-8", "surrogateescape"), _AD_TAG + ad)
+        return nonce, self._aead.encrypt(nonce, scope.encode("utf-8", "surrogateescape"), self._tag + ad)
 
     def open(self, nonce: bytes, sealed: bytes, ad: bytes) -> str | None:
         try:
-            return self._aead.decrypt(nonce, sealed, _AD_TAG + ad).decode("utf-8", "surrogateescape")
+            return self._aead.decrypt(nonce, sealed, self._tag + ad).decode("utf-8", "surrogateescape")
         except (InvalidTag, ValueError):
             return None  # changed outside Doppel: no continuation rather than a wrong scope
 

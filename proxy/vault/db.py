@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from proxy.vault import continuations
+from proxy.vault import continuations, prefixes
 
 DB_FILE = "vault.db"
 SCHEMA_VERSION = "1"
@@ -69,7 +69,8 @@ def connect(data_dir: Path, *, create: bool = True) -> sqlite3.Connection:
 
 _SCHEMA_OBJECTS = ("meta", "mappings", "mappings_scope_key", "mappings_real",
                    "mappings_scope_standin", "mappings_last_used", continuations.TABLE,
-                   "continuations_scope")  # a vault from before continuations gets them on open
+                   "continuations_scope", prefixes.TABLE, "prefixes_scope")
+# (a vault from before continuations or prefixes gets them on open)
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -110,6 +111,7 @@ def _create_schema_once(conn: sqlite3.Connection) -> None:
                           if_not_exists=True)
     mappings.create_index(["last_used"], index_name="mappings_last_used", if_not_exists=True)
     continuations.create_table(db)
+    prefixes.create_table(db)
 
 
 @contextmanager
@@ -149,8 +151,8 @@ def scope_matches(conversation: str) -> tuple[str, tuple[str, ...]]:
 def forget(conn: sqlite3.Connection, *, conversation: str | None = None,
            older_than_s: float | None = None, everything: bool = False,
            now: float | None = None) -> int:
-    """Delete mappings, and the continuations of the same scopes (or as old); returns how many
-    mappings. Needs no key, so a locked vault can still be wiped."""
+    """Delete mappings, and the continuations and history prefixes of the same scopes (or as
+    old); returns how many mappings. Needs no key, so a locked vault can still be wiped."""
     if sum(x is not None and x is not False for x in (conversation, older_than_s, everything)) != 1:
         raise ValueError("give exactly one of conversation, older_than_s, everything")
     if conversation is not None:
@@ -162,6 +164,7 @@ def forget(conn: sqlite3.Connection, *, conversation: str | None = None,
     with write_txn(conn):
         deleted = conn.execute(f"DELETE FROM mappings WHERE {where}", args).rowcount
         gone = conn.execute(f"DELETE FROM {continuations.TABLE} WHERE {where}", args).rowcount
+        gone += conn.execute(f"DELETE FROM {prefixes.TABLE} WHERE {where}", args).rowcount
     if deleted or gone:
         # Move the deletions out of the WAL too, so forgotten rows leave no copy on disk.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -17,7 +17,7 @@ from cachetools import LRUCache
 
 from detector.store import Mapping
 from proxy.datadir import ensure_data_dir
-from proxy.vault import continuations, db, keyload, keysource, settings
+from proxy.vault import continuations, db, keyload, keysource, prefixes, settings
 from proxy.vault.crypto import KeySet, new_master_key
 from proxy.vault.errors import VaultError, VaultMissing
 
@@ -54,6 +54,7 @@ class Vault:
             self._keys, self.key_source = keyload.load_or_create(self._conn, self.data_dir, passphrase)
             self._scope_secret = self._keys.open_secret(db.read_meta(self._conn)["scope_secret"])
             self._continuation_keys = continuations.ContinuationKeys(self._scope_secret)
+            self._prefix_keys = prefixes.keys(self._scope_secret)
             # scope -> its decrypted mappings, for the most recently used conversations
             # (guarded by self._lock: cachetools caches are not thread-safe)
             self._cache: LRUCache[str, list[Mapping]] = LRUCache(_SCOPE_CACHE_SIZE)
@@ -188,6 +189,28 @@ class Vault:
                 with db.write_txn(self._db) as conn:  # a continued conversation is in use
                     continuations.touch(conn, self._continuation_keys, response_id)
             return scope
+
+    # --- history prefixes (proxy/vault/prefixes.py) --------------------------------------
+
+    def prefix_lookup(self, digests: list[str]) -> tuple[int, str, bool] | None:
+        """The longest known prefix of a history: (messages, scope, whether one went on)."""
+        with self._lock:
+            found = prefixes.lookup(self._db, self._prefix_keys, digests)
+            if found is None:
+                return None
+            if found[3] is not None:  # a prefix in use: retention must not drop it
+                with db.write_txn(self._db) as conn:
+                    prefixes.touch(conn, found[3])
+            return found[:3]
+
+    def prefix_claim(self, digest: str, child: str) -> bool:
+        """``child`` goes on from prefix ``digest``, unless another one did first."""
+        with self._lock, db.write_txn(self._db) as conn:
+            return prefixes.claim(conn, self._prefix_keys, digest, child)
+
+    def prefix_remember(self, digests: list[str], scope: str) -> None:
+        with self._lock, db.write_txn(self._db) as conn:
+            prefixes.remember(conn, self._prefix_keys, digests, self._scope(scope), scope)
 
     # --- maintenance ---------------------------------------------------------------------
 

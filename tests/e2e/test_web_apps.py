@@ -66,6 +66,8 @@ class Web:
             async with s.request(method, url, data=body, proxy=self.proxy_url, ssl=self.ssl,
                                  headers={"content-type": ctype,
                                           "accept-encoding": "gzip, br"}) as resp:
+                # #15: nothing a chat page could read tells it that values were replaced
+                assert not [h for h in resp.headers if h.lower().startswith("x-doppel")]
                 return resp.status, await resp.read()
 
     def assert_upstream_saw_no_real_value(self) -> None:
@@ -167,6 +169,27 @@ async def test_chatgpt_websocket_handoff(web):
                 client.feed(item)
     assert client.text(1) == TEMPLATE.format(text=PROMPT)
     assert client.done
+
+
+@pytest.mark.parametrize("base", ["backend-api", "backend-alt"])
+async def test_chatgpt_long_answer_broken_off_and_resumed(web, base):
+    """A long answer in the 2026 shape (bare frames after patch batches), first whole, then
+    broken off mid-answer and resumed from the page's event count (#15)."""
+    web.upstream.chatgpt_mode = "long"
+    whole = await chatgpt_turn(web)
+    assert whole.text(2) == TEMPLATE.format(text=PROMPT) and whole.done
+    assert whole.events == cw.Client().feed("".join(web.upstream.chatgpt_events)).events
+    web.upstream.chatgpt_break_after = 60
+    body = json.dumps(cw.turn_request(PROMPT, conversation_id=cw.CONVERSATION_ID)).encode()
+    status, raw = await web.call("POST", f"{CHATGPT}/{base}/f/conversation", body=body)
+    page = cw.Client().feed(raw.decode())
+    assert status == 200 and not page.done
+    resume = json.dumps({"conversation_id": cw.CONVERSATION_ID, "offset": page.events}).encode()
+    status, raw = await web.call("POST", f"{CHATGPT}/{base}/f/conversation/resume", body=resume)
+    assert status == 200, raw[:300]
+    page.feed(raw.decode())
+    assert page.text(2) == TEMPLATE.format(text=PROMPT) and page.done
+    web.assert_upstream_saw_no_real_value()
 
 
 # --- Claude.ai -----------------------------------------------------------------------------

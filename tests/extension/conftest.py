@@ -10,8 +10,9 @@ How a prompt travels here (the real path, TLS included):
      ``SendTo`` addon points that connection at the local chat site instead of the internet.
   With protection off the PAC is gone and Chromium goes DIRECT; --host-resolver-rules maps
   api.openai.com:443 to the local chat site, whose self-signed key is in the same SPKI list.
-Why api.openai.com and not an --extra-host name: the badge reads Doppel's response headers
-through chrome.webRequest, which needs a host permission for the site; built-in chat hosts
+Why api.openai.com and not an --extra-host name: the badge pairs the site's requests, seen
+through chrome.webRequest, with Doppel's events; webRequest needs a host permission for the
+site, and built-in chat hosts
 have one in the manifest, an extra host needs the user to grant it from a prompt a headless
 test cannot click. No request leaves the machine: the resolver rule and SendTo keep it local.
 """

@@ -74,3 +74,48 @@ def test_a_standin_of_the_same_conversation_is_restored(doppel_session):
         assert got == f"You said: {A_PROMPT} Mail sent to ingrid.lindqvist@fastmail.com."
     finally:
         up.template = template
+
+
+def chat_body(messages: list[dict], stream: bool) -> dict:
+    return {"model": "m", "stream": stream, "messages": messages}
+
+
+def send_chat(session, messages: list[dict], stream: bool, key: str) -> str:
+    r = httpx.post(session.url + PATHS["openai_chat"], json=chat_body(messages, stream),
+                   headers={"authorization": f"Bearer {key}"}, timeout=60, trust_env=False)
+    assert r.status_code == 200, r.text[:300]
+    return wire.PARSERS["openai_chat"](r.content, stream)["text"]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_two_hello_conversations_of_one_client_share_nothing(doppel_session, stream):
+    """#15: two conversations from one client both open with "hello"; one then names a
+    doctor's email. The cloud answers the other conversation's second turn with that email's
+    stand-in: the client must see the stand-in, never the doctor's real address."""
+    up = doppel_session.upstream.upstream
+    template, key = up.template, f"sk-hello-{stream}"
+    doctor = "dr.ingrid.lindqvist@fastmail.com"
+    hello = {"role": "user", "content": "hello"}
+    try:
+        up.template = "Hi! How can I help?"
+        first_a = send_chat(doppel_session, [hello], stream, key)
+        first_b = send_chat(doppel_session, [hello], stream, key)
+        assert first_a == first_b == "Hi! How can I help?"
+        up.template = "Noted: {text}"
+        a2 = [hello, {"role": "assistant", "content": first_a},
+              {"role": "user", "content": f"My doctor is at {doctor}, please remember."}]
+        send_chat(doppel_session, a2, stream, key)
+        a_email = EMAIL.search(user_text_sent(up, "openai_chat")).group()
+        assert a_email != doctor
+        up.template = "Sure. By the way, " + a_email + " wrote to you."
+        b2 = [hello, {"role": "assistant", "content": first_b},
+              {"role": "user", "content": "Book a table for two tonight."}]
+        got = send_chat(doppel_session, b2, stream, key)
+        assert got == f"Sure. By the way, {a_email} wrote to you."
+        assert doctor not in got
+        # conversation A itself still gets its doctor's address back
+        a3 = a2 + [{"role": "assistant", "content": f"Noted: {a2[-1]['content']}"},
+                   {"role": "user", "content": "Who is my doctor?"}]
+        assert send_chat(doppel_session, a3, stream, key) == f"Sure. By the way, {doctor} wrote to you."
+    finally:
+        up.template = template

@@ -90,6 +90,9 @@ TARGETS = [
            _json_body(upstreams.ollama, tool=False, thinking=False, generate=True)),
     Target("chatgpt-web/delta-sse", chatgpt_web.ADAPTER, SSE, b"\n\n",
            lambda user, reply: cw.delta_stream(user, reply, title="About " + reply).encode()),
+    Target("chatgpt-web/delta-long-sse", chatgpt_web.ADAPTER, SSE, b"\n\n",
+           lambda user, reply: "".join(cw.long_answer_events(user, reply, piece=4,
+                                                             batch_every=3)).encode()),
     Target("chatgpt-web/snapshot-sse", chatgpt_web.ADAPTER, SSE, b"\n\n",
            lambda user, reply: cw.snapshot_stream(reply).encode()),
     Target("chatgpt-web/history-json", chatgpt_web.ADAPTER, JSON, b",",
@@ -99,6 +102,10 @@ TARGETS = [
            lambda user, reply: "\x1e".join(
                cw.ws_message(item, n) for n, item in
                enumerate(cw.handoff_rest(reply, handoff_after=2))).encode()),
+    Target("chatgpt-web/desktop-websocket", None, "", b"\n\n",
+           lambda user, reply: "\x1e".join(
+               cw.desktop_ws_message(item) for item in cw.long_answer_events(user, reply)[1:]
+           ).encode()),
     Target("claude-web/sse", claude_web.ADAPTER, SSE, b"\n\n",
            lambda user, reply: clw.completion_stream(reply, citation_title=reply[:20],
                                                      thinking="About " + reply).encode()),

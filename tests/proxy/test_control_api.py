@@ -155,7 +155,8 @@ async def doppel(runtime, tmp_path):
     runtime.settings.update(enabled=True, sites={}, policy={})
     upstream = await Upstream().start()
     addon = DoppelAddon(runtime, settings=runtime.settings, events=runtime.events,
-                        rebind_scope=runtime.rebind_scope, detect_timeout_s=60)
+                        rebind_scope=runtime.rebind_scope, detect_timeout_s=60,
+                        count_headers=True)  # an API client that asked: doppel start --count-headers
     proxy = EmbeddedProxy([addon], confdir=tmp_path / "conf", listen_host="127.0.0.1",
                           listen_port=0, mode=[f"reverse:{upstream.url}"])
     await proxy.start()
@@ -183,6 +184,7 @@ async def test_addon_follows_policy_and_switch_on_the_next_request(doppel, runti
     event = runtime.events.recent()[-1]
     assert event.outcome == "protected" and event.categories == {"EMAIL": 1, "PERSON": 1, "PHONE": 1}
     assert event.conversation.startswith("c-")
+    assert len(event.request) == 32 and int(event.request, 16) >= 0  # names the request
     assert all(v not in json.dumps(event.as_dict()) for v in GOLD.values())
 
     runtime.settings.update(policy={Category.EMAIL: "keep"})

@@ -7,7 +7,7 @@ import json
 import pytest
 from mitmproxy import http
 
-from proxy.sites.scope import api_scope, client_id
+from proxy.sites.scope import MemoryPrefixStore, api_scope, client_id
 from proxy.sites import find_adapter, load_adapters
 from proxy.sites.base import RequestFormatError
 
@@ -156,18 +156,23 @@ def test_error_messages_name_fields_not_values():
 
 # --- scopes ---------------------------------------------------------------------------------
 
-def scope_of(body, key="sk-a", host="api.openai.com", path="/v1/chat/completions"):
+def scope_of(body, key="sk-a", host="api.openai.com", path="/v1/chat/completions", fresh=True):
+    """The scope a request gets from an adapter that has seen no conversation yet (each test
+    starts from nothing: the module's ADAPTERs remember histories)."""
     r = req(path, body, host=host, headers={"authorization": f"Bearer {key}"})
-    return adapter(r).scope(r)
+    a = adapter(r)
+    return (a.with_continuations(MemoryPrefixStore()) if fresh else a).scope(r)
 
 
 def test_resent_history_keeps_its_scope():
+    a = adapter(req("/v1/chat/completions", {})).with_continuations(MemoryPrefixStore())
     turn1 = {"messages": [{"role": "user", "content": "Hello, I'm Maria"}]}
     turn2 = {"messages": [{"role": "user", "content": "Hello, I'm Maria"},
                           {"role": "assistant", "content": "Hi Maria"},
                           {"role": "user", "content": "More"}]}
-    with_system = {"messages": [{"role": "system", "content": "Be brief"}, *turn2["messages"]]}
-    assert scope_of(turn1) == scope_of(turn2) == scope_of(with_system)
+    scopes = [a.scope(req("/v1/chat/completions", t, host="api.openai.com"))
+              for t in (turn1, turn2, turn2)]
+    assert scopes[0] == scopes[1] == scopes[2]
 
 
 @pytest.mark.parametrize("other", [

@@ -89,7 +89,7 @@ async def test_first_turn_scope_is_temporary_then_rebound(doppel):
     assert doppel.vault.mappings("chatgpt-web:new:m-123") == []
     moved = doppel.vault.mappings(cid_scope)
     assert moved and all(m.standin in sent for m in moved)
-    assert Restorer(moved).restore(sent) == PROMPT
+    assert Restorer(moved).restore_exact(sent) == PROMPT
 
 
 async def test_next_turn_is_scoped_by_conversation_id(doppel):

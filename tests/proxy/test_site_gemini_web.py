@@ -131,3 +131,27 @@ async def test_malformed_requests_fail_closed_without_echoing_values(doppel, bod
 async def test_malformed_replies_pass_without_a_crash(doppel, body):
     flow, _ = await turn(doppel)
     assert await doppel.reply(flow, body, JSON_CT, chunks=[3, 7]) == body
+
+
+@pytest.mark.parametrize("piece", [3, 5, 9])
+async def test_a_stand_in_cut_across_snapshots_never_shows(doppel, piece):
+    """Each frame holds the whole text so far; a frame that ends inside a stand-in shows the
+    text only up to where it could start (#15), and the last text comes whole."""
+    flow, sent = await turn(doppel)
+    reply = TEMPLATE.format(text=sent)
+    body = gw.generate_reply(reply, piece=piece).encode()
+    out = (await doppel.reply(flow, body, JSON_CT, chunks=[7, 300])).decode()
+    real = TEMPLATE.format(text=PROMPT)
+    texts = []
+    for payload in gw.parse_frames(out):  # asserts every frame length
+        for env in payload:
+            if env[0] == "wrb.fr":
+                inner = json.loads(env[2])
+                if len(inner) > 4 and inner[4]:
+                    texts.append(inner[4][0][1][0])
+    assert texts and texts[-1] == real
+    assert all(real.startswith(t) for t in texts), [t for t in texts if not real.startswith(t)]
+    # upstream's own frames would have shown pieces of the stand-ins
+    upstream = [json.loads(env[2])[4][0][1][0] for p in gw.parse_frames(body.decode())
+                for env in p if env[0] == "wrb.fr" and len(json.loads(env[2])) > 4]
+    assert any(not real.startswith(t) for t in upstream)

@@ -1,8 +1,10 @@
 """ChatGPT web app (chatgpt.com): turns, history, sidebar titles, the WebSocket handoff.
 
-Requests (docs/architecture.md#wire-formats):
-- POST /backend-api/f/conversation (and /backend-api/conversation, .../prepare): user text in
+Requests (docs/architecture.md#wire-formats), under /backend-api/ or /backend-alt/:
+- POST .../f/conversation (and .../conversation, .../prepare): user text in
   messages[].content.parts[] (strings; image pointers and other parts are left alone).
+- POST .../f/conversation/resume {conversation_id, offset}: the page resumes a broken stream;
+  its reply goes on with the turn (proxy/sites/chatgpt/resume.py).
 - PATCH /backend-api/conversation/{id} {"title": ...}: a rename carries user text too.
 - GET /backend-api/conversation/{id} (history) and GET /backend-api/conversations (sidebar):
   nothing to protect; their responses carry stand-ins to restore.
@@ -23,34 +25,63 @@ from mitmproxy import http
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
                               json_body, path_only)
 from proxy.sites.chatgpt.delta import DeltaRewriter, Out
+from proxy.sites.chatgpt.resume import TURNS
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter
 
 SCOPE_PREFIX = "chatgpt-web:"
-_TURN = re.compile(r"^/backend-api/(f/)?conversation(/prepare)?$")
-_ONE = re.compile(r"^/backend-api/conversation/([0-9A-Za-z-]{8,})$")
-_LIST = "/backend-api/conversations"
+_BASE = r"^/backend-(?:api|alt)"
+_TURN = re.compile(_BASE + r"/(f/)?conversation(/prepare|/resume)?$")
+_RESUME = re.compile(_BASE + r"/(f/)?conversation/resume$")
+_ONE = re.compile(_BASE + r"/conversation/([0-9A-Za-z-]{8,})$")
+_LIST = re.compile(_BASE + r"/conversations$")
 
 
 def conversation_scope(conversation_id: str) -> str:
     return SCOPE_PREFIX + conversation_id
 
 
-class ChatGptSseRewriter(SseRewriter):
-    """A turn's SSE stream (delta encoding v1 or full snapshots)."""
+def conversation_of(scope: str) -> str | None:
+    """The conversation id a scope names (None for a first turn's temporary scope)."""
+    if not scope.startswith(SCOPE_PREFIX) or scope.startswith(SCOPE_PREFIX + "new:"):
+        return None
+    return scope[len(SCOPE_PREFIX):] or None
 
-    def __init__(self, ctx: ResponseContext) -> None:
+
+class ChatGptSseRewriter(SseRewriter):
+    """A turn's SSE stream (delta encoding v1 or full snapshots).
+
+    ``carry_on``: this stream continues a turn begun in another flow (resume.py): the page
+    received ``offset`` events of it (None: a WebSocket continuation, from where it stopped)."""
+
+    def __init__(self, ctx: ResponseContext, *, carry_on: bool = False,
+                 offset: int | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.delta = DeltaRewriter(
-            ctx.restorer, on_conversation_id=lambda cid: ctx.rebind(conversation_scope(cid)))
+        cid = conversation_of(ctx.scope)
+        kept = TURNS.take(cid, offset) if carry_on and cid else None
+        if kept is not None:
+            self.delta = kept.carry_on(ctx.restorer, self._conversation)
+        else:
+            self.delta = DeltaRewriter(ctx.restorer, on_conversation_id=self._conversation,
+                                       delta_mode=carry_on)
+        if cid:
+            TURNS.keep(cid, self.delta)
+
+    def _conversation(self, cid: str) -> None:
+        self.ctx.rebind(conversation_scope(cid))
+        TURNS.keep(cid, self.delta)
 
     def on_event(self, event: SseEvent) -> list[SseEvent]:
         return self._events(event, self.delta.event(event.event, event.data))
 
     def on_end(self) -> list[SseEvent]:
+        """A delta stream that ends without [DONE] is broken: the page resumes it, so what is
+        still held waits for the resume (resume.py). Anything else goes out now."""
+        if self.delta.delta_mode:
+            return []
         return self._events(None, self.delta.flush())
 
     def _events(self, event: SseEvent | None, outs: list[Out]) -> list[SseEvent]:
@@ -95,7 +126,7 @@ class ChatGptWeb(WebJsonAdapter):
         if request.method == "PATCH":
             return bool(_ONE.match(path))
         if request.method == "GET":
-            return path == _LIST or bool(_ONE.match(path))
+            return bool(_LIST.match(path) or _ONE.match(path))
         return False
 
     def prepare(self, request: http.Request) -> None:
@@ -135,7 +166,7 @@ class ChatGptWeb(WebJsonAdapter):
         one = _ONE.match(path)
         if one:
             return conversation_scope(one.group(1))
-        if path == _LIST:
+        if _LIST.match(path):
             return SCOPE_PREFIX + "list"  # unused: each title is restored in its own scope
         body = json_body(request)
         cid = body.get("conversation_id") if isinstance(body, dict) else None
@@ -146,10 +177,21 @@ class ChatGptWeb(WebJsonAdapter):
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
         if self.is_stream(response):
+            if ctx.request is not None and _RESUME.match(path_only(ctx.request)):
+                return ChatGptSseRewriter(ctx, carry_on=True, offset=_resume_offset(ctx.request))
             return ChatGptSseRewriter(ctx)
         if "json" in response.headers.get("content-type", "").lower():
             return ChatGptJsonRewriter(ctx)
         return None
+
+
+def _resume_offset(request: http.Request) -> int:
+    """The events the page received before it resumed (its body's offset; 0 if unreadable)."""
+    try:
+        offset = json_body(request).get("offset", 0)
+    except (RequestFormatError, AttributeError):
+        return 0
+    return offset if isinstance(offset, int) and not isinstance(offset, bool) else 0
 
 
 def _first_turn_id(body: Any) -> str:

@@ -2,9 +2,12 @@
 
 After a `stream_handoff` event the rest of the turn arrives as WebSocket messages whose
 `encoded_item` holds the same SSE text as the HTTP stream (older clients: an
-"http.response.body" message with the SSE bytes base64-encoded in `body`). Each conversation on a
-socket gets its own ChatGptSseRewriter, fed item by item, so a stand-in split across two
-messages is still restored.
+"http.response.body" message with the SSE bytes base64-encoded in `body`). The Desktop app's
+HTTP reply can be nothing but the handoff; its socket messages come as a list of
+{"type": "message", "topic_id": ..., "payload": {... "encoded_item": ...}} (both shapes are
+walked alike). Each conversation on a socket gets its own ChatGptSseRewriter, which carries on
+the turn's HTTP stream (proxy/sites/chatgpt/resume.py) and is fed item by item, so a stand-in
+split across two messages, or across the handoff, is still restored.
 
 The addon surface (proxy/sites/base.py) has no WebSocket hook, so this is a small mitmproxy
 addon of its own: register ``ChatGptHandoff(protector.restorer)`` next to DoppelAddon, and
@@ -89,10 +92,11 @@ class HandoffRewriter:
         key = cid or ""
         rw = self.streams.get(key)
         if rw is None:
+            # The turn goes on from where its HTTP stream handed it off (its held tail and the
+            # path a bare frame continues: resume.py); the delta_encoding event came there too.
             scope = conversation_scope(cid) if cid else "chatgpt-web:ws"
             rw = self.streams[key] = ChatGptSseRewriter(
-                ResponseContext(scope=scope, restorer_for=self.restorer_for))
-            rw.delta.delta_mode = True  # the delta_encoding event came on the HTTP stream
+                ResponseContext(scope=scope, restorer_for=self.restorer_for), carry_on=True)
         return rw.feed(data)
 
 

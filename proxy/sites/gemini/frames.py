@@ -42,13 +42,28 @@ def chars_for_units(text: str, start: int, units: int) -> int | None:
     return len(head.decode("utf-16-le", "surrogatepass"))
 
 
+def frame(payload: str) -> str:
+    """A new frame for ``payload``: its length, then the payload between newlines."""
+    region = "\n" + payload + "\n"
+    return str(utf16_len(region)) + region
+
+
 class FrameRewriter(ResponseRewriter):
     """Rewrites each frame's payload with `rewrite(payload) -> payload` and fixes its length.
 
-    A body that does not start with `)]}'` passes through untouched. A frame that breaks the
-    framing (no length, a length past the end) stops rewriting: that frame and the rest pass
-    through as they came and `error` names what was wrong.
+    A subclass may put new frames before a frame (`frames_before`) or at the end of the body
+    (`frames_at_end`). A body that does not start with `)]}'` passes through untouched. A frame
+    that breaks the framing (no length, a length past the end) stops rewriting: that frame and
+    the rest pass through as they came and `error` names what was wrong.
     """
+
+    def frames_before(self, payload: str) -> list[str]:
+        """Payloads of frames to send before the frame holding ``payload`` (default: none)."""
+        return []
+
+    def frames_at_end(self) -> list[str]:
+        """Payloads of frames to send when the body ends well (default: none)."""
+        return []
 
     def __init__(self, rewrite: Callable[[str], str]) -> None:
         self._rewrite = rewrite
@@ -65,6 +80,8 @@ class FrameRewriter(ResponseRewriter):
     def finish(self) -> bytes:
         self._buf += self._utf8.decode(b"", final=True)
         out = self._drain(final=True)
+        if self._state == "frames" and not self._buf.strip():
+            out += "".join(frame(p) for p in self.frames_at_end())
         if self._buf:  # an incomplete last frame
             if self._state == "frames" and self._buf.strip():
                 self.error = "the body ended inside a frame"
@@ -132,11 +149,12 @@ class FrameRewriter(ResponseRewriter):
         payload = region.strip()
         lead = region[: len(region) - len(region.lstrip())]
         trail = region[len(lead) + len(payload):]
+        before = "".join(frame(p) for p in self.frames_before(payload))
         try:
             new_payload = self._rewrite(payload)
         except RecursionError:  # nested too deeply to be ours: the frame passes unchanged
             new_payload = payload
         if new_payload == payload:
-            return length + region
+            return before + length + region
         new_region = lead + new_payload + trail
-        return str(utf16_len(new_region)) + new_region
+        return before + str(utf16_len(new_region)) + new_region

@@ -5,8 +5,12 @@ Request: POST .../BardFrontendService/StreamGenerate, a form body whose `f.req` 
 ["c_...", "r_...", "rc_..."] when continuing a conversation (docs/architecture.md#wire-formats).
 Response: `)]}'` then length-prefixed frames (gemini_frames.py) whose payload is a list of
 envelopes such as ["wrb.fr", null, "<inner JSON string>"]. The inner JSON holds the reply text
-(inner[4][i][1][0], the whole text so far in every frame, so each frame is restored whole) and the
-conversation id at inner[1][0], which binds a first turn's temporary scope.
+(inner[4][i][1][0] for candidate inner[4][i][0], the whole text so far in every frame) and the
+conversation id at inner[1][0], which binds a first turn's temporary scope. Each candidate's text
+goes through a stream restorer fed what each snapshot added, so a frame shows the text restored
+up to a tail that could still start a stand-in (a stand-in cut at a frame's end never shows);
+the frame after the last text frame, or the end of the body, brings the last snapshot again with
+the whole text. Every other string is restored whole.
 batchexecute (history, the conversation list) uses the same framing; any list headed by a
 "c_..." id is restored in that conversation's scope.
 Scope: "gemini-web:<conversation id>".
@@ -17,12 +21,13 @@ import json
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              RestorerLike, SiteAdapter, path_only)
+                              RestorerLike, SiteAdapter, StreamRestorerLike, path_only)
 from proxy.sites.gemini.frames import FrameRewriter
 from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
@@ -46,10 +51,84 @@ def _conversation_id(value: Any) -> str | None:
     return value if isinstance(value, str) and _CONVERSATION_ID.match(value) else None
 
 
+@dataclass
+class _Candidate:
+    """One reply candidate's text: what upstream's last snapshot held, what the page got."""
+    stream: StreamRestorerLike
+    upstream: str = ""
+    shown: str = ""
+
+
+@dataclass
+class _TextFrame:
+    """The last frame that held candidate texts, as sent: for sending it again, completed."""
+    envelopes: list
+    inners: list[tuple[int, list, list[tuple[int, str]]]]  # (envelope, inner, [(index, id)])
+
+
+def _candidates(inner: Any) -> list[tuple[int, str, str]]:
+    """(index, candidate id, text) of the reply candidates at inner[4]."""
+    if not (isinstance(inner, list) and len(inner) > 4 and isinstance(inner[4], list)):
+        return []
+    out = []
+    for i, cand in enumerate(inner[4]):
+        if (isinstance(cand, list) and len(cand) > 1 and isinstance(cand[0], str)
+                and isinstance(cand[1], list) and cand[1] and isinstance(cand[1][0], str)):
+            out.append((i, cand[0], cand[1][0]))
+    return out
+
+
 class GeminiResponseRewriter(FrameRewriter):
     def __init__(self, ctx: ResponseContext) -> None:
         super().__init__(self._payload)
         self.ctx = ctx
+        self._streams: dict[str, _Candidate] = {}
+        self._last: _TextFrame | None = None
+        self._parsed: tuple[str, list | None] = ("", None)
+
+    def frames_before(self, payload: str) -> list[str]:
+        """A frame without reply text ends the text: the last text frame again, whole."""
+        envelopes = self._envelopes(payload)
+        if envelopes is not None and any(_candidates(inner) for _, inner in self._inners(envelopes)):
+            return []
+        return self.frames_at_end()
+
+    def frames_at_end(self) -> list[str]:
+        last, self._last = self._last, None
+        if last is None:
+            return []
+        changed = False
+        for env_i, inner, cands in last.inners:
+            for i, cid in cands:
+                cand = self._streams.get(cid)
+                tail = cand.stream.flush() if cand is not None else ""
+                if tail:
+                    cand.shown += tail
+                    inner[4][i][1][0] = cand.shown
+                    changed = True
+            last.envelopes[env_i][2] = _compact(inner)
+        return [_compact(last.envelopes)] if changed else []
+
+    def _envelopes(self, payload: str) -> list | None:
+        if self._parsed[0] != payload:
+            try:
+                envelopes = json.loads(payload)
+            except (ValueError, RecursionError):
+                envelopes = None
+            self._parsed = (payload, envelopes if isinstance(envelopes, list) else None)
+        return self._parsed[1]
+
+    @staticmethod
+    def _inners(envelopes: list) -> list[tuple[int, Any]]:
+        out = []
+        for i, env in enumerate(envelopes):
+            if (isinstance(env, list) and len(env) > 2 and env[0] == "wrb.fr"
+                    and isinstance(env[2], str)):
+                try:
+                    out.append((i, json.loads(env[2])))
+                except (ValueError, RecursionError):
+                    continue
+        return out
 
     def finish(self) -> bytes:
         out = super().finish()
@@ -59,34 +138,47 @@ class GeminiResponseRewriter(FrameRewriter):
         return out
 
     def _payload(self, payload: str) -> str:
-        try:
-            envelopes = json.loads(payload)
-        except (ValueError, RecursionError):
+        envelopes = self._envelopes(payload)
+        if envelopes is None:
             return payload  # a frame that is not JSON: nothing of ours in it
-        if not isinstance(envelopes, list):
-            return payload
-        changed = False
-        for env in envelopes:
-            if (isinstance(env, list) and len(env) > 2 and env[0] == "wrb.fr"
-                    and isinstance(env[2], str)):
-                new = self._inner(env[2])
-                if new != env[2]:
-                    env[2], changed = new, True
+        envelopes = json.loads(payload)  # a copy of our own to change
+        changed, texts = False, []
+        for env_i, inner in self._inners(envelopes):
+            new, cands = self._inner(inner)
+            if cands:
+                texts.append((env_i, new, cands))
+            encoded = _compact(new)
+            if new != inner:
+                envelopes[env_i][2], changed = encoded, True
+        if texts:
+            self._last = _TextFrame(envelopes, texts)
         return _compact(envelopes) if changed else payload
 
-    def _inner(self, raw: str) -> str:
-        try:
-            inner = json.loads(raw)
-        except (ValueError, RecursionError):
-            return raw
+    def _inner(self, inner: Any) -> tuple[Any, list[tuple[int, str]]]:
+        """The inner document restored, and the (index, id) of its reply candidates."""
         if self.ctx.scope.startswith(SCOPE_PREFIX + "new:") and isinstance(inner, list) \
                 and len(inner) > 1 and isinstance(inner[1], list) and inner[1]:
             cid = _conversation_id(inner[1][0])
             if cid:
                 self.ctx.rebind(conversation_scope(cid))
-        restored, changed = restore_json(inner, self.ctx.restorer, json_keys=NO_JSON_KEYS,
-                                         switch=self._listed_conversation)
-        return _compact(restored) if changed else raw
+        restored, _ = restore_json(inner, self.ctx.restorer, json_keys=NO_JSON_KEYS,
+                                   switch=self._listed_conversation)
+        cands = []
+        for i, cid, text in _candidates(inner):
+            restored[4][i][1][0] = self._shown(cid, text)
+            cands.append((i, cid))
+        return restored, cands
+
+    def _shown(self, cid: str, text: str) -> str:
+        """What the page gets of candidate ``cid``'s snapshot ``text``: restored up to a tail
+        that could still start a stand-in."""
+        cand = self._streams.get(cid)
+        if cand is None or not text.startswith(cand.upstream):
+            # a first snapshot, or one that rewrote what came before: restore it anew
+            cand = self._streams[cid] = _Candidate(self.ctx.restorer.stream())
+        cand.shown += cand.stream.feed(text[len(cand.upstream):])
+        cand.upstream = text
+        return cand.shown
 
     def _listed_conversation(self, node: Any, restorer: RestorerLike) -> RestorerLike:
         """A list headed by another conversation's id (the conversation list) is restored with

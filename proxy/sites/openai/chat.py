@@ -68,13 +68,9 @@ class OpenAIChatAdapter(JsonApiAdapter):
     def slots(self, body, request: http.Request) -> TextSlots:
         return _slots(body)
 
-    def first_user_text(self, body, request: http.Request) -> str:
+    def history(self, body, request: http.Request) -> list:
         messages = body.get("messages") if isinstance(body, dict) else None
-        if not isinstance(messages, list):
-            return ""
-        dicts = [m for m in messages if isinstance(m, dict)]
-        users = [m for m in dicts if m.get("role") == "user"] or dicts
-        return (message_text(users[0]) or "") if users else ""
+        return list(messages) if isinstance(messages, list) else []
 
     def stream_rewriter(self, channels: TextChannels) -> ResponseRewriter:
         return ChatStreamRewriter(channels)

@@ -11,12 +11,13 @@ response.completed (or incomplete/failed) all repeat it. No [DONE] here.
 ``ResponsesEvents`` does this per event (a dict), so the SSE stream here and the WebSocket mode
 share it.
 
-Scope: the client plus the first user text (proxy/sites/scope.py), except where the request names its
-conversation: a ``previous_response_id`` continuation sends only the new turn, so it lands in
-the scope of the response it continues (remembered from the replies Doppel restored: their
-``response.id``, for the same client only, and kept in the vault when the adapter is given one,
-so a conversation continued after a restart keeps its stand-ins; a response Doppel never saw
-falls back to the first-user-text scope), and a ``conversation`` id gives a scope of its own.
+Scope: found through the history (instructions and input items: proxy/sites/scope.py), except
+where the request names its conversation: a ``previous_response_id`` continuation sends only the
+new turn, so it lands in the scope of the response it continues (remembered from the replies
+Doppel restored: their ``response.id``, for the same client only, and kept in the vault when the
+adapter is given one, so a conversation continued after a restart keeps its stand-ins; a
+response Doppel never saw falls back to the history's scope), and a ``conversation`` id gives a
+scope of its own.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from typing import Any, Callable, Protocol
 from cachetools import LRUCache
 from mitmproxy import http
 
-from proxy.sites.scope import api_scope, client_id
+from proxy.sites.scope import PrefixStore, api_scope, client_id
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, RestorerLike,
                               json_body)
 from proxy.sites.channels import TextChannels
@@ -83,24 +84,24 @@ def _slots(body) -> TextSlots:
     return slots
 
 
-def _first_user_text(body) -> str:
+def _history(body) -> list:
+    """Instructions, then the input items (a string input is one user message)."""
     if not isinstance(body, dict):
-        return ""
+        return []
+    out = [{"instructions": body["instructions"]}] if body.get("instructions") else []
     inp = body.get("input")
     if isinstance(inp, str):
-        return inp
-    for item in inp if isinstance(inp, list) else ():
-        if isinstance(item, dict) and item.get("role") == "user":
-            text = message_text(item)
-            if text is not None:
-                return text
-    return body.get("instructions") or "" if isinstance(body.get("instructions"), str) else ""
+        out.append({"role": "user", "content": inp})
+    elif isinstance(inp, list):
+        out += inp
+    return out
 
 
-class ContinuationStore(Protocol):
-    """Where continuations outlive the process (proxy.vault.Vault, through the Runtime in
-    proxy/mitm/runtime.py). A store handles its own storage failures (it logs them and
-    remembers nothing / finds nothing), so this wire-format module knows no storage errors."""
+class ContinuationStore(PrefixStore, Protocol):
+    """Where continuations (and history prefixes) outlive the process (proxy.vault.Vault,
+    through the Runtime in proxy/mitm/runtime.py). A store handles its own storage failures (it
+    logs them and remembers nothing / finds nothing), so this wire-format module knows no
+    storage errors."""
 
     def remember_continuation(self, response_id: str, client: str, scope: str) -> None: ...
 
@@ -165,6 +166,7 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
     paths = ("/responses",)
 
     def __init__(self, continuations: ContinuationStore | None = None) -> None:
+        super().__init__(continuations)
         self.response_scopes = ResponseScopes(store=continuations)
 
     def with_continuations(self, store: ContinuationStore) -> "OpenAIResponsesAdapter":
@@ -175,8 +177,8 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
     def slots(self, body, request: http.Request) -> TextSlots:
         return _slots(body)
 
-    def first_user_text(self, body, request: http.Request) -> str:
-        return _first_user_text(body)
+    def history(self, body, request: http.Request) -> list:
+        return _history(body)
 
     def scope(self, request: http.Request) -> str:
         body = json_body(request)
@@ -191,7 +193,7 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
             if scope is None and _conversation_id(body) is not None:
                 scope = api_scope(request, "\x00conversation:" + _conversation_id(body))
         if scope is None:
-            scope = api_scope(request, _first_user_text(body))
+            scope = self.prefixes.scope_for(client, _history(body))
         self.response_scopes.own(scope, client)
         return scope
 
