@@ -2,19 +2,26 @@
 
 Fails closed: an exception inside any layer becomes DetectionError(layer, reason), never an
 empty list, because "found nothing" would let the text leave unprotected.
+
+The layers read the text as the model reads it (detector/normalize.py): full-width and other
+Unicode digits as ASCII, invisible characters removed; a layer whose `view` is "rules" also
+reads look-alike letters as Latin. Their spans are settled on that view and mapped back to the
+original characters at the end, so a stand-in replaces every real character.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
+from dataclasses import replace
 
 from cachetools import LRUCache
 
+from detector import normalize
 from detector.errors import DetectionError
 from detector.names.lexicon import is_english_word
 from detector.resolve import settle
-from detector.span import Span
+from detector.span import Layer, Span
 
 THOROUGH_NOT_BUILT = "thorough mode needs the on-device LLM layer, which is not built yet"
 
@@ -48,6 +55,7 @@ class Detector:
 
     def warm(self) -> None:
         """Load models now (spaCy, lexicons) so the first find() is fast."""
+        normalize.warm()
         for layer in self.layers:
             warm = getattr(layer, "warm", None)
             if warm is not None:
@@ -62,15 +70,9 @@ class Detector:
             self._set_timings({"cache": _ms(began)})
             return list(cached)
         timings: dict[str, float] = {}
-        found: list[Span] = []
-        for layer in self.layers:
-            layer_began = time.perf_counter()
-            spans = self._guarded(layer, layer.find, text)
-            self._check_offsets(layer, text, spans)
-            found.extend(spans)
-            timings[layer.name] = _ms(layer_began)
+        found, view = self._layers_find(text, self.layers, timings)
         resolve_began = time.perf_counter()
-        result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
+        result = tuple(view.to_original(self._guarded(_Resolve, settle, view.text, found, _is_english_word)))
         timings["resolve"] = _ms(resolve_began)
         timings["total"] = _ms(began)
         # A layer that ran out of time (the LLM) returned a partial answer: do not cache it.
@@ -79,6 +81,39 @@ class Detector:
                 self._cache[key] = result  # the least recent goes when full
         self._set_timings(timings)
         return list(result)
+
+    def find_rules(self, text: str) -> list[Span]:
+        """Only the rules layers' spans, settled: Protector.protect_group reads the joints between
+        the texts of a run with them (a resent conversation reads the same joints again: cached
+        beside find()'s results)."""
+        key = b"rules:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return list(cached)
+        found, view = self._layers_find(text, [l for l in self.layers if l.name == Layer.RULES], {})
+        result = tuple(view.to_original(self._guarded(_Resolve, settle, view.text, found, _is_english_word)))
+        if self.cache_size > 0:
+            with self._lock:
+                self._cache[key] = result
+        return list(result)
+
+    def _layers_find(self, text: str, layers: list, timings: dict[str, float]) -> tuple[list[Span], normalize.View]:
+        """Every layer's spans on the view it reads (in the coordinates of view.text)."""
+        began = time.perf_counter()
+        view = self._guarded(_Normalize, normalize.read, text)
+        timings[_Normalize.name] = _ms(began)
+        found: list[Span] = []
+        for layer in layers:
+            layer_began = time.perf_counter()
+            seen = view.rules if getattr(layer, "view", None) == "rules" else view.text
+            spans = self._guarded(layer, layer.find, seen)
+            self._check_offsets(layer, seen, spans)
+            if seen is not view.text and seen != view.text:  # look-alikes folded: the spans read view.text
+                spans = [replace(s, text=view.text[s.start:s.end]) for s in spans]
+            found.extend(spans)
+            timings[layer.name] = _ms(layer_began)
+        return found, view
 
     def timings(self) -> dict[str, float]:
         """Milliseconds per layer of the last find() call ("resolve" and "total" too, or only
@@ -110,6 +145,10 @@ class Detector:
 
 class _Resolve:
     name = "resolve"
+
+
+class _Normalize:
+    name = "normalize"
 
 
 def _is_english_word(lower: str) -> bool:
