@@ -8,6 +8,7 @@ phone regions than the stand-ins parse in), both views are named here, with the 
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -95,6 +96,81 @@ PHONE_REGIONS_DETECT = tuple(r for r in PHONE_REGIONS if r in {"US", "GB", "FR",
 # People in these regions write national numbers with the trunk "0" ("020 7946 0958"); a bare
 # 8-digit run such as an order number would otherwise be a "valid" German number.
 WRITTEN_WITH_TRUNK_ZERO = frozenset({"GB", "FR", "DE", "AU"})
+
+
+# --- e-mail addresses spelled out ------------------------------------------------------------
+# People spell an address out to keep it from scrapers, and a model reads it as the address:
+# "john.smith at example dot com", "john[at]example[dot]com", "john (at) example (dot) com",
+# "john @ example.com". The rules find these spellings and the stand-ins keep them.
+EMAIL_AT_SPELLINGS = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*"
+EMAIL_DOT_SPELLINGS = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\."
+_ATOM = r"[\w%+-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_DOT = "(?:" + EMAIL_DOT_SPELLINGS + ")"
+SPELLED_EMAIL = re.compile(
+    r"(?<![\w.%+@-])(?P<local>" + _ATOM + "(?:" + _DOT + _ATOM + r")*)(?P<at>" + EMAIL_AT_SPELLINGS + ")"
+    r"(?P<domain>" + _LABEL + "(?:" + _DOT + _LABEL + ")*" + _DOT + r"(?P<tld>[^\W\d_]{2,24}))(?![\w@-])",
+    re.IGNORECASE)
+_DOT_SPLIT = re.compile("(" + EMAIL_DOT_SPELLINGS + ")", re.IGNORECASE)
+# Top-level domains a spelled-out address must end in ("at home dot com" ends in one too, so the
+# rule asks for more; "stay at home dot Then" does not): the generic ones people use, and every
+# country code (ISO 3166 regions as phonenumbers knows them, plus "uk" and "eu").
+GENERIC_TLDS = frozenset("""com net org edu gov mil int info biz io co ai app dev me tech online
+site xyz name pro mobi email cloud shop store blog""".split())
+
+
+def known_tld(tld: str) -> bool:
+    import phonenumbers
+
+    tld = tld.lower()
+    return tld in GENERIC_TLDS or tld in ("uk", "eu") or (
+        len(tld) == 2 and tld.upper() in phonenumbers.SUPPORTED_REGIONS)
+
+
+# Free-mail providers' names: an address spelled out at one of them is an address.
+FREE_MAIL_BRANDS = frozenset({"gmail", "yahoo", "hotmail", "outlook", "live", "icloud", "aol", "gmx", "yandex"})
+
+
+@dataclass(frozen=True)
+class SpelledEmail:
+    """An e-mail address as written, and the plain address it spells."""
+
+    local: str     # the plain local part ("john.smith")
+    domain: str    # the plain domain ("example.com")
+    at: str        # how "@" was written (" at ", "[at]", " @ ")
+    local_dot: str  # how "." was written in the local part ("." if it has none)
+    domain_dot: str
+
+    @property
+    def address(self) -> str:
+        return self.local + "@" + self.domain
+
+    @property
+    def spelled_out(self) -> bool:
+        """Written other than as a plain address."""
+        return self.at != "@" or self.local_dot != "." or self.domain_dot != "."
+
+    def respell(self, address: str) -> str:
+        """A plain address written the way this one was."""
+        local, _, domain = address.rpartition("@")
+        return local.replace(".", self.local_dot) + self.at + domain.replace(".", self.domain_dot)
+
+
+def _plain(part: str) -> tuple[str, str]:
+    """A spelled-out dotted name as plain text, and the first way its dots were written."""
+    pieces = _DOT_SPLIT.split(part)
+    dots = pieces[1::2]
+    return ".".join(pieces[0::2]), (dots[0] if dots else ".")
+
+
+def read_spelled_email(text: str) -> SpelledEmail | None:
+    """The address `text` spells out, written whole, or None."""
+    m = SPELLED_EMAIL.fullmatch(text)
+    if m is None:
+        return None
+    local, local_dot = _plain(m.group("local"))
+    domain, domain_dot = _plain(m.group("domain"))
+    return SpelledEmail(local, domain, m.group("at"), local_dot, domain_dot)
 
 
 # --- postcodes and US states -----------------------------------------------------------------

@@ -1,9 +1,12 @@
 """EMAIL: the local part follows the persona (maria.gonzalez@ -> elena.ruiz@); free-mail domains
-stay, an employer's domain becomes the conversation's fake employer domain."""
+stay, an employer's domain becomes the conversation's fake employer domain. An address spelled
+out ("maria at acme dot com") gets the stand-in of the plain address, spelled the same way
+("elena at globex dot com"): one string the restorer finds when the model repeats it."""
 from __future__ import annotations
 
 import re
 
+from detector.formats import read_spelled_email
 from detector.standins import domains, name_lists, person
 from detector.standins.casing import fold
 from detector.standins.collisions import COMMON_WORDS
@@ -33,7 +36,7 @@ def _local_runs(local: str, session) -> list[tuple[str, str | None]]:
 def parts(surface: str, session) -> list[Part]:
     m = _ADDRESS.fullmatch(surface)
     if not m:
-        return []
+        return _spelled_parts(surface, session)
     local, domain = m.group("local"), m.group("domain")
     runs = _local_runs(local, session)
     if domains.is_free_mail(domain):
@@ -59,3 +62,16 @@ def parts(surface: str, session) -> list[Part]:
 
     start = m.start("local")
     return [Part(start, len(surface), "email:" + fold(surface[start:]), "EMAIL", make)]
+
+
+def _spelled_parts(surface: str, session) -> list[Part]:
+    spelled = read_spelled_email(surface)
+    if spelled is None or not spelled.spelled_out:
+        return []
+    plain = parts(spelled.address, session)
+    if len(plain) != 1:
+        return []
+    inner = plain[0]
+    return [Part(0, len(surface), "email:" + fold(surface), "EMAIL",
+                 lambda rng, attempt: spelled.respell(inner.make(rng, attempt)),
+                 seed_key=inner.seed_key or inner.key)]
