@@ -98,6 +98,24 @@ PHONE_REGIONS_DETECT = tuple(r for r in PHONE_REGIONS if r in {"US", "GB", "FR",
 WRITTEN_WITH_TRUNK_ZERO = frozenset({"GB", "FR", "DE", "AU"})
 
 
+def phone_country_code_digits(value: str) -> int:
+    """How many digits of an international number ("+44 20...", "0044 20...") are its country
+    calling code; 0 for a number written without one. Calling codes are prefix-free (E.164)."""
+    import phonenumbers
+
+    text = value.lstrip()
+    if text.startswith("+"):
+        digits = "".join(c for c in text[1:] if c.isdigit())
+    elif text.startswith("00"):
+        digits = "".join(c for c in text[2:] if c.isdigit())
+    else:
+        return 0
+    for n in (1, 2, 3):
+        if digits[:n].isdigit() and int(digits[:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return n
+    return 0
+
+
 # --- e-mail addresses spelled out ------------------------------------------------------------
 # People spell an address out to keep it from scrapers, and a model reads it as the address:
 # "john.smith at example dot com", "john[at]example[dot]com", "john (at) example (dot) com",
@@ -225,6 +243,39 @@ KEY_FORMATS = (
 )
 # Every prefix, longest first: the first one a key starts with is its vendor's.
 KEY_PREFIXES = tuple(sorted({p for f in KEY_FORMATS for p in f.prefixes}, key=lambda p: (-len(p), p)))
+
+
+# --- what a stand-in may keep of its real value ---------------------------------------------
+# The protect step compares every stand-in with its real value (detector/standins/leaks.py) and
+# never sends one that keeps the real digits or letters in place. These categories' values are
+# codes, compared character by character (letters and digits only, digits read as ASCII, case
+# folded); a stand-in keeps on purpose only a leading part that names a public class, never
+# whose value it is:
+# - a card's brand digits (card_brand_digits, 1-4): the network, shared by millions of cards;
+# - an IBAN's country and check digits (4): the country is public, the check digits follow
+#   from the rest of the number;
+# - a phone number's country calling code (phone_country_code_digits): the stand-in stays a
+#   number of the same country, so the reply reads right;
+# - a key's vendor prefix (KEY_PREFIXES): it names the service, not whose key.
+# IP addresses are not compared in place: a private address keeps its block (192.168.x.y),
+# which is most of its digits and names no one. Other categories (names, places, dates) must
+# only never equal their real value; e-mail addresses must not keep their local part.
+CODE_CATEGORIES = frozenset({"PHONE", "CREDIT_CARD", "BANK_ACCOUNT", "ID_NUMBER", "SECRET"})
+
+
+def kept_prefix(category: str, real: str) -> int:
+    """How many leading letters and digits of `real` (read as ASCII) its stand-in may keep."""
+    compact = "".join(c for c in real if c.isalnum())
+    if category == "CREDIT_CARD":
+        return card_brand_digits(compact) if len(compact) >= 4 else 0
+    if category == "BANK_ACCOUNT":
+        return 4 if re.fullmatch(IBAN_SHAPE, compact.upper()) else 0
+    if category == "PHONE":
+        return phone_country_code_digits(real)
+    if category == "SECRET":
+        prefix = next((p for p in KEY_PREFIXES if real.startswith(p)), "")
+        return sum(c.isalnum() for c in prefix)
+    return 0
 
 
 # --- national ID numbers ---------------------------------------------------------------------

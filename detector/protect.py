@@ -11,16 +11,22 @@ A span that starts or ends inside a word, or whose stand-in would run into the n
 word boundaries only. If the text still does not round-trip, protect() fails
 closed with DetectionError rather than send something it cannot map back.
 
+Every stand-in is also compared with its real value (detector/standins/leaks.py): one that
+keeps the real digits or letters in place is made again with a salt, and if that keeps
+failing, protect() fails closed with DetectionError naming the category only.
+
 Resent history: API clients resend every earlier turn, so the Protector keeps recent results
 (detector/protect_cache.py) and reuses one only after checking it is still right now.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
 from detector.standins import StandInSession
+from detector.standins.leaks import keeps_real
 from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
@@ -101,6 +107,8 @@ class Protector:
                 raise ValueError(f"policy for {category} must be one of {ACTIONS}, not {action!r}")
         self.cache = ProtectionCache(cache_size)
         self._restorers = RestorerCache()
+        # Stand-ins the leak check sent back to be made again, by category (never values).
+        self.leaks_caught: Counter[str] = Counter()
 
     def restorer(self, scope: str) -> Restorer:
         return self._restorers.get(scope, self.store.mappings)
@@ -161,6 +169,7 @@ class Protector:
         session = StandInSession(self.store, scope, text)
         standins: dict[tuple[int, int], str] = {}
         salts: dict[tuple[int, int], int] = {}
+        leaked: Category | None = None
         for _ in range(MAX_ROUNDS):
             # Persons first, so emails and usernames can follow their persona.
             for s in sorted(spans, key=lambda s: (s.category != Category.PERSON, s.start)):
@@ -169,6 +178,12 @@ class Protector:
                     salt = str(salts[where]) if where in salts else ""
                     standins[where] = session.standin(s.text, s.category, salt=salt)
             protected, reps = _assemble(text, spans, standins)
+            leaks = [r for r in reps if self._leaks(r)]
+            if leaks:
+                leaked = leaks[0].span.category
+                self._salt(leaks, salts, standins)
+                continue
+            leaked = None
             restorer = self.restorer(scope)
             if restorer.restore(protected) == text:
                 return Protection(text=text, protected=protected, replacements=reps), restorer
@@ -185,11 +200,24 @@ class Protector:
             bad = self._misread(protected, reps, restorer)
             if not bad:
                 break
-            for rep in bad:
-                where = (rep.span.start, rep.span.end)
-                salts[where] = salts.get(where, 0) + 1
-                standins.pop(where, None)
+            self._salt(bad, salts, standins)
+        if leaked is not None:
+            raise DetectionError("standins", f"every {leaked} stand-in made for this text kept the real value")
         raise DetectionError("standins", "the stand-ins for this text could not be made reversible")
+
+    def _leaks(self, rep: Replacement) -> bool:
+        if rep.span.layer == GUARD_LAYER or not keeps_real(rep.span.text, rep.replacement, rep.span.category):
+            return False
+        self.leaks_caught[str(rep.span.category)] += 1
+        return True
+
+    @staticmethod
+    def _salt(reps: list[Replacement], salts: dict, standins: dict) -> None:
+        """Have these replacements made again, each with a new salt."""
+        for rep in reps:
+            where = (rep.span.start, rep.span.end)
+            salts[where] = salts.get(where, 0) + 1
+            standins.pop(where, None)
 
     @staticmethod
     def _guards(text: str, spans: list[Span], restorer: Restorer) -> list[Span]:

@@ -8,8 +8,8 @@ import re
 
 from detector.formats import read_spelled_email
 from detector.standins import domains, name_lists, person
-from detector.standins.casing import fold
-from detector.standins.collisions import COMMON_WORDS
+from detector.standins.casing import apply_case_class, case_class, fold
+from detector.standins.collisions import COMMON_WORDS, word_pool
 from detector.standins.part import Part
 from detector.standins.shape import reshape
 
@@ -33,6 +33,13 @@ def _local_runs(local: str, session) -> list[tuple[str, str | None]]:
     return out
 
 
+def _other_word(rng, word: str) -> str:
+    while True:
+        new = rng.choice(word_pool())
+        if new != word:
+            return new
+
+
 def parts(surface: str, session) -> list[Part]:
     m = _ADDRESS.fullmatch(surface)
     if not m:
@@ -54,6 +61,11 @@ def parts(surface: str, session) -> list[Part]:
                 pieces.append(reshape(run, rng))
             elif run.isalpha() and fold(run) not in ROLE_WORDS and fold(run) not in COMMON_WORDS:
                 pieces.append(fold(rng.choice(pool))[: max(len(run), 3)] if len(run) < 3 else fold(rng.choice(pool)))
+            elif run.isalpha() and fold(run) not in ROLE_WORDS and len(run) >= 3:
+                # An everyday word ("sunshine", "coolguy") is as much the address as a name.
+                pieces.append(apply_case_class(case_class(run), _other_word(rng, fold(run))))
+            elif not run.isalpha() and any(c.isalnum() for c in run):
+                pieces.append(reshape(run, rng))  # letters with other signs ("¼tom"): same shape
             else:
                 pieces.append(run)
         if attempt:  # a collision: the same persona, told apart by a number
