@@ -72,6 +72,16 @@ def test_a_leaky_stand_in_is_made_again(monkeypatch):
     assert protector.restorer("s").restore(protection.protected) == TEXT
 
 
+def test_a_value_cut_between_texts_is_checked_too(monkeypatch):
+    from detector.pipeline import Detector
+    from detector.rules import RulesLayer
+
+    monkeypatch.setitem(families.FAMILIES, C.PHONE, _leaky_phone(lambda attempt: True))
+    protector = Protector(Detector(layers=[RulesLayer()]), InMemoryStore())
+    with pytest.raises(DetectionError):
+        protector.protect_group(["call +1 415 55", "5 0134 today"], "g")
+
+
 ORDINARY = {
     C.CREDIT_CARD: ["4111 1111 1111 1111", "5500 0000 0000 0004", "3782 822463 10005", "6011 0009 9013 9424",
                     "４１１１ １１１１ １１１１ １１１１"],
