@@ -12,10 +12,15 @@ detector's patterns are written for the plain spelling, so the layers read a vie
 - every Unicode decimal digit (unicodedata.decimal) folded to its ASCII digit;
 - the dashes a phone or card is written with (‐ ‑ ‒ – −) and the ideographic full stop folded
   to "-" and ".".
-The rules layer reads a second view of the same length: in words that mix Latin letters with
-look-alikes from other scripts, each look-alike folded to its Latin letter (confusable-homoglyphs:
-Unicode's confusables list). Words in one script stay as written, so Russian or Greek text is
-never "folded" into Latin.
+The rules layer reads that view with one more fold, length for length: in words that mix Latin
+letters with look-alikes from other scripts, each look-alike folded to its Latin letter
+(confusable-homoglyphs: Unicode's confusables list). Words in one script stay as written, so
+Russian or Greek text is never "folded" into Latin.
+
+The other layers (spaCy's NER, the names layer, the LLM) read a lighter view, `read_names`:
+only invisible characters inside a word removed ("Ma\u200bria") and Unicode digits folded.
+spaCy's English model tags differently once "，" reads as "," or "–" as "-" (measured on
+PUPA and SPIA samples: whole Chinese clauses became PERSON), and names need neither.
 
 A span found on a view maps back to the original characters it was read from, with everything
 removed inside it: the replacement covers the real characters, zero-width ones included, and
@@ -132,22 +137,23 @@ class View:
         return self.starts[start], self.ends[end - 1]
 
     def to_original(self, spans: list[Span]) -> list[Span]:
-        """Spans on the view as spans on the original (sorted, non-overlapping stays so: two
-        spans that meet inside one original character, as in a ligature, merge)."""
+        """Spans on the view as spans on the original characters, one for one (two spans that
+        meet inside one original character, as in a ligature, overlap there: resolve settles
+        overlaps)."""
         if self.starts is None:
-            return spans
-        out: list[Span] = []
-        for s in sorted(spans, key=lambda s: s.start):
+            if self.rules is self.original or self.rules == self.original:
+                return spans
+            return [replace(s, text=self.original[s.start:s.end]) for s in spans]  # look-alikes only
+        out = []
+        for s in spans:
             start, end = self.original_range(s.start, s.end)
-            if out and start < out[-1].end:
-                prev = out.pop()
-                start, end, s = prev.start, max(end, prev.end), prev
             out.append(replace(s, start=start, end=end, text=self.original[start:end]))
         return out
 
 
 def _where(text: str, chars: set[str]) -> list[int]:
-    """Every index of any of `chars` in `text` (str.find runs in C)."""
+    """Every index of any of `chars` in `text` (str.find runs in C): only the characters a view
+    changes are visited, since a text holds few distinct characters and most read as written."""
     found = []
     for c in chars:
         i = text.find(c)
@@ -158,23 +164,60 @@ def _where(text: str, chars: set[str]) -> list[int]:
 
 
 def read(text: str) -> View:
-    """The view of `text` that the detector's layers read. Only the characters the view changes
-    are visited: a text holds few distinct characters, and most read as written."""
+    """The view of `text` that the rules read (`rules`; `text` without the look-alike fold)."""
     if text.isascii():
         return View(text, text, text)
     changing = {c for c in set(text) if c > "\x7f" and fold_char(c) != c}
     if not changing:
         return View(text, text, _fold_lookalikes(text))
+    view, starts, ends = _build(text, {i: fold_char(text[i]) for i in _where(text, changing)})
+    return View(text, view, _fold_lookalikes(view), starts, ends)
+
+
+def _invisible(c: str) -> bool:
+    return c > "\x7f" and fold_char(c) == ""
+
+
+def read_names(text: str) -> View:
+    """The lighter view the other layers read: invisible characters inside a word removed,
+    Unicode digits as ASCII, everything else as written."""
+    if text.isascii():
+        return View(text, text, text)
+    changing = {c for c in set(text) if c > "\x7f" and (_invisible(c) or unicodedata.decimal(c, None) is not None)}
+    if not changing:
+        return View(text, text, text)
+    changes = {}
+    for i in _where(text, changing):
+        c = text[i]
+        if not _invisible(c):
+            changes[i] = str(unicodedata.decimal(c))
+            continue
+        before, after = i - 1, i + 1
+        while before >= 0 and _invisible(text[before]):
+            before -= 1
+        while after < len(text) and _invisible(text[after]):
+            after += 1
+        if before >= 0 and after < len(text) and text[before].isalnum() and text[after].isalnum():
+            changes[i] = ""
+    if not changes:
+        return View(text, text, text)
+    view, starts, ends = _build(text, changes)
+    return View(text, view, view, starts, ends)
+
+
+def _build(text: str, changes: dict[int, str]) -> tuple[str, list[int], list[int]]:
+    """`text` with the characters at the keys of `changes` replaced by their values, and for
+    each character of the result the original characters it came from."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for i in _where(text, changing):
+    for i in sorted(changes):
         if pos < i:  # a stretch that reads as written
             out.append(text[pos:i])
             starts.extend(range(pos, i))
             ends.extend(range(pos + 1, i + 1))
-        folded = fold_char(text[i])
+        folded = changes[i]
         out.append(folded)
         starts.extend([i] * len(folded))
         ends.extend([i + 1] * len(folded))
@@ -183,8 +226,7 @@ def read(text: str) -> View:
         out.append(text[pos:])
         starts.extend(range(pos, len(text)))
         ends.extend(range(pos + 1, len(text) + 1))
-    view = "".join(out)
-    return View(text, view, _fold_lookalikes(view), starts, ends)
+    return "".join(out), starts, ends
 
 
 def reads_as(text: str) -> str:

@@ -3,17 +3,17 @@
 Fails closed: an exception inside any layer becomes DetectionError(layer, reason), never an
 empty list, because "found nothing" would let the text leave unprotected.
 
-The layers read the text as the model reads it (detector/normalize.py): full-width and other
-Unicode digits as ASCII, invisible characters removed; a layer whose `view` is "rules" also
-reads look-alike letters as Latin. Their spans are settled on that view and mapped back to the
-original characters at the end, so a stand-in replaces every real character.
+The layers read the text as the model reads it (detector/normalize.py): a layer whose `view` is
+"rules" reads full-width and other Unicode digits and signs as ASCII, invisible characters
+removed and look-alike letters as Latin; the others read only invisible characters inside words
+removed and digits as ASCII. Each layer's spans are mapped back to the original characters and
+settled there, so a stand-in replaces every real character.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
-from dataclasses import replace
 
 from cachetools import LRUCache
 
@@ -70,9 +70,9 @@ class Detector:
             self._set_timings({"cache": _ms(began)})
             return list(cached)
         timings: dict[str, float] = {}
-        found, view = self._layers_find(text, self.layers, timings)
+        found = self._layers_find(text, self.layers, timings)
         resolve_began = time.perf_counter()
-        result = tuple(view.to_original(self._guarded(_Resolve, settle, view.text, found, _is_english_word)))
+        result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
         timings["resolve"] = _ms(resolve_began)
         timings["total"] = _ms(began)
         # A layer that ran out of time (the LLM) returned a partial answer: do not cache it.
@@ -91,29 +91,30 @@ class Detector:
             cached = self._cache.get(key)
         if cached is not None:
             return list(cached)
-        found, view = self._layers_find(text, [l for l in self.layers if l.name == Layer.RULES], {})
-        result = tuple(view.to_original(self._guarded(_Resolve, settle, view.text, found, _is_english_word)))
+        found = self._layers_find(text, [l for l in self.layers if l.name == Layer.RULES], {})
+        result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
         if self.cache_size > 0:
             with self._lock:
                 self._cache[key] = result
         return list(result)
 
-    def _layers_find(self, text: str, layers: list, timings: dict[str, float]) -> tuple[list[Span], normalize.View]:
-        """Every layer's spans on the view it reads (in the coordinates of view.text)."""
+    def _layers_find(self, text: str, layers: list, timings: dict[str, float]) -> list[Span]:
+        """Every layer's spans, each found on the view it reads, on the original characters."""
         began = time.perf_counter()
-        view = self._guarded(_Normalize, normalize.read, text)
+        views = {}
+        for kind in {"rules" if getattr(layer, "view", None) == "rules" else "names" for layer in layers}:
+            views[kind] = self._guarded(_Normalize, normalize.read if kind == "rules" else normalize.read_names, text)
         timings[_Normalize.name] = _ms(began)
         found: list[Span] = []
         for layer in layers:
             layer_began = time.perf_counter()
-            seen = view.rules if getattr(layer, "view", None) == "rules" else view.text
+            view = views["rules" if getattr(layer, "view", None) == "rules" else "names"]
+            seen = view.rules
             spans = self._guarded(layer, layer.find, seen)
             self._check_offsets(layer, seen, spans)
-            if seen is not view.text and seen != view.text:  # look-alikes folded: the spans read view.text
-                spans = [replace(s, text=view.text[s.start:s.end]) for s in spans]
-            found.extend(spans)
+            found.extend(view.to_original(spans))
             timings[layer.name] = _ms(layer_began)
-        return found, view
+        return found
 
     def timings(self) -> dict[str, float]:
         """Milliseconds per layer of the last find() call ("resolve" and "total" too, or only

@@ -2,7 +2,7 @@
 from hypothesis import given, settings, strategies as st
 
 from detector.categories import Category
-from detector.normalize import read, reads_as, written_like
+from detector.normalize import read, read_names, reads_as, written_like
 from detector.span import Layer, Span
 
 FORMAT_CHARS = ["\u200b", "\u200c", "\u200d", "\u00ad", "\u200e", "\u200f", "\u2060", "\ufeff", "\u202e",
@@ -54,19 +54,26 @@ def test_format_characters_are_removed_and_the_map_covers_them():
 def test_look_alikes_are_folded_only_in_mixed_words_and_only_for_the_rules():
     text = "пишите на jоhn.smith@gmаil.com, Привет"  # Cyrillic о and а in the address
     view = read(text)
-    assert view.text == text  # NER and names read the text as written
+    assert view.text == text and read_names(text).text == text  # NER and names read it as written
     assert "john.smith@gmail.com" in view.rules
     assert view.rules.startswith("пишите на ") and view.rules.endswith("Привет")  # Russian stays
     assert len(view.rules) == len(view.text)
 
 
-def test_a_ligature_split_by_two_spans_maps_to_one():
+def test_a_span_inside_a_ligature_maps_to_the_whole_character():
     text = "x ﬁ y"  # "ﬁ" reads as "fi": two view characters from one original one
     view = read(text)
     assert view.text == "x fi y"
     spans = [Span(2, 3, "f", Category.PERSON, Layer.NER), Span(3, 4, "i", Category.PERSON, Layer.NER)]
-    [merged] = view.to_original(spans)
-    assert (merged.start, merged.end, merged.text) == (2, 3, "ﬁ")
+    assert [(s.start, s.end, s.text) for s in view.to_original(spans)] == [(2, 3, "ﬁ"), (2, 3, "ﬁ")]
+
+
+def test_the_names_view_removes_only_what_splits_a_word_and_folds_digits():
+    text = "Ma\u200bria ٣ مارس 👨\u200d👩 ❤\ufe0f smith＠x.com Zoë – “hi”"
+    view = read_names(text)
+    assert view.text == "Maria 3 مارس 👨\u200d👩 ❤\ufe0f smith＠x.com Zoë – “hi”"
+    assert view.rules == view.text
+    assert read_names("plain").identity and read_names("Zoë’s café").identity
 
 
 def test_written_like_keeps_the_digit_scripts_and_full_width():
@@ -103,3 +110,20 @@ def test_the_map_is_exact(text):
             assert view.text[start:end] in read(text[o_start:o_end]).text
             span = view.to_original([Span(start, end, view.text[start:end], Category.PHONE, Layer.RULES)])[0]
             assert span.text == text[span.start:span.end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_the_names_view_map_is_exact(text):
+    view = read_names(text)
+    if view.identity:
+        assert view.text == text
+        return
+    covered = set()
+    for i, c in enumerate(view.text):
+        source = text[view.starts[i]:view.ends[i]]
+        assert len(source) == 1 and c in (source, read(source).text)
+        covered.add(view.starts[i])
+    assert all(read(text[j]).text == "" for j in range(len(text)) if j not in covered)
+    span = view.to_original([Span(0, len(view.text), view.text, Category.PERSON, Layer.NER)])[0] if view.text else None
+    assert span is None or span.text == text[span.start:span.end]
