@@ -4,13 +4,13 @@ Families make stand-ins that share nothing private with the real value, but a fa
 stored stand-in or a family fed a reading it did not expect can slip: the issue behind this
 check turned "+1 ４１５ ５５５ ０１３４" into "+6 ４１５ ５５５ ０１３４", the real number under a new
 country code. So the protect step compares every stand-in with its real value, both read as the
-model reads them (detector/normalize.py). What a stand-in may keep, and why, is written next to
+model reads them, look-alike letters as Latin (detector/normalize.py). What a stand-in may keep, and why, is written next to
 the format facts: detector/formats.py (CODE_CATEGORIES, kept_prefix).
 """
 from __future__ import annotations
 
 from detector.formats import CODE_CATEGORIES, kept_prefix, read_spelled_email
-from detector.normalize import reads_as
+from detector.normalize import read, reads_as
 from detector.standins.email import ROLE_WORDS
 
 # Codes: a stand-in leaks when, after the prefix it may keep, at least MIN_KEPT characters and
@@ -22,8 +22,12 @@ MIN_KEPT = 4
 MAX_SHARE = 2 / 3
 
 
+def _reading(value: str) -> str:
+    return value if value.isascii() else read(value).rules
+
+
 def _plain(value: str) -> str:
-    return "".join(c for c in reads_as(value).casefold() if c.isalnum())
+    return "".join(c for c in _reading(value).casefold() if c.isalnum())
 
 
 def keeps_real(real: str, standin: str, category: str) -> bool:
@@ -44,7 +48,7 @@ def keeps_real(real: str, standin: str, category: str) -> bool:
 
 
 def _local_part(address: str) -> str:
-    plain = reads_as(address)
+    plain = _reading(address)
     spelled = read_spelled_email(plain)
     local = spelled.local if spelled is not None else plain.rpartition("@")[0]
     return local[7:] if local.lower().startswith("mailto:") else local

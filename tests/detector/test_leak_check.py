@@ -29,6 +29,7 @@ PHONE = "+1 ４１５ ５５５ ０１３４"
     ("john.smith at example dot com", "john.smith7 at globex dot com", "EMAIL", True),
     ("john.smith at example dot com", "elena.ruiz at globex dot com", "EMAIL", False),
     ("info@gmail.com", "info42@gmail.com", "EMAIL", False),             # role words name no one
+    ("j\u043ehn.smith@gmail.com", "john.smith7@gmail.com", "EMAIL", True),  # a Cyrillic о reads as o
     ("Maria", "MARIA", "PERSON", True),
     ("Maria", "Elena", "PERSON", False),
     ("192.168.1.20", "192.168.7.45", "IP_ADDRESS", False),             # a private block is kept
