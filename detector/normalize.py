@@ -82,13 +82,12 @@ def _any_of(code_points) -> str:
     return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
 
 
-
 @functools.lru_cache(maxsize=1)
 def _lookalikes() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
     """Non-ASCII letters that look like one ASCII letter, a regex finding any of them, and one
     finding the words that hold one and an ASCII letter (anchored at word starts: a pass or two
-    over each word, in C).
-    confusable-homoglyphs ships Unicode's confusables list (loaded once, ~0.1 s)."""
+    over each word, in C). confusable-homoglyphs ships Unicode's confusables list (loaded
+    once, ~0.1 s)."""
     from confusable_homoglyphs.confusables import confusables_data
 
     table: dict[int, str] = {}
@@ -102,8 +101,6 @@ def _lookalikes() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
             table[ord(char)] = (same_case or latin)[0]
     anyone = _any_of(table)
     return table, re.compile(anyone), re.compile(rf"(?<!\S)(?=\S*?[A-Za-z])\S*?{anyone}\S*")
-
-
 
 
 def _fold_lookalikes(text: str) -> str:
@@ -130,8 +127,8 @@ def warm() -> None:
 @dataclass(frozen=True)
 class View:
     original: str
-    text: str   # what the layers read
-    rules: str  # `text` with look-alikes folded (same length as `text`)
+    text: str   # the view
+    rules: str  # what the rules read: `text` with look-alikes folded (same length; else `text`)
     # For each character of `text`: the original characters it came from, [starts[i], ends[i]).
     # None: `text` is `original`, character for character.
     starts: list[int] | None = None
