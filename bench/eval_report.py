@@ -80,8 +80,10 @@ def roundtrip_lines(ds: dict) -> list[str]:
             out.append(f"- {name}: round trip not run: {rt['unavailable']}")
             continue
         errors = ", ".join(f"{k} x{v}" for k, v in rt["errors"].items()) or "none"
+        leaks = ", ".join(f"{k} x{v}" for k, v in rt.get("leaks_caught", {}).items()) or "none"
         out.append(f"- {name}: restore(protect(text)) == text for {rt['ok']} of {rt['texts']} texts "
-                   f"({rt['failures']} differed; exceptions: {errors}; {rt['replaced']} stand-ins issued).")
+                   f"({rt['failures']} differed; exceptions: {errors}; {rt['replaced']} stand-ins issued; "
+                   f"stand-ins the leak check had made again: {leaks}).")
     return out
 
 

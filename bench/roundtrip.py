@@ -18,10 +18,12 @@ class RoundTrip:
     failures: int = 0                                 # restored text differs from the original
     errors: Counter = field(default_factory=Counter)  # exception class name -> count
     replaced: int = 0                                 # stand-ins issued in total
+    leaks_caught: Counter = field(default_factory=Counter)  # category -> stand-ins made again (leak check)
 
     def summary(self) -> dict:
         return {"texts": self.texts, "failures": self.failures, "errors": dict(self.errors),
-                "replaced": self.replaced, "ok": self.texts - self.failures - sum(self.errors.values())}
+                "replaced": self.replaced, "ok": self.texts - self.failures - sum(self.errors.values()),
+                "leaks_caught": dict(self.leaks_caught)}
 
 
 def error_key(e: Exception) -> str:
@@ -37,7 +39,7 @@ class RoundTripChecker:
         from detector.protect import Protector  # written in parallel; imported when needed
 
         self.protector = Protector(detector, InMemoryStore())
-        self.result = RoundTrip()
+        self.result = RoundTrip(leaks_caught=self.protector.leaks_caught)  # the Protector's own counter
 
     def check(self, text: str, scope: str) -> bool:
         self.result.texts += 1

@@ -8,6 +8,7 @@ phone regions than the stand-ins parse in), both views are named here, with the 
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -97,6 +98,99 @@ PHONE_REGIONS_DETECT = tuple(r for r in PHONE_REGIONS if r in {"US", "GB", "FR",
 WRITTEN_WITH_TRUNK_ZERO = frozenset({"GB", "FR", "DE", "AU"})
 
 
+def phone_country_code_digits(value: str) -> int:
+    """How many digits of an international number ("+44 20...", "0044 20...") are its country
+    calling code; 0 for a number written without one. Calling codes are prefix-free (E.164)."""
+    import phonenumbers
+
+    text = value.lstrip()
+    if text.startswith("+"):
+        digits = "".join(c for c in text[1:] if c.isdigit())
+    elif text.startswith("00"):
+        digits = "".join(c for c in text[2:] if c.isdigit())
+    else:
+        return 0
+    for n in (1, 2, 3):
+        if digits[:n].isdigit() and int(digits[:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return n
+    return 0
+
+
+# --- e-mail addresses spelled out ------------------------------------------------------------
+# People spell an address out to keep it from scrapers, and a model reads it as the address:
+# "john.smith at example dot com", "john[at]example[dot]com", "john (at) example (dot) com",
+# "john @ example.com". The rules find these spellings and the stand-ins keep them.
+EMAIL_AT_SPELLINGS = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*"
+EMAIL_DOT_SPELLINGS = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\."
+_ATOM = r"[\w%+-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_DOT = "(?:" + EMAIL_DOT_SPELLINGS + ")"
+SPELLED_EMAIL = re.compile(
+    r"(?<![\w.%+@-])(?P<local>" + _ATOM + "(?:" + _DOT + _ATOM + r")*)(?P<at>" + EMAIL_AT_SPELLINGS + ")"
+    r"(?P<domain>" + _LABEL + "(?:" + _DOT + _LABEL + ")*" + _DOT + r"(?P<tld>[^\W\d_]{2,24}))(?![\w@-])",
+    re.IGNORECASE)
+_DOT_SPLIT = re.compile("(" + EMAIL_DOT_SPELLINGS + ")", re.IGNORECASE)
+# Top-level domains a spelled-out address must end in ("at home dot com" ends in one too, so the
+# rule asks for more; "stay at home dot Then" does not): the generic ones people use, and every
+# country code (ISO 3166 regions as phonenumbers knows them, plus "uk" and "eu").
+GENERIC_TLDS = frozenset("""com net org edu gov mil int info biz io co ai app dev me tech online
+site xyz name pro mobi email cloud shop store blog""".split())
+
+
+def known_tld(tld: str) -> bool:
+    import phonenumbers
+
+    tld = tld.lower()
+    return tld in GENERIC_TLDS or tld in ("uk", "eu") or (
+        len(tld) == 2 and tld.upper() in phonenumbers.SUPPORTED_REGIONS)
+
+
+# Free-mail providers' names: an address spelled out at one of them is an address.
+FREE_MAIL_BRANDS = frozenset({"gmail", "yahoo", "hotmail", "outlook", "live", "icloud", "aol", "gmx", "yandex"})
+
+
+@dataclass(frozen=True)
+class SpelledEmail:
+    """An e-mail address as written, and the plain address it spells."""
+
+    local: str     # the plain local part ("john.smith")
+    domain: str    # the plain domain ("example.com")
+    at: str        # how "@" was written (" at ", "[at]", " @ ")
+    local_dot: str  # how "." was written in the local part ("." if it has none)
+    domain_dot: str
+
+    @property
+    def address(self) -> str:
+        return self.local + "@" + self.domain
+
+    @property
+    def spelled_out(self) -> bool:
+        """Written other than as a plain address."""
+        return self.at != "@" or self.local_dot != "." or self.domain_dot != "."
+
+    def respell(self, address: str) -> str:
+        """A plain address written the way this one was."""
+        local, _, domain = address.rpartition("@")
+        return local.replace(".", self.local_dot) + self.at + domain.replace(".", self.domain_dot)
+
+
+def _plain(part: str) -> tuple[str, str]:
+    """A spelled-out dotted name as plain text, and the first way its dots were written."""
+    pieces = _DOT_SPLIT.split(part)
+    dots = pieces[1::2]
+    return ".".join(pieces[0::2]), (dots[0] if dots else ".")
+
+
+def read_spelled_email(text: str) -> SpelledEmail | None:
+    """The address `text` spells out, written whole, or None."""
+    m = SPELLED_EMAIL.fullmatch(text)
+    if m is None:
+        return None
+    local, local_dot = _plain(m.group("local"))
+    domain, domain_dot = _plain(m.group("domain"))
+    return SpelledEmail(local, domain, m.group("at"), local_dot, domain_dot)
+
+
 # --- postcodes and US states -----------------------------------------------------------------
 US_ZIP = r"\d{5}(?:-\d{4})?"
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
@@ -149,6 +243,39 @@ KEY_FORMATS = (
 )
 # Every prefix, longest first: the first one a key starts with is its vendor's.
 KEY_PREFIXES = tuple(sorted({p for f in KEY_FORMATS for p in f.prefixes}, key=lambda p: (-len(p), p)))
+
+
+# --- what a stand-in may keep of its real value ---------------------------------------------
+# The protect step compares every stand-in with its real value (detector/standins/leaks.py) and
+# never sends one that keeps the real digits or letters in place. These categories' values are
+# codes, compared character by character (letters and digits only, digits read as ASCII, case
+# folded); a stand-in keeps on purpose only a leading part that names a public class, never
+# whose value it is:
+# - a card's brand digits (card_brand_digits, 1-4): the network, shared by millions of cards;
+# - an IBAN's country and check digits (4): the country is public, the check digits follow
+#   from the rest of the number;
+# - a phone number's country calling code (phone_country_code_digits): the stand-in stays a
+#   number of the same country, so the reply reads right;
+# - a key's vendor prefix (KEY_PREFIXES): it names the service, not whose key.
+# IP addresses are not compared in place: a private address keeps its block (192.168.x.y),
+# which is most of its digits and names no one. Other categories (names, places, dates) must
+# only never equal their real value; e-mail addresses must not keep their local part.
+CODE_CATEGORIES = frozenset({"PHONE", "CREDIT_CARD", "BANK_ACCOUNT", "ID_NUMBER", "SECRET"})
+
+
+def kept_prefix(category: str, real: str) -> int:
+    """How many leading letters and digits of `real` (read as ASCII) its stand-in may keep."""
+    compact = "".join(c for c in real if c.isalnum())
+    if category == "CREDIT_CARD":
+        return card_brand_digits(compact) if len(compact) >= 4 else 0
+    if category == "BANK_ACCOUNT":
+        return 4 if re.fullmatch(IBAN_SHAPE, compact.upper()) else 0
+    if category == "PHONE":
+        return phone_country_code_digits(real)
+    if category == "SECRET":
+        prefix = next((p for p in KEY_PREFIXES if real.startswith(p)), "")
+        return sum(c.isalnum() for c in prefix)
+    return 0
 
 
 # --- national ID numbers ---------------------------------------------------------------------

@@ -2,6 +2,12 @@
 
 Fails closed: an exception inside any layer becomes DetectionError(layer, reason), never an
 empty list, because "found nothing" would let the text leave unprotected.
+
+The layers read the text as the model reads it (detector/normalize.py): a layer whose `view` is
+"rules" reads full-width and other Unicode digits and signs as ASCII, invisible characters
+removed and look-alike letters as Latin; the others read only invisible characters inside words
+removed and digits as ASCII. Each layer's spans are mapped back to the original characters and
+settled there, so a stand-in replaces every real character.
 """
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ import time
 
 from cachetools import LRUCache
 
+from detector import normalize
 from detector.errors import DetectionError
 from detector.names.lexicon import is_english_word
 from detector.resolve import settle
-from detector.span import Span
+from detector.span import Layer, Span
 
 THOROUGH_NOT_BUILT = "thorough mode needs the on-device LLM layer, which is not built yet"
 
@@ -48,6 +55,7 @@ class Detector:
 
     def warm(self) -> None:
         """Load models now (spaCy, lexicons) so the first find() is fast."""
+        normalize.warm()
         for layer in self.layers:
             warm = getattr(layer, "warm", None)
             if warm is not None:
@@ -62,13 +70,7 @@ class Detector:
             self._set_timings({"cache": _ms(began)})
             return list(cached)
         timings: dict[str, float] = {}
-        found: list[Span] = []
-        for layer in self.layers:
-            layer_began = time.perf_counter()
-            spans = self._guarded(layer, layer.find, text)
-            self._check_offsets(layer, text, spans)
-            found.extend(spans)
-            timings[layer.name] = _ms(layer_began)
+        found = self._layers_find(text, self.layers, timings)
         resolve_began = time.perf_counter()
         result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
         timings["resolve"] = _ms(resolve_began)
@@ -79,6 +81,40 @@ class Detector:
                 self._cache[key] = result  # the least recent goes when full
         self._set_timings(timings)
         return list(result)
+
+    def find_rules(self, text: str) -> list[Span]:
+        """Only the rules layers' spans, settled: Protector.protect_group reads the joints between
+        the texts of a run with them (a resent conversation reads the same joints again: cached
+        beside find()'s results)."""
+        key = b"rules:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return list(cached)
+        found = self._layers_find(text, [l for l in self.layers if l.name == Layer.RULES], {})
+        result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
+        if self.cache_size > 0:
+            with self._lock:
+                self._cache[key] = result
+        return list(result)
+
+    def _layers_find(self, text: str, layers: list, timings: dict[str, float]) -> list[Span]:
+        """Every layer's spans, each found on the view it reads, on the original characters."""
+        began = time.perf_counter()
+        views = {}
+        for kind in {"rules" if getattr(layer, "view", None) == "rules" else "names" for layer in layers}:
+            views[kind] = self._guarded(_Normalize, normalize.read if kind == "rules" else normalize.read_names, text)
+        timings[_Normalize.name] = _ms(began)
+        found: list[Span] = []
+        for layer in layers:
+            layer_began = time.perf_counter()
+            view = views["rules" if getattr(layer, "view", None) == "rules" else "names"]
+            seen = view.rules
+            spans = self._guarded(layer, layer.find, seen)
+            self._check_offsets(layer, seen, spans)
+            found.extend(view.to_original(spans))
+            timings[layer.name] = _ms(layer_began)
+        return found
 
     def timings(self) -> dict[str, float]:
         """Milliseconds per layer of the last find() call ("resolve" and "total" too, or only
@@ -110,6 +146,10 @@ class Detector:
 
 class _Resolve:
     name = "resolve"
+
+
+class _Normalize:
+    name = "normalize"
 
 
 def _is_english_word(lower: str) -> bool:

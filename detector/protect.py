@@ -11,16 +11,28 @@ A span that starts or ends inside a word, or whose stand-in would run into the n
 word boundaries only. If the text still does not round-trip, protect() fails
 closed with DetectionError rather than send something it cannot map back.
 
+Every stand-in is also compared with its real value (detector/standins/leaks.py): one that
+keeps the real digits or letters in place is made again with a salt, and if that keeps
+failing, protect() fails closed with DetectionError naming the category only.
+
 Resent history: API clients resend every earlier turn, so the Protector keeps recent results
 (detector/protect_cache.py) and reuses one only after checking it is still right now.
+
+Runs of texts (protect_group): the content parts of one message, or consecutive user messages,
+reach the model as one text, so a value may be cut between two of them ("john.smith@" +
+"gmail.com"). The joints are read again with the rules, a value found across one gets ONE
+stand-in, and each text gets the piece of that stand-in where it held a piece of the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from detector.categories import Category
 from detector.errors import BlockedByPolicy, DetectionError
+from detector.resolve import resolve
 from detector.standins import StandInSession
+from detector.standins.leaks import keeps_real
 from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, ProtectionCache, RestorerCache
 from detector.restore import Restorer
 from detector.span import Replacement, Span
@@ -30,6 +42,9 @@ from detector.text import is_word, word_edges
 ACTIONS = ("replace", "keep", "block")
 GUARD_LAYER = "guard"
 MAX_ROUNDS = 8
+# Characters read on each side of a joint between two texts of a run (emails, IBANs and cards
+# are shorter); the window grows to the edges of the words it cuts, by up to as much again.
+JOINT_WINDOW = 64
 
 
 @dataclass
@@ -82,6 +97,65 @@ def _assemble(text: str, spans: list[Span], standins: dict) -> tuple[str, list[R
     return "".join(out), reps
 
 
+def _restored(protected: str, reps: list[Replacement], restorer: Restorer, fixed: dict) -> str:
+    """What a reply holding `protected` restores to, with each fixed piece (a piece of a value
+    cut between two texts, checked over the joined run) taken back as its real text."""
+    if not fixed:
+        return restorer.restore_exact(protected)
+    out, pos = [], 0
+    for r in reps:
+        if (r.span.start, r.span.end) in fixed:
+            out.append(restorer.restore_exact(protected[pos:r.out_start]))
+            out.append(r.span.text)
+            pos = r.out_start + len(r.replacement)
+    out.append(restorer.restore_exact(protected[pos:]))
+    return "".join(out)
+
+
+def _pieces(standin: str, cuts: list[int], real: str) -> list[str]:
+    """`standin` cut where its real value was cut: at the same character counts when the
+    lengths agree; next to the same separator when the cut was next to one and both have the
+    same separators ("john.smith@" + "gmail.com" gives "elena.ruiz@" + "gmail.com"); else
+    proportionally. Each piece is non-empty where the stand-in is long enough."""
+    n, m = len(standin), len(real)
+    seps_real = [i for i, c in enumerate(real) if not c.isalnum()]
+    seps_new = [i for i, c in enumerate(standin) if not c.isalnum()]
+    same_seps = [real[i] for i in seps_real] == [standin[i] for i in seps_new]
+    at = []
+    for c in cuts:
+        if n == m:
+            at.append(c)
+        elif same_seps and c - 1 in seps_real:
+            at.append(seps_new[seps_real.index(c - 1)] + 1)
+        elif same_seps and c in seps_real:
+            at.append(seps_new[seps_real.index(c)])
+        else:
+            at.append(round(c * n / m))
+    for i in range(len(at)):  # strictly increasing, within 1..n-1, leaving room for the rest
+        low = at[i - 1] + 1 if i else 1
+        at[i] = max(low, min(at[i], n - (len(at) - i)))
+    bounds = [0, *at, n]
+    return [standin[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _text_at(starts: list[int], position: int) -> int:
+    """Which text of a run the joined position lies in (`starts`: each text's start, then the end)."""
+    i = 0
+    while i + 2 < len(starts) and starts[i + 1] <= position:
+        i += 1
+    return i
+
+
+def _word_edge(text: str, position: int, step: int) -> int:
+    """`position` moved outwards (step -1: left, +1: right) to the edge of the word it cuts, by
+    at most JOINT_WINDOW characters."""
+    for _ in range(JOINT_WINDOW):
+        if position <= 0 or position >= len(text) or text[position - 1].isspace() or text[position].isspace():
+            break
+        position += step
+    return position
+
+
 def _category(name: str) -> Category:
     try:
         return Category(name)
@@ -101,6 +175,8 @@ class Protector:
                 raise ValueError(f"policy for {category} must be one of {ACTIONS}, not {action!r}")
         self.cache = ProtectionCache(cache_size)
         self._restorers = RestorerCache()
+        # Stand-ins the leak check sent back to be made again, by category (never values).
+        self.leaks_caught: Counter[str] = Counter()
 
     def restorer(self, scope: str) -> Restorer:
         return self._restorers.get(scope, self.store.mappings)
@@ -155,12 +231,16 @@ class Protector:
         cached.mark_checked(restorer)
         return True
 
-    def _protect(self, text: str, scope: str, spans: list[Span]) -> tuple[Protection, Restorer]:
-        """The protection and the Restorer it round-tripped with."""
+    def _protect(self, text: str, scope: str, spans: list[Span],
+                 fixed: dict[tuple[int, int], str] | None = None) -> tuple[Protection, Restorer]:
+        """The protection and the Restorer it round-tripped with. `fixed`: spans whose
+        replacement is already decided (pieces of a value cut between texts: protect_group)."""
+        fixed = fixed or {}
         spans = _widen(text, spans) if spans else []
         session = StandInSession(self.store, scope, text)
-        standins: dict[tuple[int, int], str] = {}
+        standins: dict[tuple[int, int], str] = dict(fixed)
         salts: dict[tuple[int, int], int] = {}
+        leaked: Category | None = None
         for _ in range(MAX_ROUNDS):
             # Persons first, so emails and usernames can follow their persona.
             for s in sorted(spans, key=lambda s: (s.category != Category.PERSON, s.start)):
@@ -169,27 +249,116 @@ class Protector:
                     salt = str(salts[where]) if where in salts else ""
                     standins[where] = session.standin(s.text, s.category, salt=salt)
             protected, reps = _assemble(text, spans, standins)
+            leaks = [r for r in reps if (r.span.start, r.span.end) not in fixed and self._leaks(r)]
+            if leaks:
+                leaked = leaks[0].span.category
+                self._salt(leaks, salts, standins)
+                continue
+            leaked = None
             restorer = self.restorer(scope)
-            if restorer.restore_exact(protected) == text:
+            if _restored(protected, reps, restorer, fixed) == text:
                 return Protection(text=text, protected=protected, replacements=reps), restorer
             guards = self._guards(text, spans, restorer)
             if guards:
                 spans = sorted(spans + guards, key=lambda s: s.start)
                 continue
-            glued = {(r.span.start, r.span.end) for r in reps if _glued(text, r)}
+            glued = {(r.span.start, r.span.end) for r in reps if _glued(text, r)} - fixed.keys()
             if glued:
                 # A stand-in would run into the next word ("d." -> "muslim" before "IType"):
                 # the span takes in that word, as _widen does for spans cut inside a word.
                 spans = _widen(text, [_grow(text, s) if (s.start, s.end) in glued else s for s in spans])
                 continue
-            bad = self._misread(protected, reps, restorer)
+            bad = [r for r in self._misread(protected, reps, restorer) if (r.span.start, r.span.end) not in fixed]
             if not bad:
                 break
-            for rep in bad:
-                where = (rep.span.start, rep.span.end)
-                salts[where] = salts.get(where, 0) + 1
-                standins.pop(where, None)
+            self._salt(bad, salts, standins)
+        if leaked is not None:
+            raise DetectionError("standins", f"every {leaked} stand-in made for this text kept the real value")
         raise DetectionError("standins", "the stand-ins for this text could not be made reversible")
+
+    def _leaks(self, rep: Replacement) -> bool:
+        if rep.span.layer == GUARD_LAYER or not keeps_real(rep.span.text, rep.replacement, rep.span.category):
+            return False
+        self.leaks_caught[str(rep.span.category)] += 1
+        return True
+
+    @staticmethod
+    def _salt(reps: list[Replacement], salts: dict, standins: dict) -> None:
+        """Have these replacements made again, each with a new salt."""
+        for rep in reps:
+            where = (rep.span.start, rep.span.end)
+            salts[where] = salts.get(where, 0) + 1
+            standins.pop(where, None)
+
+    # --- runs of texts -------------------------------------------------------------------------
+    def protect_group(self, texts: list[str], scope: str) -> list[Protection]:
+        """Protect the texts of one run together (the content parts of one message, consecutive
+        user messages): one Protection per text, in order. A value cut between two texts gets
+        one stand-in, cut at the same place; each text restores on its own except for such a
+        piece, and the joined protected run restores to the joined texts."""
+        texts = list(texts)
+        crossing = self._crossing(texts) if len(texts) > 1 else []
+        if not crossing:
+            return [self.protect(t, scope) for t in texts]
+        joined = "".join(texts)
+        starts = [0]
+        for t in texts:
+            starts.append(starts[-1] + len(t))
+        own = [replace(s, start=s.start + starts[i], end=s.end + starts[i])
+               for i, t in enumerate(texts) for s in self._chosen(self.detector.find(t))]
+        spans = _widen(joined, resolve(own + crossing))
+        cuts = starts[1:-1]
+        salts: dict[tuple[int, int], int] = {}
+        session = StandInSession(self.store, scope, joined)
+        for _ in range(MAX_ROUNDS):
+            per_text: list[list[Span]] = [[] for _ in texts]
+            fixed: list[dict[tuple[int, int], str]] = [{} for _ in texts]
+            leaked = None
+            for s in spans:
+                inside = sorted({c for c in cuts if s.start < c < s.end})
+                if not inside:
+                    i = _text_at(starts, s.start)
+                    per_text[i].append(replace(s, start=s.start - starts[i], end=s.end - starts[i]))
+                    continue
+                where = (s.start, s.end)
+                salt = str(salts[where]) if where in salts else ""
+                standin = session.standin(s.text, s.category, salt=salt)
+                if keeps_real(s.text, standin, s.category):
+                    self.leaks_caught[str(s.category)] += 1
+                    leaked = s
+                    break
+                bounds = [s.start, *inside, s.end]
+                for (a, b), piece in zip(zip(bounds, bounds[1:]), _pieces(standin, [c - s.start for c in inside], s.text)):
+                    i = _text_at(starts, a)
+                    local = Span(a - starts[i], b - starts[i], joined[a:b], s.category, s.layer, s.score, s.validated)
+                    per_text[i].append(local)
+                    fixed[i][(local.start, local.end)] = piece
+            if leaked is not None:
+                salts[(leaked.start, leaked.end)] = salts.get((leaked.start, leaked.end), 0) + 1
+                continue
+            protections = [self._protect(t, scope, per_text[i], fixed[i])[0] for i, t in enumerate(texts)]
+            if self.restorer(scope).restore_exact("".join(p.protected for p in protections)) == joined:
+                return protections
+            for s in spans:
+                if any(s.start < c < s.end for c in cuts):
+                    salts[(s.start, s.end)] = salts.get((s.start, s.end), 0) + 1
+        raise DetectionError("standins", "a value cut between two texts could not get a reversible stand-in")
+
+    def _crossing(self, texts: list[str]) -> list[Span]:
+        """Values that cross a joint between two texts of the run (policy applied), in the
+        coordinates of the joined texts. The rules read a window around each joint."""
+        find = getattr(self.detector, "find_rules", self.detector.find)
+        joined = "".join(texts)
+        found: dict[tuple[int, int], Span] = {}
+        cut = 0
+        for t in texts[:-1]:
+            cut += len(t)
+            lo = _word_edge(joined, max(0, cut - JOINT_WINDOW), -1)
+            hi = _word_edge(joined, min(len(joined), cut + JOINT_WINDOW), +1)
+            for s in find(joined[lo:hi]):
+                if s.start + lo < cut < s.end + lo:
+                    found[(s.start + lo, s.end + lo)] = replace(s, start=s.start + lo, end=s.end + lo)
+        return self._chosen(sorted(found.values(), key=lambda s: s.start))
 
     @staticmethod
     def _guards(text: str, spans: list[Span], restorer: Restorer) -> list[Span]:

@@ -31,6 +31,7 @@ class RulesLayer:
     """Runs every recognizer family; overlaps between them are settled by detector.resolve."""
 
     name = Layer.RULES
+    view = "rules"  # reads look-alike letters as Latin (detector/normalize.py): "jоhn@" with a Cyrillic о
 
     def __init__(self, recognizers: list[Recognizer] | None = None):
         self.recognizers = recognizers if recognizers is not None else default_recognizers()

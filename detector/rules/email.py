@@ -1,15 +1,43 @@
-"""E-mail addresses: local@domain.tld, checked with the stdlib's address parser."""
+"""E-mail addresses: local@domain.tld, checked with the stdlib's address parser; and addresses
+spelled out ("john.smith at example dot com", "john[at]example[dot]com", "john @ example.com":
+the spellings are in detector/formats.py).
+
+A spelled-out address needs a known top-level domain, and one written with a plain " at " needs
+more, since prose holds " at " and " dot " too ("look at this dot com"): a local part shaped like
+one (a dot, digit, "_", "-", "+" or a spelled "dot" in it), an e-mail word nearby, or a free-mail
+provider's domain. Full-width "＠" and look-alike letters need nothing here: the rules read the
+normalised view (detector/normalize.py).
+"""
 import re
 from email.headerregistry import Address
 from email.errors import HeaderParseError
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer
+from detector.formats import FREE_MAIL_BRANDS, SPELLED_EMAIL, SpelledEmail, known_tld, read_spelled_email
+from detector.rules.base import Pattern, Recognizer, near
+from detector.span import Layer, Span
+from detector.text import words_regex
 
 # Unicode letters are allowed on both sides (internationalised addresses); the TLD is 2+ letters.
 EMAIL = re.compile(
     r"(?<![\w.%+-])[\w%+-]+(?:\.[\w%+-]+)*@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,24}(?![\w@-])"
 )
+# Every spelled-out address holds one of these (lower-cased): texts without skip the regex.
+SPELLED_TRIGGERS = (" at ", "at)", "at]", "at}", "at>", " @", "@ ")
+SHAPED_LOCAL = re.compile(r"[\d._+-]")
+SPELLED_CONTEXT = words_regex(["email", "e-mail", "mail", "address", "contact", "reach", "write to",
+                               "send", "inbox"])
+SPELLED_CONTEXT_BEFORE = 32  # closer than other families: "email: john at ...", "reach me at ..."
+
+
+def _valid(local: str, domain: str) -> bool:
+    try:  # the stdlib parser enforces RFC 5322 syntax of both halves
+        Address(username=local, domain=domain)
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    return True
 
 
 class EmailRecognizer(Recognizer):
@@ -18,8 +46,38 @@ class EmailRecognizer(Recognizer):
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         local, _, domain = value.rpartition("@")
-        try:  # the stdlib parser enforces RFC 5322 syntax of both halves
-            Address(username=local, domain=domain)
-        except (HeaderParseError, ValueError, IndexError):
+        return _valid(local, domain)
+
+    def find(self, text: str) -> list[Span]:
+        spans = super().find(text)
+        lowered = text.lower()
+        if any(t in lowered for t in SPELLED_TRIGGERS):
+            spans += self._spelled(text)
+        return spans
+
+    def _spelled(self, text: str) -> list[Span]:
+        spans, pos = [], 0
+        while (m := SPELLED_EMAIL.search(text, pos)) is not None:
+            spelled = read_spelled_email(m.group())
+            if spelled is None or not spelled.spelled_out:
+                pos = m.end()  # a plain address: the EMAIL pattern's
+                continue
+            if not self._plausible(text, m.start(), m.end(), spelled, m.group("tld")):
+                pos = m.start() + 1  # "me at john dot smith at ...": the address may start later
+                continue
+            valid = _valid(spelled.local, spelled.domain)
+            spans.append(Span(m.start(), m.end(), m.group(), self.category, Layer.RULES,
+                              0.95 if valid else 0.6, valid))
+            pos = m.end()
+        return spans
+
+    def _plausible(self, text: str, start: int, end: int, spelled: SpelledEmail, tld: str) -> bool:
+        if not known_tld(tld):
             return False
-        return True
+        if spelled.at.strip().lower() != "at":
+            return True  # "[at]", "(at)", " @ ": written as an address on purpose
+        if spelled.local.lower() in STOP_WORDS:
+            return False  # "me at ...", "it at ..."
+        labels = spelled.domain.lower().split(".")
+        return bool(SHAPED_LOCAL.search(spelled.local) or spelled.local_dot != "."
+                    or near(text, start, end, SPELLED_CONTEXT, before=SPELLED_CONTEXT_BEFORE) or labels[-2] in FREE_MAIL_BRANDS)

@@ -47,6 +47,13 @@ guy gene ray dean drew earl grant lee chase cliff colt don max ben sam jo al ed
 COMMON_WORDS = frozenset(w.lower() for w in _EnglishWords.word_list) | _NAME_WORDS
 
 
+@functools.lru_cache(maxsize=1)
+def word_pool() -> tuple[str, ...]:
+    """Common words of 4-10 letters to stand in for words in URLs and e-mail local parts, sorted:
+    a seeded choice must not depend on the order a set happens to iterate in."""
+    return tuple(sorted(w for w in COMMON_WORDS if w.isalpha() and 4 <= len(w) <= 10))
+
+
 _pattern = functools.lru_cache(maxsize=4096)(phrase_regex)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from detector.formats import FREE_MAIL_BRANDS
 from detector.standins import name_lists
 from detector.standins.casing import fold
 from detector.standins.part import Part
@@ -18,7 +19,6 @@ icloud.com me.com mac.com aol.com proton.me protonmail.com pm.me gmx.de gmx.net 
 mail.ru yandex.ru yandex.com qq.com 163.com 126.com zoho.com fastmail.com hey.com tutanota.com
 naver.com orange.fr free.fr libero.it t-online.de rediffmail.com mail.com inbox.com
 """.split())
-FREE_MAIL_BRANDS = frozenset({"gmail", "yahoo", "hotmail", "outlook", "live", "icloud", "aol", "gmx", "yandex"})
 
 # Platforms where the path identifies, not the host (hand list).
 PUBLIC_HOSTS = frozenset("""

@@ -1,12 +1,15 @@
 """EMAIL: the local part follows the persona (maria.gonzalez@ -> elena.ruiz@); free-mail domains
-stay, an employer's domain becomes the conversation's fake employer domain."""
+stay, an employer's domain becomes the conversation's fake employer domain. An address spelled
+out ("maria at acme dot com") gets the stand-in of the plain address, spelled the same way
+("elena at globex dot com"): one string the restorer finds when the model repeats it."""
 from __future__ import annotations
 
 import re
 
+from detector.formats import read_spelled_email
 from detector.standins import domains, name_lists, person
-from detector.standins.casing import fold
-from detector.standins.collisions import COMMON_WORDS
+from detector.standins.casing import apply_case_class, case_class, fold
+from detector.standins.collisions import COMMON_WORDS, word_pool
 from detector.standins.part import Part
 from detector.standins.shape import reshape
 
@@ -30,10 +33,17 @@ def _local_runs(local: str, session) -> list[tuple[str, str | None]]:
     return out
 
 
+def _other_word(rng, word: str) -> str:
+    while True:
+        new = rng.choice(word_pool())
+        if new != word:
+            return new
+
+
 def parts(surface: str, session) -> list[Part]:
     m = _ADDRESS.fullmatch(surface)
     if not m:
-        return []
+        return _spelled_parts(surface, session)
     local, domain = m.group("local"), m.group("domain")
     runs = _local_runs(local, session)
     if domains.is_free_mail(domain):
@@ -51,6 +61,11 @@ def parts(surface: str, session) -> list[Part]:
                 pieces.append(reshape(run, rng))
             elif run.isalpha() and fold(run) not in ROLE_WORDS and fold(run) not in COMMON_WORDS:
                 pieces.append(fold(rng.choice(pool))[: max(len(run), 3)] if len(run) < 3 else fold(rng.choice(pool)))
+            elif run.isalpha() and fold(run) not in ROLE_WORDS and len(run) >= 3:
+                # An everyday word ("sunshine", "coolguy") is as much the address as a name.
+                pieces.append(apply_case_class(case_class(run), _other_word(rng, fold(run))))
+            elif not run.isalpha() and any(c.isalnum() for c in run):
+                pieces.append(reshape(run, rng))  # letters with other signs ("¼tom"): same shape
             else:
                 pieces.append(run)
         if attempt:  # a collision: the same persona, told apart by a number
@@ -59,3 +74,16 @@ def parts(surface: str, session) -> list[Part]:
 
     start = m.start("local")
     return [Part(start, len(surface), "email:" + fold(surface[start:]), "EMAIL", make)]
+
+
+def _spelled_parts(surface: str, session) -> list[Part]:
+    spelled = read_spelled_email(surface)
+    if spelled is None or not spelled.spelled_out:
+        return []
+    plain = parts(spelled.address, session)
+    if len(plain) != 1:
+        return []
+    inner = plain[0]
+    return [Part(0, len(surface), "email:" + fold(surface), "EMAIL",
+                 lambda rng, attempt: spelled.respell(inner.make(rng, attempt)),
+                 seed_key=inner.seed_key or inner.key)]

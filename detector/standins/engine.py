@@ -1,8 +1,15 @@
-"""Issue stand-ins: look each part up in the store, generate only when absent, first writer wins."""
+"""Issue stand-ins: look each part up in the store, generate only when absent, first writer wins.
+
+A value is read as the model reads it (detector/normalize.py): the families see "4111 1111 ..."
+for "４１１１ １１１１ ...", "john@x.com" for "jo\u200bhn@x.com". Each part's stand-in is made on
+that reading and written like the value (digit scripts, full width: "５２３４ ..."); its mapping keeps
+the real value as written, so the reply restores to exactly what the user typed.
+"""
 from __future__ import annotations
 
 import dataclasses
 
+from detector import normalize
 from detector.errors import DetectionError
 from detector.standins import families
 from detector.standins.casing import apply_case_class, case_class, fold, present
@@ -61,16 +68,21 @@ class StandInSession:
                 return surface
             lead = surface[: len(surface) - len(surface.lstrip())]
             return lead + self.standin(core, category, salt) + surface[len(lead) + len(core):]
+        view = normalize.read(surface)
+        # The families read look-alike letters as Latin too ("jоhn" with a Cyrillic о is john).
+        read = view.rules if view.text.strip() else surface  # an invisible-only value: as written
         try:
-            parts = families.parts_for(category, surface, self)
+            parts = families.parts_for(category, read, self)
         except DetectionError:
             raise
         except Exception:  # a value a family cannot read still gets a same-shape stand-in
             parts = []
         if not parts:
-            parts = whole(surface, f"{category}:{fold(surface)}", str(category),
-                          lambda rng, attempt: reshape(surface, rng))
-        parts = _on_word_edges(surface, parts)
+            parts = whole(read, f"{category}:{fold(read)}", str(category),
+                          lambda rng, attempt: reshape(read, rng))
+        parts = _on_word_edges(read, parts)
+        if read is not surface and read != surface:
+            parts = [_as_written(p, surface, view) for p in parts]
         if salt:
             parts = [dataclasses.replace(p, key=f"{p.key}#{salt}") for p in parts]
         out, pos = [], 0
@@ -113,6 +125,18 @@ class StandInSession:
             if self.collisions.free(candidate, real):
                 return candidate
         raise DetectionError("standins", f"no free stand-in for a {part.category} value")
+
+
+def _as_written(part: Part, surface: str, view: normalize.View) -> Part:
+    """A part made on the reading of `surface`, moved onto the characters as written. Its
+    mapping is its own (the key says how it was written), seeded like the plain spelling."""
+    start, end = view.original_range(part.start, part.end)
+    real = surface[start:end]
+    if real == view.rules[part.start:part.end]:
+        return dataclasses.replace(part, start=start, end=end)
+    return Part(start, end, f"{part.key}|as:{real}", part.category,
+                lambda rng, attempt, make=part.make: normalize.written_like(make(rng, attempt), real),
+                seed_key=part.seed_key or part.key, word_like=part.word_like)
 
 
 def _on_word_edges(surface: str, parts: list[Part]) -> list[Part]:

@@ -5,22 +5,26 @@ unknown IDs) and the slot-filler the format-aware families use to keep separator
 """
 import random
 import string
+import unicodedata
 
 _UPPER = string.ascii_uppercase
 _LOWER = string.ascii_lowercase
 
 
 def reshape(text: str, rng: random.Random, keep: int = 0) -> str:
-    """A random value of the same shape; the first `keep` alphanumerics stay as they are."""
+    """A random value of the same shape; the first `keep` alphanumerics stay as they are. Digits
+    stay in their script ("٤" is replaced by an Arabic-Indic digit)."""
     out, seen, prev_digit = [], 0, False
     for c in text:
-        if c.isdigit() and c.isascii():
+        value = unicodedata.decimal(c, None)
+        if value is not None:
+            zero = ord(c) - value
             if seen < keep:
                 out.append(c)
-            elif not prev_digit and c != "0":
-                out.append(rng.choice("123456789"))  # a run keeps a non-zero lead: same magnitude
+            elif not prev_digit and value != 0:
+                out.append(chr(zero + rng.randint(1, 9)))  # a run keeps a non-zero lead: same magnitude
             else:
-                out.append(rng.choice(string.digits))
+                out.append(chr(zero + rng.randint(0, 9)))
             seen += 1
             prev_digit = True
             continue

@@ -8,7 +8,7 @@ import re
 
 from detector.standins import domains, ip_address, person
 from detector.standins.casing import apply_case_class, case_class, fold
-from detector.standins.collisions import COMMON_WORDS
+from detector.standins.collisions import COMMON_WORDS, word_pool
 from detector.standins.part import Part, whole
 from detector.standins.shape import reshape
 
@@ -16,10 +16,6 @@ _URL = re.compile(r"(?P<scheme>[a-zA-Z][\w+.-]*://)?(?P<host>[^/?#:\s]+)(?P<port
 _RUN = re.compile(r"[^\W\d_]+|\d+")
 # Path words that describe the site, not the person (hand list; plus common English words).
 URL_WORDS = frozenset("in u user users profile profiles watch v api ui www app apps id page pages post posts p r c channel company school status comments blog wiki index html htm php aspx jsp en us uk de fr es reviews review docs doc pub share s t d view edit home search q".split())
-
-
-def _words_pool():
-    return tuple(w for w in COMMON_WORDS if w.isalpha() and 4 <= len(w) <= 10)
 
 
 def _url_runs(rest: str, session) -> list[tuple[int, int, str | None]]:
@@ -46,7 +42,7 @@ def parts(surface: str, session) -> list[Part]:
         host_changed = not domains.is_public_host(host)
         new_host = session.issue(host, domains.domain_part(host)) if host_changed else host
     runs = _url_runs(rest, session)
-    pool = _words_pool()
+    pool = word_pool()
 
     def make(rng, attempt):
         out, pos, changed = [], 0, host_changed

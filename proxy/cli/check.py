@@ -48,12 +48,17 @@ def _table(record: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from detector.normalize import reads_as
+
     console = Console()
     table = Table(title=f"{len(record['spans'])} private phrase(s), mode {record['mode']}")
     for col in ("span", "category", "layer", "stand-in"):
         table.add_column(col)
     for s in record["spans"]:
-        table.add_row(s["text"], s["category"], s["layer"], s["replacement"])
+        # Found on the normalised view (full-width digits, invisible characters...): say so, since
+        # the value may not look like one on screen.
+        layer = s["layer"] if reads_as(s["text"]) == s["text"] else f"{s['layer']} (read normalised)"
+        table.add_row(s["text"], s["category"], layer, s["replacement"])
     console.print(table)
     console.print("[bold]protected:[/bold]", record["protected"], markup=True, highlight=False)
     ok = record["restored"] == record["text"]

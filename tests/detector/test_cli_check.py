@@ -83,3 +83,31 @@ def test_console_script_streams_one_line_per_input(tmp_path):
     assert lines[1]["spans"] == [] and lines[1]["protected"] == items[1]["text"]
     # Nothing but the JSON lines on stdout, and no real value on stderr.
     assert "Gonzalez" not in proc.stderr
+
+
+@pytest.mark.parametrize("text, category, kept", [
+    ("card ４１１１ １１１１ １１１１ １１１１", "CREDIT_CARD", ""),
+    ("call me on +1 ４１５ ５５５ ０１３４", "PHONE", "+1 "),
+])
+def test_values_in_full_width_digits_get_full_width_stand_ins(text, category, kept):
+    # Issue #14: the card failed with "no free stand-in", the phone went out under "+6".
+    result = runner.invoke(app, ["check", "--json", text])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    [span] = record["spans"]
+    assert span["category"] == category and span["layer"] == "rules"
+    real, new = span["text"], span["replacement"]
+    assert new.startswith(kept) and len(new) == len(real)
+    assert [c for c in new if c.isdigit() and c.isascii()] == [c for c in kept if c.isdigit()]
+    assert all("\uff10" <= c <= "\uff19" for c in new[len(kept):] if c.isdigit())
+    real_groups = real[len(kept):].split()
+    assert not any(group in new for group in real_groups if len(group) >= 4)
+    assert sum(a == b for a, b in zip(real, new)) < len(real) / 2
+    assert record["restored"] == text and record["protected"] == text.replace(real, new)
+
+
+def test_table_says_a_value_was_read_normalised():
+    result = runner.invoke(app, ["check", "call +1 415 5\u200b55 2671 or mail maria@acme-corp.com"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "rules (read normalised)" in result.stdout and "round trip: ok" in result.stdout

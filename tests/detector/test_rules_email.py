@@ -31,3 +31,20 @@ def test_ignores_non_addresses(text):
 def test_any_generated_address_is_found_whole(address):
     text = f"mail me at {address} please"
     assert values(R, text) == [address]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("mail john.smith at example dot com today", ["john.smith at example dot com"]),
+    ("john dot smith at example dot co dot uk", ["john dot smith at example dot co dot uk"]),
+    ("j.doe(at)acme(dot)com", ["j.doe(at)acme(dot)com"]),
+    ("j.doe [at] acme [dot] org and x { at } y { dot } de", ["j.doe [at] acme [dot] org", "x { at } y { dot } de"]),
+    ("jdoe @ acme.com", ["jdoe @ acme.com"]),
+    ("maria AT GMAIL DOT COM", ["maria AT GMAIL DOT COM"]),
+    ("reach me at john dot smith at gmail dot com", ["john dot smith at gmail dot com"]),
+    ("email: maria at acme dot com", ["maria at acme dot com"]),
+    # prose: no address-like local part, no e-mail word just before, no free-mail provider
+    ("look at this dot com", []), ("I met john at example.com", []), ("she is at home dot com", []),
+    ("stay at home dot Then", []), ("arrived at 5.30pm", []), ("email me at home dot com", []),
+])
+def test_spelled_out_addresses(text, found):
+    assert values(EmailRecognizer(), text) == found
