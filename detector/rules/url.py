@@ -28,7 +28,8 @@ PUBLIC_HOSTS = (
 )
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The lower-case host of a URL or bare domain, "" if it has none."""
     if "://" not in url:
         url = "//" + url
     try:
@@ -56,7 +57,7 @@ class UrlRecognizer(Recognizer):
         return opener is not None and url.count(opener) >= url.count(closer)
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
-        host = _host(value)
+        host = host_of(value)
         if not host or any(host == h or host.endswith("." + h) for h in PUBLIC_HOSTS):
             return False
         return None

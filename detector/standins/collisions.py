@@ -47,6 +47,14 @@ guy gene ray dean drew earl grant lee chase cliff colt don max ben sam jo al ed
 COMMON_WORDS = frozenset(w.lower() for w in _EnglishWords.word_list) | _NAME_WORDS
 
 
+def everyday_words() -> frozenset[str]:
+    """Faker's ~1,000 everyday English words (its en_US lorem list), lower case."""
+    return _EVERYDAY
+
+
+_EVERYDAY = frozenset(w.lower() for w in _EnglishWords.word_list)
+
+
 _pattern = functools.lru_cache(maxsize=4096)(phrase_regex)
 
 

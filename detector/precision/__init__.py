@@ -1,0 +1,149 @@
+"""The precision stage: after resolution, drop what was found but is not private.
+
+Replacing what is not private costs the user the answer they came for and protects no one
+(issue #16: 6.8 such replacements per PUPA_New prompt). The stage judges the spans of the
+model layers (NER, names, LLM) and a few rule findings by where they stand:
+- code (detector/precision/code.py): inside code, markup, logs and data, a name-like span is
+  kept only with strong evidence (the same name kept outside the code, or a cue such as
+  "author:"); a word written as a code identifier ("innerHandler", "self.Name", "Uri(") is
+  never a name, anywhere; a bare domain used as a key in code ("kubernetes.io/ingress.class:")
+  is not a link;
+- public knowledge (detector/precision/public.py): a country or world region, a well-known
+  organisation or a public figure is left alone as the topic of a question, and kept as a fact
+  about a person ("I moved to Spain", "my sister works at Google": detector/precision/cues.py);
+  so are common-word phrases the small NER model takes for names ("Hydraulic Hoses"), and
+  jargon (detector/precision/jargon.py: acronyms the text defines, plural acronyms, "AI-driven",
+  a word of another script read by the English model);
+- groups (detector/precision/groups.py): a nationality or language is not a belief; about a
+  person it becomes a LOCATION (its stand-in another nationality), otherwise it is left alone;
+- public documentation and repository URLs (detector/precision/links.py) are left alone unless
+  tied to the user ("my repo").
+Whatever one mention of a name gets, all its mentions get: a name kept in one sentence is kept
+everywhere, or its other mentions would leak it.
+
+`strict` names categories the stage leaves untouched (the user's "strict" policy: replace
+everything found in them). Rule findings with a checksum and secrets are never dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from detector.categories import CONTEXTUAL, Category
+from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
+from detector.precision import code, cues, groups, jargon, links, public
+from detector.span import Layer, Span
+
+# Categories a model layer reports by reading names; these are what the stage judges.
+NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
+                       Category.BELIEF_IDENTITY, Category.DATE}) | CONTEXTUAL
+MODEL_LAYERS = frozenset({Layer.NER, Layer.NAMES, Layer.LLM})
+# Words that say a phrase names an organisation of some kind ("... Hospital", "... Inc").
+from detector.standins.org import KIND_WORDS  # noqa: E402  (one list with the stand-ins)
+from detector.standins.collisions import everyday_words  # noqa: E402
+
+# Cues that tie a name inside code to a person ("author: Jane Roe", "Signed-off-by: ...").
+CODE_REASONS = ("in code", "identifier")
+CODE_PERSON_CUES = ("author", "owner", "maintainer", "copyright", "signed-off-by", "contact",
+                    "written by", "created by", "assignee", "reviewer", "committer")
+
+
+class PrecisionStage:
+    def __call__(self, text: str, spans: list[Span], strict: frozenset[str] = frozenset()) -> list[Span]:
+        if not spans:
+            return spans
+        judged = [s for s in spans if str(s.category) not in strict and self._judged(s)]
+        if not judged:
+            return spans
+        regions = code.code_regions(text)
+        # Persons and personal dates anchor a sentence to someone's life.
+        people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
+            s.category is Category.PERSON and not public.is_public_figure(s.text))]
+        about_writer = cues.describes_writer(text)
+        verdicts: dict[int, Span | None] = {}
+        self.last_reason: dict[int, str] = {}
+        for span in judged:
+            verdicts[id(span)], self.last_reason[id(span)] = self.judge(text, span, regions, people, about_writer)
+        # One verdict per name: a name kept anywhere is kept everywhere, except a name written
+        # as code (an identifier somewhere): its mentions outside code regions are code too.
+        code_names = {_key(s) for s in judged if self.last_reason.get(id(s)) in CODE_REASONS
+                      and code.is_code_word(s.text)}
+        kept_names = {_key(s) for s in spans if verdicts.get(id(s), s) is not None} - code_names
+        out = []
+        for span in spans:
+            verdict = verdicts.get(id(span), span)
+            if verdict is None and _key(span) in kept_names:
+                verdict = span
+            if verdict is not None:
+                out.append(verdict)
+        return out
+
+    @staticmethod
+    def _judged(span: Span) -> bool:
+        if span.layer in MODEL_LAYERS:
+            return span.category in NAME_LIKE
+        return span.layer == Layer.RULES and span.category is Category.URL
+
+    def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
+        """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
+        the text alone, and the check that decided (bench/ counts them)."""
+        if span.layer == Layer.RULES:  # a URL
+            if links.is_public_link(span.text) and not cues.personal(text, span.start, span.end):
+                return None, "public link"
+            if code.inside(regions, span.start, span.end) and links.is_code_key(text, span.start, span.end):
+                return None, "code key"
+            return span, "kept"
+        if code.inside(regions, span.start, span.end) and not self._code_evidence(text, span):
+            return None, "in code"
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
+            if code.identifier_at(text, span.start, span.end):
+                return None, "identifier"
+        personal = about_writer or cues.personal(text, span.start, span.end, people)
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_drug(span.text):
+            # A drug is health information, not a person or a place: kept as HEALTH about someone.
+            return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")
+        if span.category is Category.BELIEF_IDENTITY and not groups.is_belief(span.text):
+            return (replace(span, category=Category.LOCATION), "nationality") if personal else (None, "nationality")
+        if personal:
+            return span, "kept"
+        if span.category is Category.LOCATION and (public.is_country_or_region(span.text)
+                                                   or public.list_of_places(span.text)):
+            return None, "country"
+        if span.category not in (Category.PERSON, Category.ORG, Category.LOCATION):
+            return span, "kept"
+        if public.is_well_known_org(span.text):
+            return None, "well-known org"
+        if span.category is Category.PERSON and public.is_public_figure(span.text):
+            return None, "public figure"
+        if _common_words(span.text):
+            return None, "common words"
+        if jargon.is_jargon(text, span.start, span.end):
+            return None, "jargon"
+        if span.layer == Layer.NER and jargon.foreign_word(span.text):
+            return None, "foreign word"
+        return span, "kept"
+
+    @staticmethod
+    def _code_evidence(text: str, span: Span) -> bool:
+        """A cue that ties a name in code to a person: "author: ...", a user folder in a path."""
+        before = text[max(0, span.start - 32):span.start]
+        return (any(cue in before.lower() for cue in CODE_PERSON_CUES) or bool(code.USER_FOLDER.search(before))
+                or bool(code.PERSON_KEY.search(before)))
+
+
+def _key(span: Span) -> str:
+    return span.text.casefold()
+
+
+def _common_words(value: str) -> bool:
+    """Ordinary English words that name no one: "Hydraulic Hoses", "Assessment Methods",
+    "Developer Mode"; a single word only if it is one of the most common ("Length", "Refer").
+    No word may be a name, a proper noun in Webster's list ("Berlin", "Montana"), a place or a
+    kind of organisation ("... Limited")."""
+    words = [w.strip(".,:;!?\"'()[]•-–").lower() for w in value.split()]
+    words = [w for w in words if w]
+    if not words or (len(words) == 1 and words[0] not in everyday_words()):
+        return False
+    firsts, lasts, proper = first_names(), last_names(), capitalised_words()
+    return all(w.isalpha() and is_english_word(w) and w not in firsts and w not in lasts
+               and w not in proper and w not in KIND_WORDS and not public.is_country_or_region(w)
+               for w in words)
