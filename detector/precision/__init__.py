@@ -17,7 +17,9 @@ model layers (NER, names, LLM) and a few rule findings by where they stand:
 - groups (detector/precision/groups.py): a nationality or language is not a belief; about a
   person it becomes a LOCATION (its stand-in another nationality), otherwise it is left alone;
 - public documentation and repository URLs (detector/precision/links.py) are left alone unless
-  tied to the user ("my repo").
+  tied to the user ("my repo");
+- a piece of a machine token (a hash, digest, SRI string, UUID, base64 blob or version string,
+  detector/precision/code.py) is never a name or a number: only a secret rule may claim one.
 Whatever one mention of a name gets, all its mentions get: a name kept in one sentence is kept
 everywhere, or its other mentions would leak it.
 
@@ -37,6 +39,10 @@ from detector.span import Layer, Span
 NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
                        Category.BELIEF_IDENTITY, Category.DATE}) | CONTEXTUAL
 MODEL_LAYERS = frozenset({Layer.NER, Layer.NAMES, Layer.LLM})
+# Rule findings the stage never drops: secrets (a JWT or key is a credential wherever it is) and
+# values whose format was checked or that need a labelled context of their own.
+RULES_NEVER_JUDGED = frozenset({Category.SECRET, Category.EMAIL, Category.CREDIT_CARD,
+                                Category.BANK_ACCOUNT, Category.ADDRESS})
 # Words that say a phrase names an organisation of some kind ("... Hospital", "... Inc").
 from detector.standins.org import KIND_WORDS  # noqa: E402  (one list with the stand-ins)
 from detector.standins.collisions import everyday_words  # noqa: E402
@@ -81,12 +87,17 @@ class PrecisionStage:
     def _judged(span: Span) -> bool:
         if span.layer in MODEL_LAYERS:
             return span.category in NAME_LIKE
-        return span.layer == Layer.RULES and span.category is Category.URL
+        return span.layer == Layer.RULES and span.category not in RULES_NEVER_JUDGED
 
     def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
         """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
         the text alone, and the check that decided (bench/ counts them)."""
-        if span.layer == Layer.RULES:  # a URL
+        token = code.machine_token_around(text, span.start, span.end)
+        if token is not None and not (span.layer == Layer.RULES and span.text.strip(code.TOKEN_EDGES) == token):
+            return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
+        if span.layer == Layer.RULES:
+            if span.category is not Category.URL:
+                return span, "kept"
             if links.is_public_link(span.text) and not cues.personal(text, span.start, span.end):
                 return None, "public link"
             if code.inside(regions, span.start, span.end) and links.is_code_key(text, span.start, span.end):

@@ -151,3 +151,32 @@ USER_FOLDER = re.compile(r"(?:[\\/](?:Users|users|home|Documents and Settings)[\
 PERSON_KEY = re.compile(
     r"(?i)(?:name|user|author|owner|contact|patient|customer|employee|student|person|client|member|"
     r"recipient|sender|manager|teacher|doctor)\w*[\"']?\s*[:=]\s*[\"'(]?\s*$")
+
+
+# --- machine tokens ------------------------------------------------------------------------------
+# Hashes, digests, SRI integrity strings, UUIDs, base64 blobs and version strings: never a
+# name or a number of anyone's, unless a secret rule says the token is a credential.
+MACHINE_TOKEN = re.compile(
+    r"^(?:sha(?:1|224|256|384|512)-[A-Za-z0-9+/]+={0,2}"                       # SRI
+    r"|(?:sha\d*|md5|blake2b?):[0-9a-fA-F]{16,}"                                # digests
+    r"|(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,}"                # hex, git SHAs
+    r"|0x[0-9a-fA-F]+"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # UUID
+    r"|(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[a-z])(?=[A-Za-z0-9+/_-]*[A-Z])[A-Za-z0-9+/_-]{24,}={0,2}"  # base64
+    r"|v?\d+(?:\.\d+){1,3}(?:[-+.][0-9A-Za-z.]+)?"                               # versions
+    r")$")
+TOKEN_EDGES = "\"'`()[]{}<>,;:"
+
+
+def machine_token_around(text: str, start: int, end: int) -> str | None:
+    """The whitespace-delimited token holding text[start:end] if it is a machine token."""
+    lo = start
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    hi = end
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+    token = text[lo:hi].strip(TOKEN_EDGES).rstrip(".")
+    if "=" in token and not token.endswith("="):
+        token = token.rsplit("=", 1)[1].strip(TOKEN_EDGES)  # integrity="sha384-..."
+    return token if MACHINE_TOKEN.match(token) else None

@@ -12,9 +12,12 @@ WITH_SCHEME = re.compile(r"(?<![\w.-])(?:https?|ftp)://" + _TAIL + r"|(?<![\w./@
 BARE_DOMAIN = re.compile(
     r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
     r"(?:com|net|org|io|co|ai|app|dev|me|info|biz|xyz|tv|gg|ly|us|uk|de|fr|es|it|nl|ru|cn|jp|in|ca|au|br|edu|gov)"
-    r"(?:/" + _TAIL + r")?(?![\w@-])",
+    r"(?:/" + _TAIL + r")?(?![\w@-])(?!\.\w)",  # "java.io.IOException": a dotted name goes on
     re.IGNORECASE,
 )
+# "distribution.It", "home.In": a sentence run into the next one, not a domain (a TLD is
+# written in lower or upper case, not capitalised).
+CAPITALISED_TLD = re.compile(r"\.[A-Z][a-z]+(?:/|$)")
 TRAILING = ".,;:!?)]}>*"
 PUBLIC_HOSTS = (
     "wikipedia.org", "wikimedia.org", "wiktionary.org", "wikidata.org", "britannica.com",
@@ -47,6 +50,8 @@ class UrlRecognizer(Recognizer):
     def judge(self, text, start, end, pattern):
         while end > start and text[end - 1] in TRAILING and not self._balanced(text[start:end]):
             end -= 1
+        if pattern.name == "domain" and CAPITALISED_TLD.search(text[start:end]):
+            return None
         return super().judge(text, start, end, pattern) if end - start > 4 else None
 
     @staticmethod
