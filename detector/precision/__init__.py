@@ -123,6 +123,8 @@ class PrecisionStage:
             return span, "kept"
         if public.is_well_known_org(span.text):
             return None, "well-known org"
+        if span.category is Category.PERSON and jargon.only_a_title(span.text):
+            return None, "title"
         if span.category is Category.PERSON and public.is_public_figure(span.text):
             return None, "public figure"
         if _common_words(span.text):

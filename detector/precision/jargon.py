@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from detector.text import PARTICLES, TITLES
+
 ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]{0,5}[A-Z0-9]$|^[A-Z]{2,}$")
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,6}s$")
 COMPOUND_ADJECTIVE = re.compile(r"^[\w.]+-(?:[a-z]+)$")
@@ -87,3 +89,19 @@ def foreign_word(value: str) -> bool:
         return False
     letters = [c for c in value if c.isalpha()]
     return bool(letters) and not any("LATIN" in unicodedata.name(c, "") for c in letters)
+
+
+# Words of a form of address or an office ("Monsieur le Directeur Général", "Dear Hiring
+# Manager"): a role, not the person who holds it (hand list, with the titles of detector/text.py).
+OFFICE_WORDS = frozenset("""
+director directeur directrice general général générale president président présidente manager
+chief executive officer secretary minister ministre chairman chairwoman chair head dean principal
+commissioner governor mayor senator ambassador excellency majesty highness honour honor hiring
+team committee board staff customer service department sir madam dear
+""".split())
+
+
+def only_a_title(value: str) -> bool:
+    """Every word a title, a particle or an office: an address to a role, not to someone."""
+    words = [w.strip(".,:;").lower() for w in value.split()]
+    return bool(words) and all(w in TITLES or w in PARTICLES or w in OFFICE_WORDS for w in words if w)
