@@ -28,12 +28,14 @@ everything found in them). Rule findings with a checksum and secrets are never d
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from detector.categories import CONTEXTUAL, Category
 from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
 from detector.precision import code, cues, groups, jargon, links, public
 from detector.span import Layer, Span
+from detector.standins import geo
 
 # Categories a model layer reports by reading names; these are what the stage judges.
 NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
@@ -63,7 +65,8 @@ class PrecisionStage:
         regions = code.code_regions(text)
         # Persons and personal dates anchor a sentence to someone's life.
         people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
-            s.category is Category.PERSON and not public.is_public_figure(s.text))]
+            s.category is Category.PERSON and not public.is_public_figure(s.text)
+            and not public.is_well_known_org(s.text))]
         about_writer = cues.describes_writer(text)
         verdicts: dict[int, Span | None] = {}
         self.last_reason: dict[int, str] = {}
@@ -93,7 +96,7 @@ class PrecisionStage:
         """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
         the text alone, and the check that decided (bench/ counts them)."""
         token = code.machine_token_around(text, span.start, span.end)
-        if token is not None and not (span.layer == Layer.RULES and span.text.strip(code.TOKEN_EDGES) == token):
+        if token is not None and not (span.layer == Layer.RULES and (span.start, span.end) == token):
             return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
         if span.layer == Layer.RULES:
             if span.category is not Category.URL:
@@ -106,28 +109,30 @@ class PrecisionStage:
         if code.inside(regions, span.start, span.end) and not self._code_evidence(text, span):
             return None, "in code"
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
-            if code.identifier_at(text, span.start, span.end):
+            if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
                 return None, "identifier"
         personal = about_writer or cues.personal(text, span.start, span.end, people)
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_drug(span.text):
             # A drug is health information, not a person or a place: kept as HEALTH about someone.
             return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")
-        if span.category is Category.BELIEF_IDENTITY and not groups.is_belief(span.text):
+        if (span.category is Category.BELIEF_IDENTITY and not groups.is_belief(span.text)) or (
+                span.category in (Category.PERSON, Category.ORG) and geo.is_nationality(span.text)):
             return (replace(span, category=Category.LOCATION), "nationality") if personal else (None, "nationality")
-        if personal:
+        if personal and not public.is_well_known_org(span.text):
             return span, "kept"
         if span.category is Category.LOCATION and (public.is_country_or_region(span.text)
                                                    or public.list_of_places(span.text)):
             return None, "country"
         if span.category not in (Category.PERSON, Category.ORG, Category.LOCATION):
             return span, "kept"
-        if public.is_well_known_org(span.text):
+        if public.is_well_known_org(span.text) and not (
+                about_writer or cues.personal(text, span.start, span.end, people, possessive=False)):
             return None, "well-known org"
         if span.category is Category.PERSON and jargon.only_a_title(span.text):
             return None, "title"
         if span.category is Category.PERSON and public.is_public_figure(span.text):
             return None, "public figure"
-        if _common_words(span.text):
+        if _common_words(span.text) or _sentence_word(text, span):
             return None, "common words"
         if jargon.is_jargon(text, span.start, span.end):
             return None, "jargon"
@@ -143,8 +148,22 @@ class PrecisionStage:
                 or bool(code.PERSON_KEY.search(before)))
 
 
+SENTENCE_START = re.compile(r"(?:^|[.!?:\n#*•>\-]\s*|\n\s*)$")
+
+
 def _key(span: Span) -> str:
     return span.text.casefold()
+
+
+def _sentence_word(text: str, span: Span) -> bool:
+    """One ordinary English word at the start of a sentence or line ("Merge pull request",
+    "Encrypt the file"): capitalised by its place, not a name."""
+    word = span.text.strip()
+    lower = word.lower()
+    if " " in word or not word.isalpha() or not SENTENCE_START.search(text, max(0, span.start - 6), span.start):
+        return False
+    return (is_english_word(lower) and lower not in first_names() and lower not in last_names()
+            and lower not in capitalised_words())
 
 
 def _common_words(value: str) -> bool:

@@ -23,7 +23,7 @@ CODE_PUNCT = re.compile(
     r"^</?[A-Za-z][\w-]*|/>$|\w=[\"']|^[\"'][\w.-]+[\"']:|^0x[0-9a-fA-F]+"
 )
 DOTTED = re.compile(r"[a-z_]\w*\.[A-Za-z_]\w+", re.ASCII)  # self.name, os.path, java.io
-CAMEL = re.compile(r"[a-z][a-z0-9]*[A-Z]|[A-Z]{2,}[a-z]+[A-Z]", re.ASCII)  # innerHandler, HTTPServer
+CAMEL = re.compile(r"[a-z][a-z0-9]*[A-Z]|[A-Z]{2,}[a-z]+[A-Z]|^[A-Z]{2,}[A-Z][a-z]", re.ASCII)  # innerHandler, OOMKilled
 SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")
 PATH = re.compile(r"(?:^|[\s\"'(])(?:~|\.{1,2})?/\w[\w.-]*/|\\\w+\\|\w\.(?:py|js|ts|java|cs|cpp|c|h|go|rs|rb|php|"
                   r"json|yaml|yml|xml|html|css|sh|so|dll|jar|kt|swift|sql|toml|ini|cfg|log)\b")
@@ -34,6 +34,11 @@ BLOB = re.compile(r"^[\"'(]?(?=[A-Za-z0-9+/=_-]*\d)(?=[A-Za-z0-9+/=_-]*[A-Za-z])
 KEYWORDS = frozenset("""
 def elif void var const lambda null nil self println printf fn impl mut pub int bool boolean
 struct enum namespace async await typeof instanceof elseif endif esac fi usize nullptr
+""".split())
+# SQL written in capitals: no prose writes these words that way.
+SQL_KEYWORDS = frozenset("""
+SELECT FROM WHERE JOIN INNER LEFT RIGHT OUTER GROUP ORDER HAVING INSERT INTO VALUES UPDATE SET
+DELETE CREATE TABLE ALTER DROP LIMIT DISTINCT UNION PRIMARY FOREIGN KEY REFERENCES INDEX
 """.split())
 # Tokens that say nothing either way (numbers, quoted words, links, punctuation): left out of
 # the share, so a table of figures inside code does not dilute it.
@@ -57,12 +62,14 @@ def token_score(token: str) -> float | None:
         return SCORE_CODE
     if word.lower() in KEYWORDS:
         return SCORE_WEAK
+    if word in SQL_KEYWORDS:
+        return SCORE_CODE
     return None if NEUTRAL.match(token) else 0.0
 
 
 def code_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) ranges of `text` that are code, markup, logs or data, sorted and disjoint."""
-    regions = [m.span() for m in FENCE.finditer(text)]
+    regions = [m.span() for m in FENCE.finditer(text)] + line_regions(text)
     tokens = [(m.start(), m.end(), token_score(m.group())) for m in TOKEN.finditer(text)]
     n = len(tokens)
     score_sum, counted = [0.0], [0]
@@ -91,6 +98,34 @@ def code_regions(text: str) -> list[tuple[int, int]]:
     return _merged(regions, text)
 
 
+# --- line shapes (texts that kept their line breaks) -----------------------------------------
+PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+KEY_LINE = re.compile(r"^\s*(?:- )?[\w.\-/\"']+:(?:\s|$)")              # YAML, headers, "Date: ..."
+LOG_LINE = re.compile(r"^\s*(?:\[?\d{4}-\d\d-\d\d|\[?\d\d:\d\d|\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|"
+                      r"FATAL|CRITICAL)\b|at [\w$.]+\(|File \"|Traceback|Caused by|\S+ ERR!|[+\-@]{1,3}[ \t@])")
+CODE_LINE_END = re.compile(r"[;{}(\[,]\s*$|^\s*[})\]]")
+INDENTED = re.compile(r"^(?: {4}|\t)\S")
+LINE_SHARE = 0.5   # share of a paragraph's lines that look like code, logs or data
+MIN_LINES = 2
+
+
+def line_regions(text: str) -> list[tuple[int, int]]:
+    """Paragraphs (blocks between blank lines) where most lines are shaped like code, a log,
+    a stack trace, a diff or key: value data. Only for texts that kept their line breaks."""
+    if "\n" not in text:
+        return []
+    regions = []
+    for paragraph in PARAGRAPH.finditer(text):
+        lines = [line for line in paragraph.group().split("\n") if line.strip()]
+        if len(lines) < MIN_LINES:
+            continue
+        shaped = sum(bool(KEY_LINE.match(line) or LOG_LINE.match(line) or CODE_LINE_END.search(line)
+                          or INDENTED.match(line)) for line in lines)
+        if shaped >= LINE_SHARE * len(lines):
+            regions.append(paragraph.span())
+    return regions
+
+
 def _merged(regions: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Regions that overlap or lie a few words apart join into one."""
     out: list[list[int]] = []
@@ -115,6 +150,18 @@ MEMBER_AFTER = re.compile(r"\.[A-Za-z_]\w*(?:[.(\[;:)=,]|\b(?!\s*$)(?=\S))")
 MEMBER_BEFORE = re.compile(r"[A-Za-z_]\w*\.$")
 
 
+# The last part of a PascalCase name that only code gives a thing: "KeyError", "MainActivity".
+# PascalCase alone is how brands are written too ("LinkedIn", "WordPress").
+CODE_SUFFIX = re.compile(
+    r"[a-z0-9](?:Error|Exception|Handler|Manager|Service|Controller|Provider|Factory|Builder|Client|"
+    r"Server|Config|Configuration|Context|Activity|Fragment|View|Layout|Binding|Adapter|Listener|"
+    r"Helper|Utils?|Impl|Repository|Module|Component|Request|Response|Exception|Event|Options|"
+    r"Settings|State|Store|Model|Entity|Dto|DTO|Interface|Window|Page|Panel|Dialog|Button|Id|ID|"
+    r"Type|Kind|Code|Status|Result|Params|Args|Callback|Delegate|Task|Thread|Stream|Buffer|Parser|"
+    r"Writer|Reader|Loader|Wrapper|Proxy|Router|Middleware|Test|Spec|Mock)s?$")
+DOTTED_IN_WORD = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]*[a-z]\w*$")  # "c.CountryName", "self.name"
+
+
 def is_camel(word: str) -> bool:
     return bool(CAMEL.search(word)) and not NAME_CAMEL.match(word)
 
@@ -129,7 +176,10 @@ def identifier_at(text: str, start: int, end: int) -> bool:
     while word_end < len(text) and (text[word_end].isalnum() or text[word_end] == "_"):
         word_end += 1
     word = text[word_start:word_end]
-    if "_" in word.strip("_") or CALL_AFTER.match(text, word_end):
+    value = text[start:end]
+    if "_" in word.strip("_") or CALL_AFTER.match(text, word_end) or DOTTED_IN_WORD.match(value):
+        return True
+    if " " not in value and code_shaped(word):
         return True
     member = MEMBER_AFTER.match(text, word_end)
     if member and (is_camel(word) or is_camel(member.group()[1:]) or "_" in member.group()
@@ -137,6 +187,20 @@ def identifier_at(text: str, start: int, end: int) -> bool:
         return True
     before = MEMBER_BEFORE.search(text, max(0, word_start - 40), word_start)
     return bool(before) and (is_camel(word) or is_camel(before.group()[:-1]))
+
+
+ACRONYM_CAMEL = re.compile(r"^[A-Z]{2,}[A-Z][a-z]{2,}")  # "OOMKilled", "SQLState"; not "CUSIPs"
+
+
+def code_shaped(word: str) -> bool:
+    """A word only code writes: a code-type suffix ("KeyError"), an acronym run into a word
+    ("OOMKilled") or an underscore inside ("first_name")."""
+    return bool(CODE_SUFFIX.search(word) or ACRONYM_CAMEL.match(word)) or "_" in word.strip("_")
+
+
+def holds_code_name(value: str) -> bool:
+    """A word of the span is a name only code writes ("OOMKilled Exit Code", "KeyError")."""
+    return any(code_shaped(w) for w in re.findall(r"\w+", value))
 
 
 def is_code_word(value: str) -> bool:
@@ -150,33 +214,40 @@ USER_FOLDER = re.compile(r"(?:[\\/](?:Users|users|home|Documents and Settings)[\
 # A value under a key that names a person ("name": "...", author=, customer_name:).
 PERSON_KEY = re.compile(
     r"(?i)(?:name|user|author|owner|contact|patient|customer|employee|student|person|client|member|"
-    r"recipient|sender|manager|teacher|doctor)\w*[\"']?\s*[:=]\s*[\"'(]?\s*$")
+    r"recipient|sender|manager|teacher|doctor|from|to|cc|bcc|reply-to|attendee|signed)\w*[\"']?\s*[:=]\s*[\"'(]?\s*$")
 
 
 # --- machine tokens ------------------------------------------------------------------------------
 # Hashes, digests, SRI integrity strings, UUIDs, base64 blobs and version strings: never a
 # name or a number of anyone's, unless a secret rule says the token is a credential.
-MACHINE_TOKEN = re.compile(
-    r"^(?:sha(?:1|224|256|384|512)-[A-Za-z0-9+/]+={0,2}"                       # SRI
+MACHINE_TOKEN = re.compile(  # used with fullmatch
+    r"(?:sha(?:1|224|256|384|512)-[A-Za-z0-9+/]+={0,2}"                       # SRI
     r"|(?:sha\d*|md5|blake2b?):[0-9a-fA-F]{16,}"                                # digests
     r"|(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,}"                # hex, git SHAs
     r"|0x[0-9a-fA-F]+"
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # UUID
     r"|(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[a-z])(?=[A-Za-z0-9+/_-]*[A-Z])[A-Za-z0-9+/_-]{24,}={0,2}"  # base64
     r"|v?\d+(?:\.\d+){1,3}(?:[-+.][0-9A-Za-z.]+)?"                               # versions
-    r")$")
+    r")")
 TOKEN_EDGES = "\"'`()[]{}<>,;:"
 
 
-def machine_token_around(text: str, start: int, end: int) -> str | None:
-    """The whitespace-delimited token holding text[start:end] if it is a machine token."""
+def machine_token_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the machine token holding text[start:end] lies, if the span is inside one (the
+    whitespace-delimited token, or its value after "=": integrity="sha384-...")."""
     lo = start
     while lo > 0 and not text[lo - 1].isspace():
         lo -= 1
     hi = end
     while hi < len(text) and not text[hi].isspace():
         hi += 1
-    token = text[lo:hi].strip(TOKEN_EDGES).rstrip(".")
-    if "=" in token and not token.endswith("="):
-        token = token.rsplit("=", 1)[1].strip(TOKEN_EDGES)  # integrity="sha384-..."
-    return token if MACHINE_TOKEN.match(token) else None
+    equals = text.rfind("=", lo, start)
+    if equals >= 0 and "://" not in text[lo:equals]:
+        lo = equals + 1
+    while lo < hi and text[lo] in TOKEN_EDGES:
+        lo += 1
+    while hi > lo and text[hi - 1] in TOKEN_EDGES + ".":
+        hi -= 1
+    if not (lo <= start and end <= hi) or not MACHINE_TOKEN.fullmatch(text, lo, hi):
+        return None
+    return lo, hi

@@ -58,13 +58,15 @@ def sentence_around(text: str, start: int, end: int, reach: int = REACH) -> tupl
     return lo, (stop.start() if stop else hi)
 
 
-def personal(text: str, start: int, end: int, people: list[tuple[int, int]] = ()) -> bool:
-    """A personal cue in the sentence around text[start:end]: a possessive, a relation word, a
-    subject with a verb of a personal fact, a situation word, or one of `people` (spans of
-    persons and personal dates found in the text)."""
+def personal(text: str, start: int, end: int, people: list[tuple[int, int]] = (), *,
+             possessive: bool = True) -> bool:
+    """A personal cue in the sentence around text[start:end]: a relation word, a subject with a
+    verb of a personal fact, a situation word, one of `people` (spans of persons and personal
+    dates found in the text), or (if `possessive`) a possessive. A possessive is weak evidence
+    for a well-known name ("my Google account" says little: everyone has one)."""
     lo, hi = sentence_around(text, start, end)
-    if (POSSESSIVE.search(text, lo, hi) or RELATION.search(text, lo, hi) or SUBJECT_FACT.search(text, lo, hi)
-            or SITUATION.search(text, lo, hi)):
+    if (RELATION.search(text, lo, hi) or SUBJECT_FACT.search(text, lo, hi) or SITUATION.search(text, lo, hi)
+            or (possessive and POSSESSIVE.search(text, lo, hi))):
         return True
     return any(lo <= s and e <= hi and not (s <= start < e) for s, e in people)
 

@@ -83,7 +83,7 @@ Rust|Go|Golang|Ruby|PHP|Perl|Scala|Haskell|MATLAB|React|React Native|Angular|Vue
 Next.js|Node.js|NodeJS|Express|Django|Flask|FastAPI|Spring|Spring Boot|Laravel|Rails|
 Ruby on Rails|.NET|ASP.NET|Flutter|TensorFlow|PyTorch|Keras|NumPy|Pandas|Jupyter|Selenium|
 MySQL|PostgreSQL|Postgres|SQLite|MongoDB|Redis|Elasticsearch|Firebase|Supabase|GraphQL|Kafka|
-Spark|Hadoop|Tableau|Power BI|Zapier|Coursera|Udemy|edX|Khan Academy|Duolingo|
+Spark|Hadoop|Tableau|Power BI|Zapier|Node|Deno|Bun|npm|pip|Conda|Anaconda|Coursera|Udemy|edX|Khan Academy|Duolingo|
 United Nations|UN|UNESCO|UNICEF|UNHCR|WHO|World Health Organization|NATO|European Union|EU|
 IMF|International Monetary Fund|World Bank|WTO|World Trade Organization|OECD|OPEC|G7|G20|
 ASEAN|African Union|Red Cross|Amnesty International|Greenpeace|FIFA|UEFA|IOC|NBA|NFL|MLB|NHL|
@@ -151,8 +151,20 @@ def list_of_places(value: str) -> bool:
 
 
 def is_well_known_org(value: str) -> bool:
-    return _plain(value) in WELL_KNOWN_ORGS or fold(value.strip()) in WELL_KNOWN_ORGS
+    """A well-known organisation, or a product of one named after it ("Samsung Galaxy",
+    "Kubernetes Deployment")."""
+    plain = _plain(value)
+    if plain in WELL_KNOWN_ORGS or fold(value.strip()) in WELL_KNOWN_ORGS:
+        return True
+    first = plain.split()[0] if plain.split() else ""
+    return " " in plain and first in WELL_KNOWN_ORGS and len(first) > 3
 
 
 def is_public_figure(value: str) -> bool:
-    return _plain(value) in PUBLIC_FIGURES
+    """A public figure, also at the end of a longer span ("Summarise Albert Einstein's"); there
+    only a full name counts, since a surname alone ends many private names too."""
+    plain = _plain(value)
+    if plain in PUBLIC_FIGURES:
+        return True
+    words = plain.split()
+    return any(" ".join(words[-n:]) in PUBLIC_FIGURES for n in (2, 3) if len(words) > n)
