@@ -57,33 +57,34 @@ CODE_PERSON_CUES = ("author", "owner", "maintainer", "copyright", "signed-off-by
 
 class PrecisionStage:
     def __call__(self, text: str, spans: list[Span], strict: frozenset[str] = frozenset()) -> list[Span]:
-        if not spans:
-            return spans
+        return [verdict for _, verdict, _ in self.explain(text, spans, strict) if verdict is not None]
+
+    def explain(self, text: str, spans: list[Span], strict: frozenset[str] = frozenset()
+                ) -> list[tuple[Span, Span | None, str]]:
+        """(span, verdict, reason) for every span, in order: the verdict is the span as it
+        stays (maybe re-categorised) or None where the text is left alone; the reason names the
+        check that decided ("kept" where none did; bench/precision_eval.py counts them)."""
         judged = [s for s in spans if str(s.category) not in strict and self._judged(s)]
         if not judged:
-            return spans
+            return [(s, s, "kept") for s in spans]
         regions = code.code_regions(text)
         # Persons and personal dates anchor a sentence to someone's life.
         people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
             s.category is Category.PERSON and not public.is_public_figure(s.text)
             and not public.is_well_known_org(s.text))]
         about_writer = cues.describes_writer(text)
-        verdicts: dict[int, Span | None] = {}
-        self.last_reason: dict[int, str] = {}
-        for span in judged:
-            verdicts[id(span)], self.last_reason[id(span)] = self.judge(text, span, regions, people, about_writer)
-        # One verdict per name: a name kept anywhere is kept everywhere, except a name written
-        # as code (an identifier somewhere): its mentions outside code regions are code too.
-        code_names = {_key(s) for s in judged if self.last_reason.get(id(s)) in CODE_REASONS
-                      and code.is_code_word(s.text)}
-        kept_names = {_key(s) for s in spans if verdicts.get(id(s), s) is not None} - code_names
+        decided = {id(s): self.judge(text, s, regions, people, about_writer) for s in judged}
+        # One verdict per name: a name kept anywhere is kept everywhere, or its other mentions
+        # would give it away; except a name written as code (an identifier somewhere): its
+        # mentions outside the code regions are code too.
+        code_names = {_key(s) for s in judged if decided[id(s)][1] in CODE_REASONS and code.is_code_word(s.text)}
+        kept_names = {_key(s) for s in spans if decided.get(id(s), (s,))[0] is not None} - code_names
         out = []
         for span in spans:
-            verdict = verdicts.get(id(span), span)
+            verdict, reason = decided.get(id(span), (span, "kept"))
             if verdict is None and _key(span) in kept_names:
-                verdict = span
-            if verdict is not None:
-                out.append(verdict)
+                verdict, reason = span, "kept: same name kept elsewhere"
+            out.append((span, verdict, reason))
         return out
 
     @staticmethod

@@ -21,9 +21,16 @@ POSSESSIVE = words_regex(["my", "mine", "our", "ours", "his", "her", "hers", "my
 _SUBJECT = r"(?:i|we|he|she|you|i'm|im|we're|he's|she's|you're|i've|we've|you've|i'd|i'll)"
 _FACT = (r"(?:live[sd]?|living|mov(?:e|es|ed|ing)|born|from|work(?:s|ed|ing)?|stud(?:y|ies|ied|ying)|"
          r"go(?:es|ing)?|went|visit(?:s|ed|ing)?|travel(?:s|led|ed|ling|ing)?|stay(?:s|ed|ing)?|grew|"
-         r"raised|citizen|resid(?:e|es|ed|ing)|relocat\w*|attend\w*|am|was|employed|hired|appl(?:y|ied|ying)|"
+         r"raised|citizen|resid(?:e|es|ed|ing)|relocat\w*|attend\w*|employed|"
+         r"hired|appl(?:y|ied|ying)|located|headquartered|situated|settled|stationed|retired|teach(?:es|ing)?|"
+         r"taught|sell(?:s|ing)?|operat(?:e|es|ing)|serv(?:e|es|ing)|fast(?:s|ing)?|pray(?:s|ed|ing)?|"
+         r"believe[sd]?|vot(?:e|es|ed|ing)|identif(?:y|ies|ied)|"
          r"intern\w*|join(?:s|ed|ing)?|based|married|engaged|own(?:s|ed)?|run(?:s|ning)?|lead(?:s|ing)?)")
 SUBJECT_FACT = re.compile(r"(?<!\w)" + _SUBJECT + r"(?!\w)(?:\W+\w+){0,3}?\W+" + _FACT + r"(?!\w)", re.IGNORECASE)
+# "I am Egyptian", "she was a Catholic": a copula right before the phrase. ("I am writing an
+# essay about Australia" holds a copula too, far from the name.)
+COPULA_BEFORE = re.compile(r"(?<!\w)" + _SUBJECT + r"(?:\s+(?:am|are|is|was|were)|'m|'re|'s)(?:\W+\w+){0,2}?\W+$",
+                           re.IGNORECASE)
 # "my wife", "our landlord": the relation words of the names layer, one list.
 RELATION = re.compile(NAME_CUES["relation"].replace(r"my\s+", r"(?:my|our|his|her|their)\s+", 1), re.IGNORECASE)
 # A sentence ends at . ! ? ; or a line break, but not after an initial or a title ("Dr. A. at").
@@ -65,6 +72,8 @@ def personal(text: str, start: int, end: int, people: list[tuple[int, int]] = ()
     dates found in the text), or (if `possessive`) a possessive. A possessive is weak evidence
     for a well-known name ("my Google account" says little: everyone has one)."""
     lo, hi = sentence_around(text, start, end)
+    if COPULA_BEFORE.search(text, max(lo, start - 40), start):
+        return True
     if (RELATION.search(text, lo, hi) or SUBJECT_FACT.search(text, lo, hi) or SITUATION.search(text, lo, hi)
             or (possessive and POSSESSIVE.search(text, lo, hi))):
         return True

@@ -221,7 +221,7 @@ class DocumentIdRecognizer(Recognizer):
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
         if pattern.name == "uuid" and not near(text, start, end, UUID_CONTEXT, before=40):
             return None
-        if near(text, start, end, PUBLIC_REFERENCE, before=16):
+        if near(text, start, end, PUBLIC_REFERENCE, before=32):
             return None
         if pattern.needs_context:
             # Closer context than other families: the number follows its label within ~4 words.
