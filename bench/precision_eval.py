@@ -13,7 +13,9 @@ Figures, per setting:
 - asq-phi: the share of its PII-free questions where anything was replaced, and value recall;
 - the fixed prompts (code, logs, public knowledge, written for this test): replacements, target 0;
 - with the stage on, what it left alone on PUPA_New, by the check that decided, split into
-  spans that touched a labelled value and spans that did not.
+  spans that touched a labelled value and spans that did not;
+- the national-ID rule alone (detector/rules/id_number.py) on PUPA_New and asq-phi: its spans,
+  and those touching no labelled value (false positives, an upper bound as above).
 `python -m bench.precision_eval` prints it; `doppel eval` adds it to docs/evaluation.md.
 """
 from __future__ import annotations
@@ -125,8 +127,25 @@ def run_precision(data_dir=None, limit: int | None = None, fixtures: Path = FIXT
             tally.fixture_replacements += len(replaced)
             tally.fixture_categories.update(str(r.span.category) for r in replaced)
         results[name] = tally.summary()
-    return {"settings": results, "seconds": round(time.time() - began, 1), "limit": limit,
+    return {"settings": results, "national_ids": national_id_spans(pupa + asq),
+            "seconds": round(time.time() - began, 1), "limit": limit,
             "code_share": CODE_SHARE, "fixtures_path": str(fixtures.relative_to(FIXTURES.parents[3]))}
+
+
+def national_id_spans(examples) -> dict:
+    """Spans of the national-ID rule over distinct texts, and those touching no labelled value."""
+    from detector.rules.id_number import NationalIdRecognizer
+
+    recognizer, seen, spans, unlabelled = NationalIdRecognizer(), set(), 0, 0
+    for ex in examples:
+        if ex.text in seen:
+            continue
+        seen.add(ex.text)
+        gold = _gold(ex)
+        for span in recognizer.find(ex.text):
+            spans += 1
+            unlabelled += not _touches(span.start, span.end, gold)
+    return {"texts": len(seen), "spans": spans, "touching_no_labelled_value": unlabelled}
 
 
 def _gold(ex) -> list[tuple[int, int]]:
@@ -240,6 +259,9 @@ def markdown(results: dict, *, command: str) -> list[str]:
               "| check | touching no labelled value | touching a labelled value |", "|---|---|---|"]
     lines += [f"| {r} | {on['left_alone_needless'].get(r, 0)} | {on['left_alone_labelled'].get(r, 0)} |"
               for r in reasons]
+    ids = results["national_ids"]
+    lines += ["", f"National-ID rule alone on the {ids['texts']} distinct PUPA_New and asq-phi texts: "
+              f"{ids['spans']} spans, {ids['touching_no_labelled_value']} touching no labelled value."]
     if on["fixture_categories"]:
         lines += ["", "Replaced in the fixed prompts with the stage on: "
                   + ", ".join(f"{c} x{n}" for c, n in on["fixture_categories"].items())]

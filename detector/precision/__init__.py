@@ -2,7 +2,8 @@
 
 Replacing what is not private costs the user the answer they came for and protects no one
 (issue #16: 6.8 such replacements per PUPA_New prompt). The stage judges the spans of the
-model layers (NER, names, LLM) and a few rule findings by where they stand:
+model and lexicon layers (NER, names, LLM, any other but the rules) and a few rule findings by
+where they stand:
 - code (detector/precision/code.py): inside code, markup, logs and data, a name-like span is
   kept only with strong evidence (the same name kept outside the code, or a cue such as
   "author:"); a word written as a code identifier ("innerHandler", "self.Name", "Uri(") is
@@ -36,19 +37,16 @@ from detector.names.lexicon import capitalised_words, first_names, is_english_wo
 from detector.precision import code, cues, groups, jargon, links, public
 from detector.span import Layer, Span
 from detector.standins import geo
+from detector.standins.collisions import everyday_words
+from detector.standins.org import KIND_WORDS  # kinds of organisation: one list with the stand-ins
 
 # Categories a model layer reports by reading names; these are what the stage judges.
 NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
                        Category.BELIEF_IDENTITY, Category.DATE}) | CONTEXTUAL
-MODEL_LAYERS = frozenset({Layer.NER, Layer.NAMES, Layer.LLM})
 # Rule findings the stage never drops: secrets (a JWT or key is a credential wherever it is) and
 # values whose format was checked or that need a labelled context of their own.
 RULES_NEVER_JUDGED = frozenset({Category.SECRET, Category.EMAIL, Category.CREDIT_CARD,
                                 Category.BANK_ACCOUNT, Category.ADDRESS})
-# Words that say a phrase names an organisation of some kind ("... Hospital", "... Inc").
-from detector.standins.org import KIND_WORDS  # noqa: E402  (one list with the stand-ins)
-from detector.standins.collisions import everyday_words  # noqa: E402
-
 # Cues that tie a name inside code to a person ("author: Jane Roe", "Signed-off-by: ...").
 CODE_REASONS = ("in code", "identifier")
 CODE_PERSON_CUES = ("author", "owner", "maintainer", "copyright", "signed-off-by", "contact",
@@ -89,9 +87,11 @@ class PrecisionStage:
 
     @staticmethod
     def _judged(span: Span) -> bool:
-        if span.layer in MODEL_LAYERS:
+        # Every layer but the rules reads names by model or lexicon (NER, names, LLM, and any
+        # learned tagger added later): their name-like spans are judged.
+        if span.layer != Layer.RULES:
             return span.category in NAME_LIKE
-        return span.layer == Layer.RULES and span.category not in RULES_NEVER_JUDGED
+        return span.category not in RULES_NEVER_JUDGED
 
     def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
         """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
