@@ -211,9 +211,8 @@ class KeyFormat:
 
     name: str  # the rules' pattern name; one name may have several rows
     prefixes: tuple[str, ...]
-    # What follows a prefix, as the rules find it. None: the stand-ins keep the prefix, the rules
-    # do not look for it yet.
-    body: str | None = None
+    # What follows a prefix, as the rules find it (the vendor's published token shape).
+    body: str
 
 
 KEY_FORMATS = (
@@ -228,18 +227,20 @@ KEY_FORMATS = (
               r"[A-Za-z0-9]{16,}"),
     KeyFormat("huggingface", ("hf_",), r"[A-Za-z0-9]{30,}"),
     KeyFormat("jwt", ("eyJ",), r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    KeyFormat("stripe_webhook", ("whsec_",)),
-    KeyFormat("gitlab", ("glpat-",)),
-    KeyFormat("slack_app", ("xapp-",)),
-    KeyFormat("google_oauth", ("ya29.",)),
-    KeyFormat("npm", ("npm_",)),
-    KeyFormat("pypi", ("pypi-",)),
-    KeyFormat("sendgrid", ("SG.",)),
-    KeyFormat("shopify", ("shpat_",)),
-    KeyFormat("digitalocean", ("dop_v1_",)),
-    KeyFormat("square", ("sq0atp-",)),
-    KeyFormat("twilio", ("AC", "SK")),
-    KeyFormat("other", ("pk-", "rk-")),
+    KeyFormat("stripe_webhook", ("whsec_",), r"[A-Za-z0-9+/=]{24,}"),
+    KeyFormat("gitlab", ("glpat-",), r"[A-Za-z0-9_-]{20,}"),
+    KeyFormat("slack_app", ("xapp-",), r"\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]{16,}"),
+    KeyFormat("google_oauth", ("ya29.",), r"[0-9A-Za-z_-]{20,}"),
+    KeyFormat("npm", ("npm_",), r"[A-Za-z0-9]{36}"),
+    KeyFormat("pypi", ("pypi-",), r"[A-Za-z0-9_-]{50,}"),
+    KeyFormat("sendgrid", ("SG.",), r"[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"),
+    KeyFormat("shopify", ("shpat_",), r"[a-fA-F0-9]{32}"),
+    KeyFormat("digitalocean", ("dop_v1_",), r"[a-f0-9]{64}"),
+    KeyFormat("square", ("sq0atp-",), r"[0-9A-Za-z_-]{22,}"),
+    # Twilio's account and API-key SIDs: the prefix and exactly 32 lower-case hex digits.
+    KeyFormat("twilio", ("AC", "SK"), r"[0-9a-f]{32}"),
+    # Generic "pk-"/"rk-" keys (Langfuse and others): letters and digits mixed, 20 or more.
+    KeyFormat("other", ("pk-", "rk-"), r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{20,}"),
 )
 # Every prefix, longest first: the first one a key starts with is its vendor's.
 KEY_PREFIXES = tuple(sorted({p for f in KEY_FORMATS for p in f.prefixes}, key=lambda p: (-len(p), p)))

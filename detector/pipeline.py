@@ -20,6 +20,7 @@ from cachetools import LRUCache
 from detector import normalize
 from detector.errors import DetectionError
 from detector.names.lexicon import is_english_word
+from detector.precision import PrecisionStage
 from detector.resolve import settle
 from detector.span import Layer, Span
 
@@ -43,12 +44,16 @@ def thorough_layers() -> list:
 
 
 class Detector:
-    def __init__(self, mode: str = "fast", *, layers: list | None = None, cache_size: int = 4096):
+    def __init__(self, mode: str = "fast", *, layers: list | None = None, cache_size: int = 4096,
+                 precision: bool = True):
+        """precision: run the precision stage after resolution (detector/precision/); off only
+        to measure what it changes."""
         if mode not in ("fast", "thorough"):
             raise ValueError(f"unknown detector mode {mode!r}: use 'fast' or 'thorough'")
         self.mode = mode
         self.layers = layers if layers is not None else (fast_layers() if mode == "fast" else thorough_layers())
         self.cache_size = cache_size
+        self.precision = PrecisionStage() if precision else None
         self._cache: LRUCache[bytes, tuple[Span, ...]] = LRUCache(maxsize=max(cache_size, 0))
         self._lock = threading.Lock()
         self._timings: dict[str, float] = {}
@@ -61,9 +66,14 @@ class Detector:
             if warm is not None:
                 self._guarded(layer, warm)
 
-    def find(self, text: str) -> list[Span]:
+    def find(self, text: str, *, strict: frozenset[str] = frozenset()) -> list[Span]:
+        """The private spans of `text`. strict: categories the precision stage leaves alone
+        (every span found in them is kept)."""
         began = time.perf_counter()
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+        if strict:
+            digest.update(("\0strict:" + ",".join(sorted(strict))).encode())
+        key = digest.digest()
         with self._lock:
             cached = self._cache.get(key)  # a hit becomes the most recent
         if cached is not None:
@@ -72,8 +82,13 @@ class Detector:
         timings: dict[str, float] = {}
         found = self._layers_find(text, self.layers, timings)
         resolve_began = time.perf_counter()
-        result = tuple(self._guarded(_Resolve, settle, text, found, _is_english_word))
+        settled = self._guarded(_Resolve, settle, text, found, _is_english_word)
         timings["resolve"] = _ms(resolve_began)
+        if self.precision is not None:
+            precision_began = time.perf_counter()
+            settled = self._guarded(_Precision, self.precision, text, settled, frozenset(strict))
+            timings["precision"] = _ms(precision_began)
+        result = tuple(settled)
         timings["total"] = _ms(began)
         # A layer that ran out of time (the LLM) returned a partial answer: do not cache it.
         if self.cache_size > 0 and not any(getattr(layer, "incomplete", False) for layer in self.layers):
@@ -150,6 +165,10 @@ class _Resolve:
 
 class _Normalize:
     name = "normalize"
+
+
+class _Precision:
+    name = "precision"
 
 
 def _is_english_word(lower: str) -> bool:

@@ -39,7 +39,10 @@ from detector.span import Replacement, Span
 from detector.store import MappingStore
 from detector.text import is_word, word_edges
 
-ACTIONS = ("replace", "keep", "block")
+# replace: a stand-in for what the detector judges private; strict: a stand-in for everything
+# the detector finds in the category, also what its precision stage judges public or code
+# (detector/precision/); keep: sent as written; block: the request is refused.
+ACTIONS = ("replace", "strict", "keep", "block")
 GUARD_LAYER = "guard"
 MAX_ROUNDS = 8
 # Characters read on each side of a joint between two texts of a run (emails, IBANs and cards
@@ -173,6 +176,7 @@ class Protector:
         for category, action in self.policy.items():
             if action not in ACTIONS:
                 raise ValueError(f"policy for {category} must be one of {ACTIONS}, not {action!r}")
+        self.strict = frozenset(c for c, action in self.policy.items() if action == "strict")
         self.cache = ProtectionCache(cache_size)
         self._restorers = RestorerCache()
         # Stand-ins the leak check sent back to be made again, by category (never values).
@@ -187,14 +191,17 @@ class Protector:
             action = self.policy.get(str(s.category), "replace")
             if action == "block":
                 raise BlockedByPolicy(str(s.category))
-            if action == "replace":
+            if action in ("replace", "strict"):
                 chosen.append(s)
         return chosen
 
     def protect(self, text: str, scope: str) -> Protection:
         """The protected text; the same Protection object again for a resent text while it is
         still valid (treat it as read-only)."""
-        chosen = tuple(self._chosen(self.detector.find(text)))  # blocks before any stand-in is issued
+        # A detector is asked for strict categories only when there are any: detectors that
+        # have no precision stage (tests' doubles) take find(text) alone.
+        found = self.detector.find(text, strict=self.strict) if self.strict else self.detector.find(text)
+        chosen = tuple(self._chosen(found))  # blocks before any stand-in is issued
         key = (scope, text, tuple(sorted(self.policy.items())),
                id(self.detector), getattr(self.detector, "mode", None))
         cached = self.cache.get(key)

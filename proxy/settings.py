@@ -23,7 +23,9 @@ from proxy.hostnames import normalize_host
 log = logging.getLogger("doppel.settings")
 
 SETTINGS_FILE = "settings.json"
-PolicyAction = Literal["replace", "keep", "block"]
+# "strict" replaces everything found in a category, also what looks public or like code
+# (detector/protect.py: ACTIONS).
+PolicyAction = Literal["replace", "strict", "keep", "block"]
 DetectorMode = Literal["fast", "thorough"]
 DEFAULT_ACTION: PolicyAction = "replace"
 
@@ -42,8 +44,9 @@ class Settings(BaseModel):
     model_path: str | None = Field(None, description="A local GGUF for thorough mode "
                                                      "(none: the catalog's default model).")
     policy: dict[Category, PolicyAction] = Field(
-        default_factory=dict, description="Per category: replace (stand-in), keep (send as is) "
-                                          "or block (refuse the request).")
+        default_factory=dict, description="Per category: replace (stand-in), strict (stand-in "
+                                          "also for what looks public or like code), keep (send "
+                                          "as is) or block (refuse the request).")
 
     def site_on(self, host: str) -> bool:
         return self.enabled and self.sites.get(normalize_host(host), True)

@@ -14,6 +14,8 @@ from detector.text import words_regex
 IBAN = re.compile(IBAN_IN_TEXT)
 # Plain account numbers, and UK sort codes ("12-34-56") too, 6-17 digits in optional groups.
 ACCOUNT = re.compile(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?![\w-]|[.,]\d)")
+# "2019-2022", "1984 1950": years, one after the other, are a period or a table, not an account.
+YEARS = re.compile(r"^(?:19|20)\d\d(?:\s?[-–/ ]\s?(?:19|20)\d\d)+$")
 CONTEXT = words_regex([
     "account", "acct", "a/c", "account number", "account no", "routing", "aba", "sort code",
     "bsb", "checking", "savings", "iban",
@@ -42,6 +44,11 @@ class BankAccountRecognizer(Recognizer):
                 start = match.start()
                 spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.95, True))
         return spans
+
+    def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
+        if YEARS.match(text[start:end]):
+            return None
+        return super().judge(text, start, end, pattern)
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         if pattern.name == "account":

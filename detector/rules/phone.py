@@ -26,6 +26,9 @@ NOT_A_PHONE = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3}){3}"  # IPv4
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4}))$"  # dates
 )
+# "2023-11-28 05:32:21": a date with a time after it is a timestamp (logs), not a phone number.
+TIMESTAMP_START = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b")
+TIME_AFTER = re.compile(r"[:.]\d\d\b")
 AMOUNT = re.compile(r"^\d{1,3}(?:[ .]\d{3})+$")  # "1 250 000": a phone only in a phone context
 # A piece with one to two decimals ("15325.00 0.00", "0.0 0.00 0 0 12 1"): columns of amounts in
 # pasted tables, never how a phone number is grouped. They cost 0.2-0.9 ms each in phonenumbers
@@ -66,6 +69,8 @@ class PhoneRecognizer(Recognizer):
             value = match.group()
             digits = sum(c.isdigit() for c in EXTENSION.sub("", value))
             if not 7 <= digits <= 15 or NOT_A_PHONE.match(value) or DECIMAL_PIECE.search(value):
+                continue
+            if TIMESTAMP_START.match(value) or (TIME_AFTER.match(text, match.end()) and ":" in text[match.end():match.end() + 1]):
                 continue
             if not AMOUNT.match(value) and self._valid(value):
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True))

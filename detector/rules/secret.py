@@ -22,8 +22,6 @@ def _vendor_keys() -> tuple[Pattern, ...]:
     alternatives: dict[str, list[str]] = {}
     triggers: dict[str, list[str]] = {}
     for key in KEY_FORMATS:
-        if key.body is None:
-            continue
         prefixes = "|".join(re.escape(p) for p in sorted(key.prefixes, key=len, reverse=True))
         alternatives.setdefault(key.name, []).append(f"(?:{prefixes}){key.body}")
         triggers.setdefault(key.name, []).extend(p.lower() for p in key.prefixes)
@@ -42,8 +40,10 @@ KEYS = _vendor_keys() + (
         0.95, triggers=("private key",)),
 )
 # The value after a password label. Quoted values may hold spaces; bare values end at whitespace.
-_LABEL = (r"(?i:\b(?:password|passwd|pass\s?word|pwd|pw|passcode|pass\s?phrase|pin(?:\s?code)?|"
+_LABEL = (r"(?i:\b(?P<label>password|passwd|pass\s?word|pwd|pw|passcode|pass\s?phrase|pin(?:\s?code)?|"
           r"secret|api[_\s-]?key|access[_\s-]?token|auth[_\s-]?token|client[_\s-]?secret|secret[_\s-]?key)\b)")
+# Labels of machine credentials: a key or token is never a plain word ("access token: Request").
+MACHINE_LABELS = ("key", "token", "secret")
 PASSWORD = re.compile(
     _LABEL + r"[\"']?(?:\s*(?P<sep>[:=]|(?i:\s(?:is|was)))\s*)"
     r"(?:\"(?P<dq>[^\"\n]{3,64})\"|'(?P<sq>[^'\n]{3,64})'|(?P<bare>[^\s\"'<>{}()\[\],;]{3,64}))"
@@ -57,6 +57,12 @@ NOT_SECRETS = re.compile(
     r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)$",
     re.IGNORECASE,
 )
+
+
+# A variable that holds the secret, not the secret: its name says what it holds ("api_key",
+# "user_password", "AUTH_TOKEN").
+VARIABLE = re.compile(r"^(?i:[a-z_]*(?:pass|pwd|token|secret|key)[a-z_]*)$")
+CODE_IN_QUOTES = re.compile(r"^\s*[+.,)]|\w\(|\)\s*[)+]")
 
 
 class SecretRecognizer(Recognizer):
@@ -76,13 +82,19 @@ class SecretRecognizer(Recognizer):
             group = next(g for g in ("dq", "sq", "bare") if match.group(g) is not None)
             value = match.group(group).rstrip(".,") if group == "bare" else match.group(group)
             start = match.start(group)
-            if self._is_value(value, bare_is=group == "bare" and match.group("sep").strip().lower() in {"is", "was"}):
+            machine = any(w in match.group("label").lower() for w in MACHINE_LABELS)
+            if self._is_value(value, bare_is=group == "bare" and match.group("sep").strip().lower() in {"is", "was"},
+                              machine=machine):
                 spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7))
         return spans
 
     @staticmethod
-    def _is_value(value: str, bare_is: bool) -> bool:
-        if len(value) < 3 or NOT_SECRETS.match(value):
+    def _is_value(value: str, bare_is: bool, machine: bool = False) -> bool:
+        if len(value) < 3 or NOT_SECRETS.match(value) or VARIABLE.match(value):
+            return False
+        if " " in value.strip() and CODE_IN_QUOTES.search(value):
+            return False  # the code between two string literals: "secret = " + str(x) + "..."
+        if machine and value.isalpha():
             return False
         if bare_is:
             # "my password is incorrect": after "is", a plain lower-case word is prose, not a secret.

@@ -17,9 +17,12 @@ BARE_TLDS = ("com|net|org|io|co|ai|app|dev|me|info|biz|xyz|tv|gg|ly|us|uk|de|fr|
              "in|ca|au|br|edu|gov")
 BARE_DOMAIN = re.compile(
     r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + BARE_TLDS + r")"
-    r"(?:/" + _TAIL + r")?(?![\w@-])",
+    r"(?:/" + _TAIL + r")?(?![\w@-])(?!\.\w)",  # "java.io.IOException": a dotted name goes on
     re.IGNORECASE,
 )
+# "distribution.It", "home.In": a sentence run into the next one, not a domain (a TLD is
+# written in lower or upper case, not capitalised).
+CAPITALISED_TLD = re.compile(r"\.[A-Z][a-z]+(?:/|$)")
 TRAILING = ".,;:!?)]}>*"
 PUBLIC_HOSTS = (
     "wikipedia.org", "wikimedia.org", "wiktionary.org", "wikidata.org", "britannica.com",
@@ -48,7 +51,8 @@ def trim_trailing(text: str, start: int, end: int) -> int:
     return end
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The lower-case host of a URL or bare domain, "" if it has none."""
     if "://" not in url:
         url = "//" + url
     try:
@@ -65,10 +69,12 @@ class UrlRecognizer(Recognizer):
 
     def judge(self, text, start, end, pattern):
         end = trim_trailing(text, start, end)
+        if pattern.name == "domain" and CAPITALISED_TLD.search(text[start:end]):
+            return None
         return super().judge(text, start, end, pattern) if end - start > 4 else None
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
-        host = _host(value)
+        host = host_of(value)
         if not host or any(host == h or host.endswith("." + h) for h in PUBLIC_HOSTS):
             return False
         return None

@@ -27,7 +27,10 @@ test before after beforeeach aftereach autowired component service entity table 
 staticmethod classmethod dataclass abstractmethod cached_property pytest everyone here channel
 all tailwind apply use extend include mixin function if else each for while error warn debug
 click submit input change taken invalid incorrect wrong available required unique different
-""".split())
+username user userid login name password passwd email handle
+admin administrator root guest test tester demo postgres mysql ubuntu debian pi sa oracle
+superuser sysadmin anonymous nobody default
+""".split())  # the last lines: label words and the default accounts of systems, nobody's name
 DECORATED = re.compile(r"\s*(?:@|def\b|class\b|async\b|public\b|private\b|protected\b|function\b)")
 
 

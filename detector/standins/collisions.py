@@ -54,6 +54,14 @@ def word_pool() -> tuple[str, ...]:
     return tuple(sorted(w for w in COMMON_WORDS if w.isalpha() and 4 <= len(w) <= 10))
 
 
+def everyday_words() -> frozenset[str]:
+    """Faker's ~1,000 everyday English words (its en_US lorem list), lower case."""
+    return _EVERYDAY
+
+
+_EVERYDAY = frozenset(w.lower() for w in _EnglishWords.word_list)
+
+
 _pattern = functools.lru_cache(maxsize=4096)(phrase_regex)
 
 

@@ -39,6 +39,8 @@ def eval_command(
     datasets: str = typer.Option("pupa,synth,asq,spia,privacyannotation", help="Comma-separated data sets"),
     out: Path = typer.Option(DEFAULT_OUT, help="Markdown report to (re)write"),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the raw results as JSON here"),
+    precision: bool = typer.Option(True, "--precision/--no-precision",
+                                   help="Also measure the precision stage, off against on (bench/precision_eval.py)"),
 ) -> None:
     """Measure Doppel against the shared data sets, next to Presidio (same spaCy model)."""
     from bench.datasets import LOADERS
@@ -72,8 +74,16 @@ def eval_command(
     command += f" --limit {limit}" if limit else ""
     command += f" --data {data}" if data else ""
     console.print(eval_table(results))
+    report = render(results, command=command, unavailable=unavailable)
+    if precision:
+        from bench.precision_eval import markdown, precision_table, run_precision
+
+        with console.status("measuring the precision stage (fast mode, off and on)..."):
+            results["precision"] = run_precision(data, limit)
+        console.print(precision_table(results["precision"]))
+        report = report.rstrip("\n") + "\n\n" + "\n".join(markdown(results["precision"], command=command))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(results, command=command, unavailable=unavailable), encoding="utf-8")
+    out.write_text(report, encoding="utf-8")
     console.print(f"wrote {out}")
     if json_path:
         results["unavailable"] = unavailable

@@ -234,7 +234,7 @@ ROUTES: list[Route] = [
           body=m.Toggle, response=m.SettingsOut),
     Route("PUT", "/api/sites/{host}", put_site, "Protection on/off for one chat host",
           body=m.Toggle, response=m.SettingsOut),
-    Route("PUT", "/api/policy/{category}", put_policy, "replace / keep / block one category",
+    Route("PUT", "/api/policy/{category}", put_policy, "replace / strict / keep / block one category",
           body=m.PolicyChange, response=m.SettingsOut),
     Route("GET", "/api/events", get_events, "Recent protections: counts and categories per "
           "request and per conversation (?after=<id>&limit=<n>)", response=m.Events),

@@ -36,6 +36,10 @@ def test_eval_limit_20(tmp_path, shared_data):
     assert "Not run: doppel-nosuchmode" in md
     assert md.count("| system | value recall |") == 5
     assert "doppel-fast" in r.stdout and "value recall" in r.stdout
+    # the precision stage, off against on (bench/precision_eval.py)
+    assert set(results["precision"]["settings"]) == {"stage off", "stage on"}
+    assert results["precision"]["settings"]["stage on"]["pupa_texts"] == 20
+    assert "## precision stage" in md and "precision stage" in r.stdout
 
 
 def test_bench_json(tmp_path, shared_data):

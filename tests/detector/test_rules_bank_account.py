@@ -35,3 +35,15 @@ def test_account_numbers_in_context(text, expected):
 ])
 def test_ignores_non_accounts(text):
     assert values(R, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Account payable Controller from Feb 2019-2022 at a logistics firm",
+    "account statistics 1984 1950 male and 34 females",
+])
+def test_years_one_after_another_are_not_accounts(text):
+    assert values(R, text) == []
+
+
+def test_an_account_number_in_context_still_counts():
+    assert values(R, "my checking account 20192022 was frozen") == ["20192022"]

@@ -88,3 +88,101 @@ def test_prefixed_ids_and_uuids_count_anywhere(text, expected):
 ])
 def test_document_id_negatives(text):
     assert values(DOCUMENT, text) == []
+
+
+# --- every national ID the stand-ins know -----------------------------------------------------
+from detector.formats import ID_NUMBER_MODULES, id_module  # noqa: E402
+from detector.rules.id_number import NATIONAL_IDS  # noqa: E402
+
+# One valid value per python-stdnum module, as people write it (the modules' own examples), and
+# the word that names it.
+VALID = {
+    "us.ssn": ("SSN", "536-90-4399"),
+    "us.itin": ("ITIN", "912-90-3456"),
+    "ca.sin": ("SIN", "123-456-782"),
+    "gb.nhs": ("NHS number", "943 476 5870"),
+    "de.idnr": ("Steuer-ID", "36 574 261 809"),
+    "fr.nir": ("NIR", "2 95 10 99 126 111 93"),
+    "es.dni": ("DNI", "54362315-K"),
+    "es.nie": ("NIE", "X2482300W"),
+    "it.codicefiscale": ("codice fiscale", "RCCMNL83S18D969H"),
+    "nl.bsn": ("BSN", "1112.22.333"),
+    "be.nn": ("national number", "85.07.30-033.28"),
+    "ch.ssn": ("AHV", "756.9217.0769.85"),
+    "at.vnr": ("VNR", "1237 010180"),
+    "se.personnummer": ("personnummer", "880320-0016"),
+    "no.fodselsnummer": ("fødselsnummer", "151086 95088"),
+    "dk.cpr": ("CPR", "211062-5629"),
+    "fi.hetu": ("HETU", "131052-308T"),
+    "pl.pesel": ("PESEL", "44051401359"),
+    "br.cpf": ("CPF", "390.533.447-05"),
+    "in_.aadhaar": ("Aadhaar", "2341 2341 2346"),
+    "in_.pan": ("PAN", "ACUPA7085R"),
+    "cn.ric": ("resident identity", "360426199101010071"),
+    "au.tfn": ("TFN", "123 456 782"),
+    "ie.pps": ("PPS", "6433435F"),
+    "za.idnr": ("ID number", "7503305044089"),
+    "kr.rrn": ("RRN", "971013-9019902"),
+    "il.idnr": ("teudat zehut", "3933742-3"),
+}
+ANYWHERE = {f.module for f in NATIONAL_IDS if f.anywhere}
+
+
+def test_every_module_of_the_stand_ins_has_a_shape_and_a_test():
+    assert {f.module for f in NATIONAL_IDS} | {"us.ssn"} == set(ID_NUMBER_MODULES) == set(VALID)
+    for module, (_, value) in VALID.items():
+        assert id_module(module).is_valid(value), module
+
+
+@pytest.mark.parametrize("module", sorted(VALID))
+def test_a_valid_id_after_its_word(module):
+    word, value = VALID[module]
+    recognizer = SSN if module == "us.ssn" else NATIONAL
+    text = f"my {word} is {value}, please keep it"
+    assert values(recognizer, text) == [value]
+    assert validated(recognizer, text)[value] is True
+
+
+@pytest.mark.parametrize("module", sorted(ANYWHERE))
+def test_a_specific_shape_counts_without_context(module):
+    _, value = VALID[module]
+    recognizer = SSN if module in ("us.ssn", "us.itin") else NATIONAL
+    assert values(recognizer, f"here: {value} (thanks)") == [value]
+
+
+@pytest.mark.parametrize("module", sorted(set(VALID) - ANYWHERE - {"us.ssn", "us.itin"}))
+def test_a_plain_digit_run_needs_its_word(module):
+    _, value = VALID[module]
+    assert values(NATIONAL, f"order {value} shipped today") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("my SIN is 123-456-789", "123-456-789"),        # the checksum fails: kept in context ...
+    ("PESEL 44051401358", "44051401358"),
+    ("my CPR is 211062-5628", None),                  # dk.cpr checks the date only
+])
+def test_a_failed_checksum_in_context_is_kept_at_a_lower_score(text, value):
+    spans = NATIONAL.find(text)
+    if value is None:
+        return
+    assert [s.text for s in spans] == [value]
+    assert spans[0].validated is False and spans[0].score < 0.85
+
+
+def test_a_failed_checksum_without_context_is_dropped():
+    assert values(NATIONAL, "ref 880320-0018 was a typo") == []
+
+
+@pytest.mark.parametrize("text", [
+    "In 1984 the value was 36574261809 according to the table",  # an 11-digit run, no ID word
+    "GenBank: KM052589 and KJ528887 are sequences",
+    "PMID 31452104",
+    "request 123e4567-e89b-12d3-a456-426614174000 failed with 500",  # a UUID in a log line
+])
+def test_numbers_that_are_not_ids(text):
+    assert values(NATIONAL, text) == [] and values(DOCUMENT, text) == []
+
+
+def test_a_uuid_next_to_whose_it_is():
+    text = "my user id is 123e4567-e89b-12d3-a456-426614174000"
+    assert values(DOCUMENT, text) == ["123e4567-e89b-12d3-a456-426614174000"]

@@ -66,3 +66,11 @@ def test_warm_compiles_every_pattern_a_request_would_need():
     assert found == numbers
     assert all(phonenumbers.is_valid_number(phonenumbers.parse(n, "GB")) for n in numbers)
     assert len(re_util._COMPILED_PATTERNS) == compiled  # nothing left to compile in a request
+
+
+@pytest.mark.parametrize("text", [
+    "2023-11-28 05:32:21,577 - INFO - HTTP Request: POST /v1/audio",
+    "Timestamp: 2023-11-28 15:02:20-0800 pid: 9445",
+])
+def test_timestamps_are_not_phones(text):
+    assert values(R, text) == []

@@ -52,3 +52,58 @@ def test_values_after_a_password_label(text, expected):
 ])
 def test_ignores_non_secrets(text):
     assert values(R, text) == []
+
+
+# --- every vendor prefix the stand-ins know (detector/formats.py) -------------------------------
+from detector.formats import KEY_FORMATS, KEY_PREFIXES  # noqa: E402
+
+# Made-up tokens in each vendor's published shape (none is a real credential).
+BY_PREFIX = {
+    "sk-ant-api03-": "sk-ant-api03-" + "Zx9" * 12, "sk-ant-": "sk-ant-" + "Qw7" * 10,
+    "sk-proj-": "sk-proj-" + "a1B2c3D4e5" * 4, "sk-svcacct-": "sk-svcacct-" + "b2C3d4" * 5,
+    "sk-admin-": "sk-admin-" + "c3D4e5" * 5, "sk-": "sk-" + "d4E5f6" * 6,
+    "ghp_": "ghp_" + "A1b2C3d4E5" * 3 + "f6G7h8", "gho_": "gho_" + "B2c3D4e5F6" * 3 + "g7",
+    "ghu_": "ghu_" + "C3d4E5f6G7" * 3 + "h8", "ghs_": "ghs_" + "D4e5F6g7H8" * 3 + "i9",
+    "ghr_": "ghr_" + "E5f6G7h8I9" * 3 + "j0", "github_pat_": "github_pat_" + "11ABCDEFG0" * 4,
+    "AKIA": "AKIA" + "IOSFODNN7EXAMPLE", "ASIA": "ASIA" + "JEXAMPLEXEG2JICE", "AGPA": "AGPA" + "JSKEXAMPLE7ABCDE",
+    "AIDA": "AIDA" + "IOSFODNN7EXAMPL2", "AROA": "AROA" + "EXAMPLEID1234567",
+    "xoxa-": "xoxa-" + "1234567890-abcdefghij", "xoxb-": "xoxb-" + "1234567890-abcdefghij",
+    "xoxo-": "xoxo-" + "2234567890-abcdefghij", "xoxp-": "xoxp-" + "3234567890-abcdefghij",
+    "xoxr-": "xoxr-" + "4234567890-abcdefghij", "xoxs-": "xoxs-" + "5234567890-abcdefghij",
+    "AIza": "AIza" + "SyD-" + "x" * 31,
+    "sk_live_": "sk_live_" + "4eC39HqLyjWDarjtT1zd", "sk_test_": "sk_test_" + "4eC39HqLyjWDarjtT1ze",
+    "rk_live_": "rk_live_" + "5fD40IrMzkXEbskuU2ae", "rk_test_": "rk_test_" + "5fD40IrMzkXEbskuU2af",
+    "pk_live_": "pk_live_" + "6gE51JsNalYFctlvV3bg", "pk_test_": "pk_test_" + "6gE51JsNalYFctlvV3bh",
+    "hf_": "hf_" + "aBcDeFgHiJ" * 3 + "kL", "eyJ": ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+                                                  "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+    "whsec_": "whsec_" + "a1B2" * 8, "glpat-": "glpat-" + "x1Y2z3W4v5U6t7S8r9Q0",
+    "xapp-": "xapp-1-A0123456789-1234567890123-" + "ab12" * 8, "ya29.": "ya29." + "a0AfH6SM" * 4,
+    "npm_": "npm_" + "aB3" * 12, "pypi-": "pypi-AgEIcHlwaS5vcmc" + "CJ1" * 15,
+    "SG.": "SG.abcdEFGH1234ijklMNOP56." + "q" * 43, "shpat_": "shpat_" + "0123456789abcdef" * 2,
+    "dop_v1_": "dop_v1_" + "0123456789abcdef" * 4, "sq0atp-": "sq0atp-" + "abcDEF123_-ghiJKL456mno",
+    "AC": "AC" + "0123456789abcdef" * 2, "SK": "SK" + "0123456789abcdef" * 2,
+    "pk-": "pk-lf-" + "1234abcd" * 3, "rk-": "rk-" + "9876zyxw" * 3,
+}
+
+
+def test_every_prefix_has_a_token_shape_and_a_test():
+    assert all(key.body for key in KEY_FORMATS)
+    assert set(BY_PREFIX) == set(KEY_PREFIXES)
+
+
+@pytest.mark.parametrize("prefix", sorted(BY_PREFIX))
+def test_every_prefix_is_found(prefix):
+    key = BY_PREFIX[prefix]
+    text = f"deploy with {key} tonight"
+    assert values(R, text) == [key]
+    assert validated(R, text)[key] is True
+
+
+@pytest.mark.parametrize("text", [
+    "ACME corp", "SKU 12345", "pk-lf-abc", "the ya29 flight",
+    "self.client = AsyncOpenAI( api_key= api_key, base_url=base_url )",
+    "the access_token: Request Example",
+    'self.dprint("Session secret = " + str(self.sessionSecret)) else: self.dprint("Failed")',
+])
+def test_prefix_look_alikes_and_code_are_not_secrets(text):
+    assert values(R, text) == []

@@ -34,3 +34,15 @@ def test_urls(text, expected):
 ])
 def test_public_reference_and_non_urls_are_ignored(text):
     assert values(R, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "java.io.IOException: No space left on device",
+    "features of a modern system of electrical energy distribution.It should be remembered",
+])
+def test_dotted_names_and_run_on_sentences_are_not_domains(text):
+    assert values(R, text) == []
+
+
+def test_a_bare_domain_still_counts():
+    assert values(R, "see my shop at mybakery.com for prices") == ["mybakery.com"]

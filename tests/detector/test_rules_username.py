@@ -34,3 +34,17 @@ def test_handles(text, expected):
 ])
 def test_ignores_non_handles(text):
     assert values(R, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    'curl -X POST -d "username=admin&password=x1"',
+    "self.username = username",
+    "login: root",
+    "Username: guest",
+])
+def test_default_accounts_and_label_words_are_not_user_names(text):
+    assert values(R, text) == []
+
+
+def test_a_real_user_name_after_the_label_still_counts():
+    assert values(R, "Username: V3RDAD") == ["V3RDAD"]

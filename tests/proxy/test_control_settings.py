@@ -20,7 +20,7 @@ settings_strategy = st.builds(
     detector_mode=st.sampled_from(["fast", "thorough"]),
     model_path=st.none() | st.text(min_size=1, max_size=40),
     policy=st.dictionaries(st.sampled_from(list(Category)),
-                           st.sampled_from(["replace", "keep", "block"])),
+                           st.sampled_from(["replace", "strict", "keep", "block"])),
 )
 
 

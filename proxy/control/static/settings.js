@@ -131,7 +131,7 @@ function renderSettings(settings) {
   rows.replaceChildren();
   for (const [cat, action] of Object.entries(settings.policy)) {
     const select = el("select", { "data-category": cat, ariaLabel: `Policy for ${pretty(cat)}` },
-      ...["replace", "keep", "block"].map((a) => el("option", { value: a, selected: a === action }, a)));
+      ...["replace", "strict", "keep", "block"].map((a) => el("option", { value: a, selected: a === action }, a)));
     select.addEventListener("change", async () => {
       await save(`/api/policy/${cat}`, { action: select.value });
       flash("policy-saved", `Saved: ${pretty(cat)} → ${select.value}. The next request follows it.`);

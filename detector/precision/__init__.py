@@ -1,0 +1,182 @@
+"""The precision stage: after resolution, drop what was found but is not private.
+
+Replacing what is not private costs the user the answer they came for and protects no one
+(issue #16: 6.8 such replacements per PUPA_New prompt). The stage judges the spans of the
+model and lexicon layers (NER, names, LLM, any other but the rules) and a few rule findings by
+where they stand:
+- code (detector/precision/code.py): inside code, markup, logs and data, a name-like span is
+  kept only with strong evidence (the same name kept outside the code, or a cue such as
+  "author:"); a word written as a code identifier ("innerHandler", "self.Name", "Uri(") is
+  never a name, anywhere; a bare domain used as a key in code ("kubernetes.io/ingress.class:")
+  is not a link;
+- public knowledge (detector/precision/public.py): a country or world region, a well-known
+  organisation or a public figure is left alone as the topic of a question, and kept as a fact
+  about a person ("I moved to Spain", "my sister works at Google": detector/precision/cues.py);
+  so are common-word phrases the small NER model takes for names ("Hydraulic Hoses"), and
+  jargon (detector/precision/jargon.py: acronyms the text defines, plural acronyms, "AI-driven",
+  a word of another script read by the English model);
+- groups (detector/precision/groups.py): a nationality or language is not a belief; about a
+  person it becomes a LOCATION (its stand-in another nationality), otherwise it is left alone;
+- public documentation and repository URLs (detector/precision/links.py) are left alone unless
+  tied to the user ("my repo");
+- a piece of a machine token (a hash, digest, SRI string, UUID, base64 blob or version string,
+  detector/precision/code.py) is never a name or a number: only a secret rule may claim one.
+Whatever one mention of a name gets, all its mentions get: a name kept in one sentence is kept
+everywhere, or its other mentions would leak it.
+
+`strict` names categories the stage leaves untouched (the user's "strict" policy: replace
+everything found in them). Rule findings with a checksum and secrets are never dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from detector.categories import CONTEXTUAL, Category
+from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
+from detector.precision import code, cues, groups, jargon, links, public
+from detector.span import Layer, Span
+from detector.standins import geo
+from detector.standins.collisions import everyday_words
+from detector.standins.org import KIND_WORDS  # kinds of organisation: one list with the stand-ins
+
+# Categories a model layer reports by reading names; these are what the stage judges.
+NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME,
+                       Category.BELIEF_IDENTITY, Category.DATE}) | CONTEXTUAL
+# Rule findings the stage never drops: secrets (a JWT or key is a credential wherever it is) and
+# values whose format was checked or that need a labelled context of their own.
+RULES_NEVER_JUDGED = frozenset({Category.SECRET, Category.EMAIL, Category.CREDIT_CARD,
+                                Category.BANK_ACCOUNT, Category.ADDRESS})
+# Cues that tie a name inside code to a person ("author: Jane Roe", "Signed-off-by: ...").
+CODE_REASONS = ("in code", "identifier")
+CODE_PERSON_CUES = ("author", "owner", "maintainer", "copyright", "signed-off-by", "contact",
+                    "written by", "created by", "assignee", "reviewer", "committer")
+
+
+class PrecisionStage:
+    def __call__(self, text: str, spans: list[Span], strict: frozenset[str] = frozenset()) -> list[Span]:
+        return [verdict for _, verdict, _ in self.explain(text, spans, strict) if verdict is not None]
+
+    def explain(self, text: str, spans: list[Span], strict: frozenset[str] = frozenset()
+                ) -> list[tuple[Span, Span | None, str]]:
+        """(span, verdict, reason) for every span, in order: the verdict is the span as it
+        stays (maybe re-categorised) or None where the text is left alone; the reason names the
+        check that decided ("kept" where none did; bench/precision_eval.py counts them)."""
+        judged = [s for s in spans if str(s.category) not in strict and self._judged(s)]
+        if not judged:
+            return [(s, s, "kept") for s in spans]
+        regions = code.code_regions(text)
+        # Persons and personal dates anchor a sentence to someone's life.
+        people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
+            s.category is Category.PERSON and not public.is_public_figure(s.text)
+            and not public.is_well_known_org(s.text))]
+        about_writer = cues.describes_writer(text)
+        decided = {id(s): self.judge(text, s, regions, people, about_writer) for s in judged}
+        # One verdict per name: a name kept anywhere is kept everywhere, or its other mentions
+        # would give it away; except a name written as code (an identifier somewhere): its
+        # mentions outside the code regions are code too.
+        code_names = {_key(s) for s in judged if decided[id(s)][1] in CODE_REASONS and code.is_code_word(s.text)}
+        kept_names = {_key(s) for s in spans if decided.get(id(s), (s,))[0] is not None} - code_names
+        out = []
+        for span in spans:
+            verdict, reason = decided.get(id(span), (span, "kept"))
+            if verdict is None and _key(span) in kept_names:
+                verdict, reason = span, "kept: same name kept elsewhere"
+            out.append((span, verdict, reason))
+        return out
+
+    @staticmethod
+    def _judged(span: Span) -> bool:
+        # Every layer but the rules reads names by model or lexicon (NER, names, LLM, and any
+        # learned tagger added later): their name-like spans are judged.
+        if span.layer != Layer.RULES:
+            return span.category in NAME_LIKE
+        return span.category not in RULES_NEVER_JUDGED
+
+    def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
+        """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
+        the text alone, and the check that decided (bench/ counts them)."""
+        token = code.machine_token_around(text, span.start, span.end)
+        if token is not None and not (span.layer == Layer.RULES and (span.start, span.end) == token):
+            return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
+        if span.layer == Layer.RULES:
+            if span.category is not Category.URL:
+                return span, "kept"
+            if links.is_public_link(span.text) and not cues.personal(text, span.start, span.end):
+                return None, "public link"
+            if code.inside(regions, span.start, span.end) and links.is_code_key(text, span.start, span.end):
+                return None, "code key"
+            return span, "kept"
+        if code.inside(regions, span.start, span.end) and not self._code_evidence(text, span):
+            return None, "in code"
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
+            if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
+                return None, "identifier"
+        personal = about_writer or cues.personal(text, span.start, span.end, people)
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_drug(span.text):
+            # A drug is health information, not a person or a place: kept as HEALTH about someone.
+            return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")
+        if (span.category is Category.BELIEF_IDENTITY and not groups.is_belief(span.text)) or (
+                span.category in (Category.PERSON, Category.ORG) and geo.is_nationality(span.text)):
+            return (replace(span, category=Category.LOCATION), "nationality") if personal else (None, "nationality")
+        if personal and not public.is_well_known_org(span.text):
+            return span, "kept"
+        if span.category is Category.LOCATION and (public.is_country_or_region(span.text)
+                                                   or public.list_of_places(span.text)):
+            return None, "country"
+        if span.category not in (Category.PERSON, Category.ORG, Category.LOCATION):
+            return span, "kept"
+        if public.is_well_known_org(span.text) and not (
+                about_writer or cues.personal(text, span.start, span.end, people, possessive=False)):
+            return None, "well-known org"
+        if span.category is Category.PERSON and jargon.only_a_title(span.text):
+            return None, "title"
+        if span.category is Category.PERSON and public.is_public_figure(span.text):
+            return None, "public figure"
+        if _common_words(span.text) or _sentence_word(text, span):
+            return None, "common words"
+        if jargon.is_jargon(text, span.start, span.end):
+            return None, "jargon"
+        if span.layer == Layer.NER and jargon.foreign_word(span.text):
+            return None, "foreign word"
+        return span, "kept"
+
+    @staticmethod
+    def _code_evidence(text: str, span: Span) -> bool:
+        """A cue that ties a name in code to a person: "author: ...", a user folder in a path."""
+        before = text[max(0, span.start - 32):span.start]
+        return (any(cue in before.lower() for cue in CODE_PERSON_CUES) or bool(code.USER_FOLDER.search(before))
+                or bool(code.PERSON_KEY.search(before)))
+
+
+SENTENCE_START = re.compile(r"(?:^|[.!?:\n#*•>\-]\s*|\n\s*)$")
+
+
+def _key(span: Span) -> str:
+    return span.text.casefold()
+
+
+def _sentence_word(text: str, span: Span) -> bool:
+    """One ordinary English word at the start of a sentence or line ("Merge pull request",
+    "Encrypt the file"): capitalised by its place, not a name."""
+    word = span.text.strip()
+    lower = word.lower()
+    if " " in word or not word.isalpha() or not SENTENCE_START.search(text, max(0, span.start - 6), span.start):
+        return False
+    return (is_english_word(lower) and lower not in first_names() and lower not in last_names()
+            and lower not in capitalised_words())
+
+
+def _common_words(value: str) -> bool:
+    """Ordinary English words that name no one: "Hydraulic Hoses", "Assessment Methods",
+    "Developer Mode"; a single word only if it is one of the most common ("Length", "Refer").
+    No word may be a name, a proper noun in Webster's list ("Berlin", "Montana"), a place or a
+    kind of organisation ("... Limited")."""
+    words = [w.strip(".,:;!?\"'()[]•-–").lower() for w in value.split()]
+    words = [w for w in words if w]
+    if not words or (len(words) == 1 and words[0] not in everyday_words()):
+        return False
+    firsts, lasts, proper = first_names(), last_names(), capitalised_words()
+    return all(w.isalpha() and is_english_word(w) and w not in firsts and w not in lasts
+               and w not in proper and w not in KIND_WORDS and not public.is_country_or_region(w)
+               for w in words)

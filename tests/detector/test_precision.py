@@ -1,0 +1,216 @@
+"""The precision stage (detector/precision/) with the real fast Detector: what it leaves alone
+(code, public knowledge, nationalities as topics, public links, machine tokens) and what it
+must keep (the same names as facts about a person, names in code with a cue)."""
+import pytest
+
+from detector.categories import Category as C
+from detector.pipeline import Detector
+from detector.precision import PrecisionStage, code, cues
+from detector.protect import Protector
+from detector.span import Layer, Span
+from detector.store import InMemoryStore
+
+
+@pytest.fixture(scope="module")
+def detector():
+    d = Detector("fast")
+    d.warm()
+    return d
+
+
+@pytest.fixture(scope="module")
+def unjudged():
+    d = Detector("fast", precision=False)
+    d.warm()
+    return d
+
+
+def found(detector, text: str) -> dict[str, C]:
+    return {s.text: s.category for s in detector.find(text)}
+
+
+# --- code -------------------------------------------------------------------------------------
+
+FLATTENED_CSHARP = ("optimize this: public static Uri GetRedirectUri(HttpResponseMessage response) { var "
+                    "location = response.Headers.Location; if (location == null) return null; var requestUri "
+                    "= response.RequestMessage.RequestUri; return new Uri(requestUri, location); }")
+
+
+def test_code_identifiers_are_left_alone(detector, unjudged):
+    assert found(unjudged, FLATTENED_CSHARP)  # the layers do take some identifiers for names
+    assert found(detector, FLATTENED_CSHARP) == {}
+
+
+def test_fenced_code_is_a_code_region():
+    text = "Why does this fail?\n```python\nclient = Client(base_url)\nprint(client.Warren)\n```\nThanks"
+    regions = code.code_regions(text)
+    assert regions and code.inside(regions, text.index("client ="), text.index("Warren") + 6)
+    assert not code.inside(regions, 0, 3)
+
+
+def test_prose_with_one_code_word_is_not_code():
+    text = "I use Node.js at work and my manager Sarah Connor wants a report on Friday."
+    assert code.code_regions(text) == []
+
+
+def test_a_name_in_code_with_a_cue_stays_protected(detector):
+    text = ('Fix this config: {"name": "Maria Gonzalez", "retries": 3, "timeout_ms": 500, '
+            '"endpoint": "/api/v1/items", "verbose": true, "cache": {"ttl": 60}}')
+    assert found(detector, text).get("Maria Gonzalez") is C.PERSON
+
+
+def test_a_user_folder_in_a_path_stays_protected(detector):
+    text = r"Error at C:\Users\lidorcohen\Desktop\bot\index.js:125:21 at makeError (errors.js:12) at run (main.js:3)"
+    spans = found(detector, text)
+    assert not spans or all("index.js" not in s for s in spans)
+
+
+def test_the_same_name_outside_code_keeps_it_in_code(detector):
+    text = ("My colleague Priyanka Raghunathan wrote this: def greet(): print('Priyanka Raghunathan') "
+            "if ok == True: return None; x = foo.bar(baz)")
+    spans = [s for s in detector.find(text) if s.text == "Priyanka Raghunathan"]
+    assert len(spans) == 2
+
+
+@pytest.mark.parametrize("token", [
+    'integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"',
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "request 123e4567-e89b-12d3-a456-426614174000 failed",
+    "Upgrade to 2.31.0-rc1 please",
+])
+def test_machine_tokens_are_never_pieces_of_names(detector, token):
+    assert found(detector, token) == {}
+
+
+def test_a_jwt_is_still_a_secret(detector):
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    assert found(detector, f"my token is {jwt} and it expired")[jwt] is C.SECRET
+
+
+def test_identifier_shapes():
+    assert code.identifier_at("case HttpStatusCode.Moved: return", 5, 19)
+    assert code.identifier_at("set first_name here", 4, 14)
+    assert code.identifier_at("call Uri(x) now", 5, 8)
+    assert not code.identifier_at("I follow LinkedIn daily", 9, 17)
+    assert not code.identifier_at("She moved to Kenya.The end", 13, 18)
+
+
+# --- public knowledge -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("What is the capital of Australia?", "Australia"),
+    ("How did Google make money in its first five years?", "Google"),
+    ("Write a poem in the style of William Shakespeare about the sea.", "William Shakespeare"),
+    ("What are the main differences between the European Union and NATO?", "NATO"),
+])
+def test_public_knowledge_as_the_topic_is_left_alone(detector, unjudged, text, name):
+    assert name in found(unjudged, text) or any(name in s for s in found(unjudged, text))
+    assert not any(name in s for s in found(detector, text))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("I moved to Spain last year and miss my friends.", "Spain"),
+    ("My sister works at Google in the ads team.", "Google"),
+    ("We are located in Albania and rent out villas.", "Albania"),
+    ("Write an application letter for Microsoft for me.", "Microsoft"),
+])
+def test_public_names_as_facts_about_someone_stay_protected(detector, text, name):
+    assert name in found(detector, text)
+
+
+def test_a_kept_name_is_kept_everywhere(detector):
+    text = "I moved to Spain in 2019. Spain has a long coast."
+    assert [s.text for s in detector.find(text)].count("Spain") == 2
+
+
+def test_personal_cues():
+    assert cues.personal("I moved to Spain", 11, 16)
+    assert cues.personal("my sister works at Google", 19, 25)
+    assert not cues.personal("Can I ask about Google fears?", 16, 22)
+    assert not cues.personal("Tell me about Italy. I live in Rome.", 14, 19)
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+def test_a_nationality_as_topic_is_not_a_belief(detector, unjudged):
+    text = "Write a short essay comparing Italian and French cuisine."
+    assert C.BELIEF_IDENTITY in found(unjudged, text).values()
+    assert found(detector, text) == {}
+
+
+def test_a_nationality_about_someone_is_a_place_fact(detector):
+    spans = found(detector, "I am Egyptian and I want to study in Germany.")
+    assert spans.get("Egyptian") is C.LOCATION
+
+
+def test_a_religion_about_someone_stays_a_belief(detector):
+    assert found(detector, "I am a Muslim and I fast during Ramadan.").get("Muslim") is C.BELIEF_IDENTITY
+
+
+def test_foreign_function_words_are_not_beliefs(detector):
+    text = "Nous nous engageons à vous accompagner dans leurs concrétisations."
+    assert C.BELIEF_IDENTITY not in found(detector, text).values()
+
+
+# --- rule findings in the wrong shape -----------------------------------------------------------
+
+def test_timestamps_are_not_phones(detector):
+    text = "2023-11-28 05:32:21,577 - INFO - HTTP Request: POST /v1/audio \n2023-11-28 15:02:20 crash"
+    assert C.PHONE not in found(detector, text).values()
+
+
+def test_year_ranges_are_not_bank_accounts(detector):
+    text = "I worked as Account payable Controller from Feb 2019-2022 at a logistics firm."
+    assert C.BANK_ACCOUNT not in found(detector, text).values()
+
+
+# --- links --------------------------------------------------------------------------------------
+
+def test_public_repository_and_docs_links_are_left_alone(detector):
+    text = "Is https://github.com/pallets/flask better than https://docs.djangoproject.com/en/5.0/ for this?"
+    assert C.URL not in found(detector, text).values()
+
+
+def test_a_repository_tied_to_the_user_stays_protected(detector):
+    text = "Please review my repo https://github.com/sara-dev42/budget-app before Friday."
+    assert found(detector, text).get("https://github.com/sara-dev42/budget-app") is C.URL
+
+
+def test_a_profile_page_is_not_a_repository(detector):
+    assert C.URL in found(detector, "Look at https://github.com/sara-dev42 for examples.").values()
+
+
+def test_code_keys_are_not_links(detector):
+    text = ("labels:\n  app.kubernetes.io/name: web\n  app.kubernetes.io/part-of: shop\n"
+            "annotations:\n  nginx.ingress.kubernetes.io/ssl-redirect: 'false'\n")
+    assert C.URL not in found(detector, text).values()
+
+
+# --- strict, and the stage's contract ------------------------------------------------------------
+
+def test_strict_keeps_what_the_stage_would_leave_alone(detector):
+    text = "What is the capital of Australia?"
+    assert "Australia" not in {s.text for s in detector.find(text)}
+    assert "Australia" in {s.text for s in detector.find(text, strict=frozenset({"LOCATION"}))}
+    protected = Protector(detector, InMemoryStore(), policy={"LOCATION": "strict"}).protect(text, "s")
+    assert "Australia" not in protected.protected
+    assert Protector(detector, InMemoryStore()).protect(text, "r").protected == text
+
+
+def test_the_stage_only_drops_or_recategorises():
+    stage = PrecisionStage()
+    text = "I live in Spain. Call +1 415-555-2671."
+    spans = [Span(10, 15, "Spain", C.LOCATION, Layer.NER, 0.7),
+             Span(22, 37, "+1 415-555-2671", C.PHONE, Layer.RULES, 0.95, True)]
+    out = stage(text, spans)
+    assert out == spans
+    explained = stage.explain(text, spans)
+    assert [reason for _, _, reason in explained] == ["kept", "kept"]
+
+
+def test_secrets_are_never_dropped():
+    stage = PrecisionStage()
+    text = "```\nAPI_KEY = 'sk-proj-a1B2c3D4e5a1B2c3D4e5a1B2c3D4e5'\n```"
+    start = text.index("sk-")
+    span = Span(start, start + 38, text[start:start + 38], C.SECRET, Layer.RULES, 0.9, True)
+    assert stage(text, [span]) == [span]
