@@ -39,6 +39,7 @@ def eval_command(
     datasets: str = typer.Option("pupa,synth,asq,spia,privacyannotation", help="Comma-separated data sets"),
     out: Path = typer.Option(DEFAULT_OUT, help="Markdown report to (re)write"),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the raw results as JSON here"),
+    ablation: bool = typer.Option(False, "--ablation", help="Also run fast mode with each layer left out, and each layer alone"),
 ) -> None:
     """Measure Doppel against the shared data sets, next to Presidio (same spaCy model)."""
     from bench.datasets import LOADERS
@@ -53,7 +54,7 @@ def eval_command(
         raise typer.BadParameter(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join(LOADERS)}")
     modes = _split(mode)
     with console.status("loading Doppel and Presidio models..."):
-        systems, unavailable = build_systems(modes)
+        systems, unavailable = build_systems(modes, ablation=ablation)
     for name, why in unavailable.items():
         console.print(f"[yellow]{name} unavailable:[/] {why}")
     if not any(s.name.startswith("doppel-") for s in systems):
@@ -69,6 +70,7 @@ def eval_command(
         )
 
     command = "doppel eval --mode " + ",".join(modes) + " --datasets " + ",".join(names)
+    command += " --ablation" if ablation else ""
     command += f" --limit {limit}" if limit else ""
     command += f" --data {data}" if data else ""
     console.print(eval_table(results))
