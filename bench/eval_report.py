@@ -303,7 +303,8 @@ def render(results: dict, *, command: str, unavailable: dict[str, str]) -> str:
     lines += [f"- {sentence}" for sentence in meaning(results)] + [""]
     lines += ["## Summary across data sets", "",
               "Every system on the figures the targets are set on. *doppel-fast-no-X*: fast mode "
-              "with layer X left out; *doppel-only-X*: layer X alone (the ablation, `--ablation`).", ""]
+              "with layer X left out; *doppel-fast-plus-X*: fast mode with layer X added; "
+              "*doppel-only-X*: layer X alone (the ablation, `--ablation`).", ""]
     lines += summary_table(results) + [""]
     checks = targets(results)
     if checks:

@@ -1,7 +1,7 @@
 """Train the spaCy backbone: rows from build_data -> DocBin -> `spacy train` with spacy.cfg.
 
     OPENBLAS_NUM_THREADS=1 nice -n 10 .venv/bin/python -m models.tagger.train_spacy \
-        --data build/tagger/data.jsonl --out build/tagger/spacy --max-steps 12000
+        --data build/tagger/data.jsonl --out build/tagger/spacy --max-steps 4000
 
 Runs in .venv (spaCy 3.8.7, the runtime's version). The best model by dev F1 lands in
 OUT/model-best; models/tagger/export.py packs it into the single shipped file.
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description="Train the spaCy backbone of the tagger")
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--max-steps", type=int, default=12000)
+    ap.add_argument("--max-steps", type=int, default=4000)
     ap.add_argument("--eval-frequency", type=int, default=1000)
     ap.add_argument("--limit", type=int, default=0, help="only the first N training rows (toy runs)")
     args = ap.parse_args(argv)

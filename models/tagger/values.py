@@ -36,6 +36,10 @@ nanny|cashier at a grocery store|flight attendant|data analyst|forklift operator
 medical coder|veterinary tech|public defender|adjunct professor|home health aide""".replace("\n", "").split("|")
 SYMPTOMS = """chest pain|a persistent cough|shortness of breath|joint swelling|fatigue|night sweats|
 a rash on the forearm|blurred vision|abdominal pain|recurrent headaches|palpitations|weight loss""".replace("\n", "").split("|")
+# Abbreviations of tests, drugs, standards and tech: not organisations.
+ACRONYMS = """ACE ARB ESR CRP MRI CT ECG EKG GERD COPD BMI HbA1c TSH PSA LDL HDL ADHD PTSD OCD IBS NSAID
+SSRI ICU ER HTTP API SQL JSON CSS HTML CPU GPU RAM USB PDF CSV GDP ROI KPI SEO FAQ ETA DIY""".split()
+EPONYM_HEADS = ("disease", "syndrome", "sign", "criteria", "test", "score", "reflex", "maneuver")
 PASSWORD_WORDS = "Summer Winter Dragon Monkey Sunshine Shadow Purple Tiger Coffee Rocket Pepper".split()
 
 
@@ -318,6 +322,13 @@ class Values:
 
     def pregnant_phrase(self) -> str:
         return self.rng.choice(["pregnant", "8 weeks pregnant", "expecting twins", "going through IVF"])
+
+    def acronym(self) -> str:
+        return self.rng.choice(ACRONYMS)
+
+    def eponym(self) -> str:
+        possessive = self.rng.choice(["", "'s"])
+        return f"{self.us.last_name()}{possessive} {self.rng.choice(EPONYM_HEADS)}"
 
     def symptom(self) -> str:
         return self.rng.choice(SYMPTOMS)
