@@ -12,11 +12,6 @@ IDENTITY = [
     "Hi, I'm {PERSON:full}, {AGE:age} years old, from {LOCATION:place}.",
     "it's {PERSON:lower_name} btw, we met at the {ORG:company} thing",
     "hey its {PERSON:lower_name} here, can u help me with my resume",
-    "hey its {PERSON:lower_name} again, did u see my last message",
-    "{PERSON:lower_name} here, quick question about my taxes",
-    "this is {PERSON:lower_name} from the {ORG:org}",
-    "thanks, {PERSON:lower_name}",
-    "hi, {PERSON:lower_name} again. i forgot to mention my {:relative}",
     "This is {PERSON:typo_name} writing on behalf of {ORG:org}.",
     "please address the letter to {PERSON:titled} at {ORG:org}",
     "Write a thank-you note to {PERSON:full} for the interview at {ORG:company}.",
@@ -80,12 +75,6 @@ CONTACT = [
     "here's my linkedin {URL:url}, can you review it",
     "my home ip is {IP_ADDRESS:ip} and the router keeps dropping",
     "ssh into {IP_ADDRESS:ip} with user {USERNAME:username}",
-    "write to {EMAIL:email_obfuscated} if you need anything",
-    "send the photos to {EMAIL:email_obfuscated} pls",
-    "reach {PERSON:first} at {EMAIL:email_obfuscated}",
-    "{PERSON:lower_name} ({EMAIL:email_obfuscated}) will forward it",
-    "contact: {EMAIL:email_obfuscated}",
-    "i'm at {EMAIL:email_obfuscated}, or call {PHONE:phone_spelled}",
 ]
 
 IDS = [
