@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 ARGS ?=
 
-.PHONY: run test test-fast setup setup-test llm train-env system-packages clean
+.PHONY: run test test-fast setup setup-test llm train-env tagger system-packages clean
 
 run: setup llm
 	$(BIN)/doppel start $(ARGS)
@@ -46,6 +46,11 @@ llm: setup
 # A separate venv for LoRA tuning (torch, transformers, peft): they fight mitmproxy's pins.
 train-env:
 	@bash models/train/setup.sh .venv-train
+
+# Rebuild the shipped privacy tagger end to end (data, spaCy training, packed file; ~2 h on
+# 2 busy cores): prints the sha256 models/catalog.toml must carry. See models/tagger/DATA_CARD.md.
+tagger: setup
+	nice -n 10 $(BIN)/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v1.spacy.tar
 
 # Debian's chromium for the extension tests (no browser download) and certutil for `doppel ca`.
 system-packages:

@@ -32,17 +32,89 @@ def _presidio(systems: dict) -> list[str]:
     return [n for n in systems if n.startswith("presidio")]
 
 
+def per_text(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 def dataset_table(ds: dict) -> list[str]:
     rows = ["| system | value recall | char precision | phrase P | phrase R | phrase F1 | "
-            "PII-free texts flagged | latency median / p95 (ms) | errors |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "PII-free texts flagged | needless / text | latency median / p95 (ms) | errors |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in ds["systems"].items():
         fp = f"{pct(s['false_positive_rate'])} of {s['negatives']}" if s["negatives"] else "–"
         rows.append(
             f"| {name} | {pct(s['value_recall'])} ({s['values_protected']}/{s['values_present']}) "
             f"| {pct(s['char_precision'])} | {pct(s['phrase_precision'])} | {pct(s['phrase_recall'])} "
-            f"| {pct(s['phrase_f1'])} | {fp} | {ms(s['latency_ms_median'])} / {ms(s['latency_ms_p95'])} "
-            f"| {s['errors']} |")
+            f"| {pct(s['phrase_f1'])} | {fp} | {per_text(s.get('needless_per_text'))} "
+            f"| {ms(s['latency_ms_median'])} / {ms(s['latency_ms_p95'])} | {s['errors']} |")
+    return rows
+
+
+def needless_table(ds: dict) -> list[str]:
+    """Needless replacements per text by the category the system gave them."""
+    systems = ds["systems"]
+    cats = sorted({c for s in systems.values() for c in s.get("needless_by_category", {})})
+    if not cats:
+        return []
+    rows = ["Replacements per text that touch no labelled value, by the category the system gave "
+            "them (the labels may have missed some private values, so this is an upper bound):", "",
+            "| system | all | " + " | ".join(cats) + " |", "|---|---|" + "---|" * len(cats)]
+    for name, s in systems.items():
+        by = s.get("needless_by_category", {})
+        rows.append(f"| {name} | {per_text(s.get('needless_per_text'))} | "
+                    + " | ".join(per_text(by.get(c, 0) / s["texts"]) if s["texts"] else "–" for c in cats) + " |")
+    return rows
+
+
+def category_table(ds: dict) -> list[str]:
+    """Recall per Doppel category: the data set's labels pooled by the category they map to."""
+    systems = ds["systems"]
+    first = next(iter(systems.values()), None)
+    if not first or not first["per_label"]:
+        return []
+    cats: dict[str, int] = {}
+    for info in first["per_label"].values():
+        if info["category"]:
+            cats[info["category"]] = cats.get(info["category"], 0) + info["total"]
+    if not cats:
+        return []
+    rows = ["Recall per Doppel category (the labels above pooled by category; cover rule):", "",
+            "| category | n | " + " | ".join(systems) + " |", "|---|---|" + "---|" * len(systems)]
+    for cat, n in sorted(cats.items()):
+        cells = []
+        for s in systems.values():
+            found = sum((li.get("recall_cover") or 0) * li["total"] for li in s["per_label"].values()
+                        if li["category"] == cat)
+            cells.append(pct(found / n if n else None))
+        rows.append(f"| {cat} | {n} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def summary_table(results: dict) -> list[str]:
+    """One row per system across the data sets: the figures the targets are set on."""
+    ds = results["datasets"]
+    names = list(dict.fromkeys(n for d in ds.values() for n in d["systems"]))
+
+    def get(dataset, system, key, label=None):
+        s = ds.get(dataset, {}).get("systems", {}).get(system)
+        if s is None:
+            return None
+        if label is not None:
+            return (s["per_label"].get(label) or {}).get("recall_cover")
+        return s.get(key)
+
+    head = ["system", "PUPA value recall", "PUPA char precision", "PUPA needless / prompt",
+            "synth DATE_TIME", "synth AGE", "synth ZIP_CODE", "asq PII-free changed",
+            "SPIA value recall", "PrivacyAnnotation phrase F1", "PUPA ms median / p95"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n in names:
+        rows.append("| " + " | ".join([
+            n, pct(get("pupa", n, "value_recall")), pct(get("pupa", n, "char_precision")),
+            per_text(get("pupa", n, "needless_per_text")), pct(get("synth", n, None, "DATE_TIME")),
+            pct(get("synth", n, None, "AGE")), pct(get("synth", n, None, "ZIP_CODE")),
+            pct(get("asq", n, "false_positive_rate")), pct(get("spia", n, "value_recall")),
+            pct(get("privacyannotation", n, "phrase_f1")),
+            f"{ms(get('pupa', n, 'latency_ms_median'))} / {ms(get('pupa', n, 'latency_ms_p95'))}"]) + " |")
     return rows
 
 
@@ -231,6 +303,11 @@ def render(results: dict, *, command: str, unavailable: dict[str, str]) -> str:
         lines.append(f"- Not run: {name}: {why}")
     lines += ["", "## What this means", ""]
     lines += [f"- {sentence}" for sentence in meaning(results)] + [""]
+    lines += ["## Summary across data sets", "",
+              "Every system on the figures the targets are set on. *doppel-fast-no-X*: fast mode "
+              "with layer X left out; *doppel-fast-plus-X*: fast mode with layer X added; "
+              "*doppel-only-X*: layer X alone (the ablation, `--ablation`).", ""]
+    lines += summary_table(results) + [""]
     checks = targets(results)
     if checks:
         lines += ["| target | measured | met |", "|---|---|---|"]
@@ -267,6 +344,9 @@ def render(results: dict, *, command: str, unavailable: dict[str, str]) -> str:
         labels = label_table(ds)
         if labels:
             lines += labels + [""]
+        for extra in (category_table(ds), needless_table(ds)):
+            if extra:
+                lines += extra + [""]
         diff = [f"- {pair}: " + (", ".join(f"{c} x{n}" for c, n in cats.items()) or "none")
                 for pair, cats in ds.get("only_protected_by", {}).items()]
         if diff:

@@ -45,8 +45,9 @@ def load_average() -> float | None:
         return None
 
 
-def build_systems(modes: list[str], *, presidio: bool = True) -> tuple[list, dict[str, str]]:
-    """The systems that can run here, and for the others the reason they cannot."""
+def build_systems(modes: list[str], *, presidio: bool = True, ablation: bool = False) -> tuple[list, dict[str, str]]:
+    """The systems that can run here, and for the others the reason they cannot. `ablation`
+    adds fast mode with each layer left out and each layer alone (bench/ablation.py)."""
     names = [f"doppel-{m}" for m in modes] + (list(VARIANTS) if presidio else [])
     systems, unavailable = [], {}
     for name in names:
@@ -54,6 +55,12 @@ def build_systems(modes: list[str], *, presidio: bool = True) -> tuple[list, dic
             systems.append(build_system(name))
         except Unavailable as e:
             unavailable[name] = str(e)
+    if ablation:
+        from bench.ablation import ablation_systems
+        try:
+            systems += ablation_systems()
+        except Unavailable as e:
+            unavailable["ablation"] = str(e)
     return systems, unavailable
 
 
@@ -79,14 +86,15 @@ def run_eval(
         checkers = {}
         if roundtrip:
             for s in systems:
-                if hasattr(s, "detector"):
+                if hasattr(s, "detector") and not getattr(s, "ablation", False):
                     try:
                         checkers[s.name] = RoundTripChecker(s.detector)
                     except ImportError as e:
                         checkers[s.name] = f"detector.protect cannot be imported ({e})"
         seen: dict[str, set[str]] = {s.name: set() for s in systems}
         pairs = [(a.name, b.name) for a in systems for b in systems
-                 if a.name.startswith("doppel-") != b.name.startswith("doppel-")]
+                 if a.name.startswith("doppel-") != b.name.startswith("doppel-")
+                 and not getattr(a, "ablation", False) and not getattr(b, "ablation", False)]
         only: dict[tuple[str, str], Counter] = {pair: Counter() for pair in pairs}
         for i, ex in enumerate(examples):
             found: dict[str, list] = {}

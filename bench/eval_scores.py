@@ -36,6 +36,7 @@ class SystemScore:
     label_categories: dict[str, str | None] = field(default_factory=dict)
     label_unit: str = "span"   # "span" where the data has gold spans, else "value"
     latencies_ms: list[float] = field(default_factory=list)
+    needless: Counter = field(default_factory=Counter)  # spans touching no gold value, by category
 
     def add(self, ex: Example, spans, ms: float | None, *, error: bool = False) -> None:
         self.texts += 1
@@ -45,6 +46,7 @@ class SystemScore:
         self.protected += vr.protected
         self.present += vr.present
         self.absent += vr.absent
+        self.needless.update(metrics.needless_categories(ex.text, ex.values, spans))
         cp = metrics.char_precision(ex.text, ex.values, spans)
         self.chars_inside += cp.inside
         self.chars_predicted += cp.predicted
@@ -105,6 +107,9 @@ class SystemScore:
             "negatives": self.negatives,
             "false_positive_rate": metrics.ratio(self.negatives_flagged, self.negatives),
             "negative_span_categories": dict(self.negative_categories.most_common()),
+            # Replacements that touch no labelled value: needless unless the labels missed it.
+            "needless_per_text": metrics.ratio(sum(self.needless.values()), self.texts),
+            "needless_by_category": dict(self.needless.most_common()),
             "latency_ms_median": metrics.median(self.latencies_ms),
             "latency_ms_p95": metrics.percentile(self.latencies_ms, 95),
             "latency_samples": len(self.latencies_ms),

@@ -5,6 +5,7 @@ tuple. Overlapping predictions are merged first: what counts is which characters
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -93,6 +94,19 @@ def char_precision(text: str, values: Iterable[str], predictions: Iterable) -> C
             predicted += 1
             inside += any(gs <= i < ge for gs, ge in gold)
     return CharPrecision(inside, predicted)
+
+
+def needless_categories(text: str, values: Iterable[str], spans) -> list[str]:
+    """The category of each predicted span that overlaps no occurrence of any gold value: a
+    replacement the labels do not ask for (needless, unless the labels missed a value)."""
+    gold = intervals(o for v in values for o in occurrences(text, v))
+    starts = [s for s, _ in gold]
+    out = []
+    for span in spans:
+        i = bisect.bisect_left(starts, span.end) - 1  # the last gold interval starting before span.end
+        if i < 0 or gold[i][1] <= span.start:
+            out.append(str(span.category))
+    return out
 
 
 def ratio(num: float, den: float) -> float | None:

@@ -16,21 +16,23 @@ __all__ = ["Unavailable", "DoppelFinder", "build_system"]
 class DoppelFinder:
     """detector.pipeline.Detector in one mode, warmed up so the first text is not an outlier."""
 
-    def __init__(self, mode: str = "fast", *, cache_size: int = 4096):
+    def __init__(self, mode: str = "fast", *, cache_size: int = 4096, layers: list | None = None,
+                 name: str | None = None):
         try:
             from detector.pipeline import Detector
         except ImportError as e:
             raise Unavailable(f"detector.pipeline cannot be imported ({e})") from e
         try:
-            self.detector = Detector(mode, cache_size=cache_size)
+            self.detector = Detector(mode, cache_size=cache_size, layers=layers)
         except (ValueError, ImportError) as e:  # an unknown mode, a layer not installed
             raise Unavailable(f"mode {mode!r} is not available: {e}") from e
         try:
             self.detector.warm()
         except DetectionError as e:  # e.g. the LLM layer's model file is missing
             raise Unavailable(f"mode {mode!r} could not load its models: {e}") from e
-        self.name = f"doppel-{mode}"
+        self.name = name or f"doppel-{mode}"
         self.mode = mode
+        self.ablation = layers is not None  # a variant with layers left out (bench/ablation.py)
 
     def find(self, text: str):
         return self.detector.find(text)

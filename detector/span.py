@@ -10,7 +10,8 @@ class Layer:
     NER = "ner"
     NAMES = "names"  # lexicon and capitalisation name finder (detector/names*.py): ranks as NER
     LLM = "llm"
-    PRIORITY = {RULES: 3, NER: 2, NAMES: 2, LLM: 1}
+    MODEL = "model"  # the tagger (detector/tagger/): its rank is set by the ablation in docs/evaluation.md
+    PRIORITY = {RULES: 3, NER: 2, NAMES: 2, MODEL: 2, LLM: 1}
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,12 +94,35 @@ class SpacyEntry:
 
 
 @dataclass(frozen=True)
+class TaggerEntry:
+    """A privacy tagger (detector/tagger/): one file in models/, its runtime and labels' source."""
+    name: str
+    path: str  # relative to models/
+    sha256: str
+    license: str
+    runtime: str  # "spacy" (a packed spaCy pipeline) or "onnx" (int8 ONNX + tokenizer)
+    description: str = ""
+
+    @property
+    def file(self) -> Path:
+        return MODELS_DIR / self.path
+
+
+@dataclass(frozen=True)
 class Catalog:
     default: str
     models: dict[str, ModelEntry]
     adapters: dict[str, AdapterEntry] = field(default_factory=dict)
     default_adapter: str | None = None
     spacy: dict[str, SpacyEntry] = field(default_factory=dict)
+    taggers: dict[str, TaggerEntry] = field(default_factory=dict)
+    default_tagger: str | None = None
+
+    def tagger(self, name: str | None = None) -> TaggerEntry:
+        key = name or self.default_tagger
+        if key not in self.taggers:
+            raise KeyError(f"no tagger named {key!r} in {CATALOG_PATH} (have: {', '.join(self.taggers)})")
+        return self.taggers[key]
 
     def model(self, name: str | None = None) -> ModelEntry:
         key = name or self.default
@@ -142,8 +165,14 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                          sha256=s["sha256"].lower(), license=s["license"])
         for name, s in data.get("spacy", {}).items()
     }
+    taggers = {
+        name: TaggerEntry(name=name, path=t["path"], sha256=t["sha256"].lower(), license=t["license"],
+                          runtime=t["runtime"], description=t.get("description", ""))
+        for name, t in data.get("taggers", {}).items()
+    }
     return Catalog(default=data["default"], models=models, adapters=adapters,
-                   default_adapter=data.get("default_adapter"), spacy=spacy)
+                   default_adapter=data.get("default_adapter"), spacy=spacy, taggers=taggers,
+                   default_tagger=data.get("default_tagger"))
 
 
 def model_cache_dir() -> Path:

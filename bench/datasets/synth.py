@@ -8,7 +8,7 @@ from detector.categories import Category
 PATH = "presidio-research/synth_dataset_v2.json"
 
 # Presidio's 17 entity types -> Doppel's categories. None: Doppel has no category for it
-# (an age or a courtesy title alone does not identify anyone); they still count as gold values.
+# (a courtesy title alone does not identify anyone); it still counts as a gold value.
 SYNTH_TO_CATEGORY: dict[str, Category | None] = {
     "PERSON": Category.PERSON,
     "STREET_ADDRESS": Category.ADDRESS,
@@ -26,7 +26,7 @@ SYNTH_TO_CATEGORY: dict[str, Category | None] = {
     "IP_ADDRESS": Category.IP_ADDRESS,
     "NRP": Category.BELIEF_IDENTITY,
     "TITLE": None,
-    "AGE": None,
+    "AGE": Category.AGE,
 }
 
 

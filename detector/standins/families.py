@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from detector.categories import CONTEXTUAL, Category
-from detector.standins import (address, bank_account, contextual, credit_card, date, email, id_number,
+from detector.standins import (address, age, bank_account, contextual, credit_card, date, email, id_number,
                                ip_address, location, org, person, phone, secret, url, username)
 from detector.standins.part import Part
 
@@ -21,6 +21,7 @@ FAMILIES = {
     Category.LOCATION: location.parts,
     Category.ORG: org.parts,
     Category.DATE: date.parts,
+    Category.AGE: age.parts,
 }
 
 

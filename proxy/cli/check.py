@@ -35,6 +35,7 @@ def check_one(detector, text: str, item_id) -> dict:
         "protected": protection.protected,
         "restored": restored,
         "mode": detector.mode,
+        "layers": [layer.name for layer in detector.layers],  # "model" is the tagger (detector/tagger/)
         "spans": [
             {"start": r.span.start, "end": r.span.end, "text": r.span.text,
              "category": str(r.span.category), "layer": r.span.layer, "replacement": r.replacement}
@@ -51,7 +52,8 @@ def _table(record: dict) -> None:
     from detector.normalize import reads_as
 
     console = Console()
-    table = Table(title=f"{len(record['spans'])} private phrase(s), mode {record['mode']}")
+    table = Table(title=f"{len(record['spans'])} private phrase(s), mode {record['mode']} "
+                        f"(layers: {', '.join(record['layers'])})")
     for col in ("span", "category", "layer", "stand-in"):
         table.add_column(col)
     for s in record["spans"]:

@@ -41,6 +41,7 @@ def eval_command(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the raw results as JSON here"),
     precision: bool = typer.Option(True, "--precision/--no-precision",
                                    help="Also measure the precision stage, off against on (bench/precision_eval.py)"),
+    ablation: bool = typer.Option(False, "--ablation", help="Also run fast mode with each layer left out, and each layer alone"),
 ) -> None:
     """Measure Doppel against the shared data sets, next to Presidio (same spaCy model)."""
     from bench.datasets import LOADERS
@@ -55,7 +56,7 @@ def eval_command(
         raise typer.BadParameter(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join(LOADERS)}")
     modes = _split(mode)
     with console.status("loading Doppel and Presidio models..."):
-        systems, unavailable = build_systems(modes)
+        systems, unavailable = build_systems(modes, ablation=ablation)
     for name, why in unavailable.items():
         console.print(f"[yellow]{name} unavailable:[/] {why}")
     if not any(s.name.startswith("doppel-") for s in systems):
@@ -71,6 +72,8 @@ def eval_command(
         )
 
     command = "doppel eval --mode " + ",".join(modes) + " --datasets " + ",".join(names)
+    command += " --ablation" if ablation else ""
+    command += "" if precision else " --no-precision"
     command += f" --limit {limit}" if limit else ""
     command += f" --data {data}" if data else ""
     console.print(eval_table(results))

@@ -71,3 +71,12 @@ def test_only_protected_by_counts_categories_not_values():
     assert only_protected_by(text, values, a, b) == {"ORG": 1}
     assert only_protected_by(text, values, b, a) == {"LOCATION": 1}
     assert only_protected_by(text, values, a, a) == {}
+
+
+def test_needless_replacements_are_counted_per_text_by_category():
+    score = SystemScore("sys", "demo")
+    a = Example("a", "Maria met Bob.", ("Maria",))
+    score.add(a, [span(a.text, 0, 5), span(a.text, 10, 13, Category.ORG)], ms=None)
+    score.add(Example("b", "Hello there.", ("x",)), [], ms=None)
+    s = score.summary()
+    assert s["needless_per_text"] == 0.5 and s["needless_by_category"] == {"ORG": 1}

@@ -160,3 +160,17 @@ def test_intervals_are_disjoint_and_cover_the_same_characters(raw):
     assert all(a[1] < b[0] for a, b in zip(merged, merged[1:]))
     chars = {i for s, e in spans for i in range(s, e)}
     assert chars == {i for s, e in merged for i in range(s, e)}
+
+
+def test_needless_categories_are_spans_touching_no_gold_value():
+    from detector.categories import Category
+    from detector.span import Span
+
+    text = "Maria met Bob in Paris. Maria left."
+    spans = [Span(0, 5, "Maria", Category.PERSON, "x"), Span(6, 9, "met", Category.ORG, "x"),
+             Span(14, 16, "in", Category.AGE, "x"), Span(17, 22, "Paris", Category.LOCATION, "x"),
+             Span(24, 29, "Maria", Category.PERSON, "x")]
+    # "bob" and "paris" are gold (case-insensitive); "in" touches neither, "Maria" is not gold
+    assert metrics.needless_categories(text, ["bob", "paris"], spans) == ["PERSON", "ORG", "AGE", "PERSON"]
+    assert metrics.needless_categories(text, [], spans[:1]) == ["PERSON"]
+    assert metrics.needless_categories(text, ["Maria met"], [Span(6, 9, "met", Category.ORG, "x")]) == []

@@ -1,0 +1,58 @@
+"""AGE stand-ins: close, same stage of life, same way of writing, and they map back."""
+import random
+
+from hypothesis import given, strategies as st
+
+from detector.categories import Category
+from detector.protect import Protector
+from detector.span import Span
+from detector.standins.age import near_age, parts, stage, words_for
+from detector.store import InMemoryStore
+
+
+@given(st.integers(min_value=0, max_value=120), st.integers(min_value=0, max_value=10**6))
+def test_an_age_moves_one_to_three_years_within_its_stage_of_life(n, seed):
+    m = near_age(n, random.Random(seed))
+    low, high = stage(n)
+    assert low <= m <= high
+    assert m == n or 1 <= abs(m - n) <= 3
+
+
+def test_children_stay_children_and_pensioners_stay_pensioners():
+    rng = random.Random(1)
+    assert all(3 <= near_age(12, rng) <= 12 for _ in range(50))
+    assert all(18 <= near_age(18, rng) <= 21 for _ in range(50))
+    assert all(near_age(66, rng) >= 65 for _ in range(50))
+
+
+def test_only_the_number_is_a_part_and_words_stay_words():
+    (p,) = parts("34 years old", None)
+    assert (p.start, p.end, p.key) == (0, 2, "age:34")
+    assert p.make(random.Random(0), 0).isdigit()
+    (w,) = parts("thirty-four", None)
+    assert (w.start, w.end) == (0, 11) and w.key == "age:thirty-four"
+    assert w.make(random.Random(0), 0) in {words_for(n) for n in range(31, 38)}
+    assert parts("old", None) == []
+
+
+class _Fixed:
+    mode = "fast"
+
+    def __init__(self, spans):
+        self.spans = spans
+
+    def find(self, text):
+        return self.spans
+
+    def timings(self):
+        return {}
+
+
+def test_ages_are_replaced_and_restored_in_a_sentence():
+    text = "i'm 34 yrs old and my daughter is seven"
+    spans = [Span(4, 14, text[4:14], Category.AGE, "model"), Span(34, 39, "seven", Category.AGE, "model")]
+    protector = Protector(_Fixed(spans), InMemoryStore())
+    out = protector.protect(text, "scope")
+    assert " yrs old and my daughter is " in out.protected
+    assert "34" not in out.protected and "seven" not in out.protected
+    assert protector.restorer("scope").restore(out.protected) == text
