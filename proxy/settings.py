@@ -44,6 +44,8 @@ class Settings(BaseModel):
     policy: dict[Category, PolicyAction] = Field(
         default_factory=dict, description="Per category: replace (stand-in), keep (send as is) "
                                           "or block (refuse the request).")
+    shadow: bool = Field(False, description="Shadow mode: detect and record as usual, but send "
+                                            "every request unchanged (nothing is protected).")
 
     def site_on(self, host: str) -> bool:
         return self.enabled and self.sites.get(normalize_host(host), True)

@@ -68,9 +68,11 @@ class PhoneRecognizer(Recognizer):
             if not 7 <= digits <= 15 or NOT_A_PHONE.match(value) or DECIMAL_PIECE.search(value):
                 continue
             if not AMOUNT.match(value) and self._valid(value):
-                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True))
+                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True,
+                                  self.source("valid")))
             elif near(text, match.start(), match.end(), CONTEXT, after=16):
-                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False))
+                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False,
+                                  self.source("context")))
         return spans
 
     def _valid(self, value: str) -> bool:

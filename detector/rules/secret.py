@@ -77,7 +77,8 @@ class SecretRecognizer(Recognizer):
             value = match.group(group).rstrip(".,") if group == "bare" else match.group(group)
             start = match.start(group)
             if self._is_value(value, bare_is=group == "bare" and match.group("sep").strip().lower() in {"is", "was"}):
-                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7))
+                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7,
+                                  source=self.source("password")))
         return spans
 
     @staticmethod

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from proxy.vault import continuations
+from proxy.vault import continuations, terms
 
 DB_FILE = "vault.db"
 SCHEMA_VERSION = "1"
@@ -69,7 +69,7 @@ def connect(data_dir: Path, *, create: bool = True) -> sqlite3.Connection:
 
 _SCHEMA_OBJECTS = ("meta", "mappings", "mappings_scope_key", "mappings_real",
                    "mappings_scope_standin", "mappings_last_used", continuations.TABLE,
-                   "continuations_scope")  # a vault from before continuations gets them on open
+                   "continuations_scope", terms.TABLE)  # an older vault gets the newer tables on open
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -110,6 +110,7 @@ def _create_schema_once(conn: sqlite3.Connection) -> None:
                           if_not_exists=True)
     mappings.create_index(["last_used"], index_name="mappings_last_used", if_not_exists=True)
     continuations.create_table(db)
+    terms.create_table(db)
 
 
 @contextmanager
