@@ -18,7 +18,7 @@ from proxy.mitm.addon import ON_ERROR_CHOICES, DoppelAddon, OnError
 from proxy.sites import load_adapters
 from proxy.sites.chatgpt.ws import ChatGptHandoff
 from proxy.control.server import ControlState, create_control_app, start_control_server
-from proxy.control.auth import load_or_create_token
+from proxy.control.auth import ORIGINS_FILE, PairedOrigins, load_or_create_token
 from proxy.control.events import EventLog
 from proxy.mitm.runtime import Runtime
 from proxy.settings import SettingsStore
@@ -128,6 +128,7 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
                          hosts=hosts,
                          on_error=opts.on_error, stats=lambda: _stats(addon), runtime=runtime,
                          events=events, token=load_or_create_token(data_dir),
+                         paired_origins=PairedOrigins(data_dir / ORIGINS_FILE),
                          ca_path=data_dir / "mitmproxy" / "mitmproxy-ca-cert.pem")
     # ChatGPT may move the rest of a streamed turn to a WebSocket: restore that too.
     handoff = ChatGptHandoff(runtime.restorer)

@@ -281,6 +281,7 @@ async def pair(request: web.Request, body: m.PairRequest) -> web.StreamResponse 
     if not state.pairing.redeem(body.code):
         return _error(403, "this pairing code is wrong, used or expired: get a new one with "
                            "`doppel pair`")
+    state.paired_origins.add(request.headers.get("Origin", "").lower())  # Firefox: its origin
     return m.PairOut(token=state.token)
 
 

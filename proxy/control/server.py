@@ -75,7 +75,8 @@ async def page_headers(request: web.Request, handler):
 def create_control_app(state: ControlState) -> web.Application:
     if not state.token:
         state.token = "dpt_" + secrets.token_urlsafe(32)  # nobody knows it: the API stays shut
-    app = web.Application(middlewares=[auth_middleware(state.token), page_headers],
+    app = web.Application(middlewares=[auth_middleware(state.token, state.paired_origins),
+                                       page_headers],
                           client_max_size=256 * 1024)
     app[STATE] = state
     app.router.add_get("/health", health)
