@@ -213,28 +213,34 @@ async def get_terms(request: web.Request) -> web.StreamResponse | m.Terms:
                    never=[m.NeverTerm(term=t.term) for t in terms if t.kind == "never"])
 
 
+async def _term_change(call, *args):
+    """``call(*args)`` in a thread: (its result, None), or (None, the error answer): 400 for a
+    bad term (the message names the rule broken, never the term), 409 without a vault."""
+    try:
+        return await _blocking(call, *args), None
+    except ValueError as e:
+        return None, _error(400, str(e))
+    except RuntimeError as e:
+        return None, _error(409, str(e))
+
+
+def _added(rt, stored) -> m.TermAdded:
+    return m.TermAdded(kind=stored.kind, category=stored.category, counts=_counts(rt))
+
+
 async def add_term(request: web.Request, body: m.TermIn) -> web.StreamResponse | m.TermAdded:
     rt = _runtime(request)
     if body.kind == "never" and body.category is not None:
         return _error(400, "a never-protect term has no category")
-    try:
-        stored = await _blocking(rt.add_term, body.term, body.kind,
-                                 str(body.category) if body.category else None)
-    except ValueError as e:  # names the rule broken, never the term
-        return _error(400, str(e))
-    except RuntimeError as e:
-        return _error(409, str(e))
-    return m.TermAdded(kind=stored.kind, category=stored.category, counts=_counts(rt))
+    stored, error = await _term_change(rt.add_term, body.term, body.kind,
+                                       str(body.category) if body.category else None)
+    return error or _added(rt, stored)
 
 
 async def remove_term(request: web.Request, body: m.TermRef) -> web.StreamResponse | m.Terms:
-    rt = _runtime(request)
-    try:
-        removed = await _blocking(rt.remove_term, body.term)
-    except ValueError as e:
-        return _error(400, str(e))
-    except RuntimeError as e:
-        return _error(409, str(e))
+    removed, error = await _term_change(_runtime(request).remove_term, body.term)
+    if error is not None:
+        return error
     if not removed:
         return _error(404, "that term is on neither list")
     return await get_terms(request)
@@ -242,14 +248,13 @@ async def remove_term(request: web.Request, body: m.TermRef) -> web.StreamRespon
 
 async def never_from_event(request: web.Request, body: m.ReplacementRef) -> web.StreamResponse | m.TermAdded:
     rt = _runtime(request)
-    try:
-        stored = await _blocking(rt.never_from_event, body.id)
-    except RuntimeError as e:
-        return _error(409, str(e))
+    stored, error = await _term_change(rt.never_from_event, body.id)
+    if error is not None:
+        return error
     if stored is None:
         return _error(404, "that replacement is no longer remembered (Doppel keeps the recent ones "
                            "in memory only)")
-    return m.TermAdded(kind=stored.kind, category=stored.category, counts=_counts(rt))
+    return _added(rt, stored)
 
 
 async def reveal(request: web.Request, body: m.ReplacementRef) -> web.StreamResponse | m.Revealed:

@@ -14,16 +14,12 @@ key has nothing to re-encrypt here.
 """
 from __future__ import annotations
 
-import hmac
-import os
 import sqlite3
 import time
 
 import sqlite_utils
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from proxy.vault.crypto import NONCE_BYTES, derive_key
+from proxy.vault.crypto import SealingKeys
 
 TABLE = "continuations"
 COLUMNS = {
@@ -44,27 +40,14 @@ def create_table(db: sqlite_utils.Database) -> None:
     table.create_index(["scope"], index_name="continuations_scope", if_not_exists=True)
 
 
-class ContinuationKeys:
-    """The sub-keys of one scope secret. Holds key material: never log or repr it."""
+class ContinuationKeys(SealingKeys):
+    """The sub-keys of one scope secret. A row changed outside Doppel opens to None: no
+    continuation rather than a wrong scope."""
 
-    __slots__ = ("_mac", "_aead")
+    __slots__ = ()
 
     def __init__(self, scope_secret: bytes):
-        self._mac = derive_key(scope_secret, b"continuation mac v1")
-        self._aead = AESGCM(derive_key(scope_secret, b"continuation seal v1"))
-
-    def mac(self, value: str) -> bytes:
-        return hmac.digest(self._mac, value.encode("utf-8", "surrogateescape"), "sha256")
-
-    def seal(self, scope: str, ad: bytes) -> tuple[bytes, bytes]:
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, scope.encode("utf-8", "surrogateescape"), _AD_TAG + ad)
-
-    def open(self, nonce: bytes, sealed: bytes, ad: bytes) -> str | None:
-        try:
-            return self._aead.decrypt(nonce, sealed, _AD_TAG + ad).decode("utf-8", "surrogateescape")
-        except (InvalidTag, ValueError):
-            return None  # changed outside Doppel: no continuation rather than a wrong scope
+        super().__init__(scope_secret, b"continuation", _AD_TAG)
 
 
 def remember(conn: sqlite3.Connection, keys: ContinuationKeys, response_id: str, client: str,

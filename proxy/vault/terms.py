@@ -14,8 +14,6 @@ cost of one pragma per check.
 """
 from __future__ import annotations
 
-import hmac
-import os
 import sqlite3
 import threading
 import time
@@ -23,13 +21,11 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 import sqlite_utils
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from detector.categories import Category
 from detector.terms import Term, fold
 from proxy.vault import db
-from proxy.vault.crypto import NONCE_BYTES, derive_key
+from proxy.vault.crypto import SealingKeys
 from proxy.vault.errors import VaultCorrupt
 
 TABLE = "terms"
@@ -70,28 +66,24 @@ class StoredTerm:
     category: str  # "" for never-terms
 
 
-class TermKeys:
-    """The sub-keys of one scope secret. Holds key material: never log or repr it."""
+class TermKeys(SealingKeys):
+    """The sub-keys of one scope secret: a term's look-up key is the MAC of its folded form,
+    and a row changed outside Doppel is an error (never a wrong list)."""
 
-    __slots__ = ("_mac", "_aead")
+    __slots__ = ()
 
     def __init__(self, scope_secret: bytes):
-        self._mac = derive_key(scope_secret, b"terms mac v1")
-        self._aead = AESGCM(derive_key(scope_secret, b"terms seal v1"))
+        super().__init__(scope_secret, b"terms", _AD_TAG)
 
     def mac(self, term: str) -> bytes:
-        return hmac.digest(self._mac, fold(term).encode("utf-8", "surrogateescape"), "sha256")
-
-    def seal(self, term: str, ad: bytes) -> tuple[bytes, bytes]:
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, term.encode("utf-8", "surrogateescape"), _AD_TAG + ad)
+        return super().mac(fold(term))
 
     def open(self, nonce: bytes, sealed: bytes, ad: bytes) -> str:
-        try:
-            return self._aead.decrypt(nonce, sealed, _AD_TAG + ad).decode("utf-8", "surrogateescape")
-        except (InvalidTag, ValueError):
+        term = super().open(nonce, sealed, ad)
+        if term is None:
             raise VaultCorrupt("a stored term failed authentication: the vault file was changed "
-                               "outside Doppel") from None
+                               "outside Doppel")
+        return term
 
 
 def _ad(term_mac: bytes, kind: str, category: str) -> bytes:
