@@ -52,11 +52,13 @@ train-env:
 tagger: setup
 	nice -n 10 $(BIN)/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v1.spacy.tar
 
-# Debian's chromium for the extension tests (no browser download) and certutil for `doppel ca`.
+# Debian's chromium and firefox-esr for the extension tests (no browser download; Firefox is
+# driven over its own WebDriver BiDi agent) and certutil for `doppel ca`.
 system-packages:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1; then \
-	  echo ">> installing Debian chromium and libnss3-tools (apt)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libnss3-tools >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v firefox-esr >/dev/null 2>&1 || \
+	    ! command -v certutil >/dev/null 2>&1; then \
+	  echo ">> installing Debian chromium, firefox-esr and libnss3-tools (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium firefox-esr libnss3-tools >/dev/null; \
 	fi
 
 clean:

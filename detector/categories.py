@@ -27,6 +27,8 @@ class Category(StrEnum):
     WORK = "WORK"
     BELIEF_IDENTITY = "BELIEF_IDENTITY"  # religion, politics, sexuality, ethnicity, immigration status
     LEGAL = "LEGAL"
+    # The user's own "always protect" terms given without a category: a same-shape stand-in.
+    CUSTOM = "CUSTOM"
 
 
 CONTEXTUAL = frozenset(

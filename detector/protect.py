@@ -37,6 +37,7 @@ from detector.protect_cache import DEFAULT_ENTRIES, CachedProtection, Protection
 from detector.restore import Restorer
 from detector.span import Replacement, Span
 from detector.store import MappingStore
+from detector.terms import TermSource, apply_terms
 from detector.text import is_word, word_edges
 
 # replace: a stand-in for what the detector judges private; strict: a stand-in for everything
@@ -44,6 +45,7 @@ from detector.text import is_word, word_edges
 # (detector/precision/); keep: sent as written; block: the request is refused.
 ACTIONS = ("replace", "strict", "keep", "block")
 GUARD_LAYER = "guard"
+GUARD_SOURCE = "stand-in-typed-in-text"  # the user wrote a stand-in of this conversation
 MAX_ROUNDS = 8
 # Characters read on each side of a joint between two texts of a run (emails, IBANs and cards
 # are shorter); the window grows to the edges of the words it cuts, by up to as much again.
@@ -66,7 +68,7 @@ def _widen(text: str, spans: list[Span]) -> list[Span]:
             prev = grown.pop()
             start, end, s = prev.start, max(end, prev.end), prev
         if (start, end) != (s.start, s.end):
-            s = Span(start, end, text[start:end], s.category, s.layer, s.score, s.validated)
+            s = Span(start, end, text[start:end], s.category, s.layer, s.score, s.validated, s.source)
         grown.append(s)
     return grown
 
@@ -82,7 +84,8 @@ def _glued(text: str, rep: Replacement) -> bool:
 
 def _grow(text: str, span: Span) -> Span:
     start, end = word_edges(text, span.start, span.end, take_neighbours=True)
-    return Span(start, end, text[start:end], span.category, span.layer, span.score, span.validated)
+    return Span(start, end, text[start:end], span.category, span.layer, span.score, span.validated,
+                span.source)
 
 
 def _assemble(text: str, spans: list[Span], standins: dict) -> tuple[str, list[Replacement]]:
@@ -168,9 +171,11 @@ def _category(name: str) -> Category:
 
 class Protector:
     def __init__(self, detector, store: MappingStore, policy: dict[str, str] | None = None,
-                 *, cache_size: int = DEFAULT_ENTRIES):
-        """cache_size: how many recent Protection results to keep for resent history (0: none)."""
+                 *, cache_size: int = DEFAULT_ENTRIES, terms: TermSource | None = None):
+        """cache_size: how many recent Protection results to keep for resent history (0: none).
+        terms: the user's always/never lists (detector/terms.py), read on every text."""
         self.detector = detector
+        self.terms = terms
         self.store = store
         self.policy = {str(k): v for k, v in (policy or {}).items()}
         for category, action in self.policy.items():
@@ -185,6 +190,20 @@ class Protector:
     def restorer(self, scope: str) -> Restorer:
         return self._restorers.get(scope, self.store.mappings)
 
+    def spans(self, text: str) -> list[Span]:
+        """What the detector finds in ``text`` with the user's terms applied (before the policy)."""
+        # A detector is asked for strict categories only when there are any: detectors that
+        # have no precision stage (tests' doubles) take find(text) alone.
+        spans = self.detector.find(text, strict=self.strict) if self.strict else self.detector.find(text)
+        if self.terms is not None:
+            spans = apply_terms(text, spans, self.terms.always(), self.terms.never())
+        return spans
+
+    def detect(self, text: str) -> list[Span]:
+        """The spans protect() replaces; raises BlockedByPolicy as protect() would. Issues no
+        stand-in (shadow mode records these without changing the text)."""
+        return self._chosen(self.spans(text))
+
     def _chosen(self, spans: list[Span]) -> list[Span]:
         chosen = []
         for s in spans:
@@ -198,10 +217,7 @@ class Protector:
     def protect(self, text: str, scope: str) -> Protection:
         """The protected text; the same Protection object again for a resent text while it is
         still valid (treat it as read-only)."""
-        # A detector is asked for strict categories only when there are any: detectors that
-        # have no precision stage (tests' doubles) take find(text) alone.
-        found = self.detector.find(text, strict=self.strict) if self.strict else self.detector.find(text)
-        chosen = tuple(self._chosen(found))  # blocks before any stand-in is issued
+        chosen = tuple(self.detect(text))  # blocks before any stand-in is issued
         key = (scope, text, tuple(sorted(self.policy.items())),
                id(self.detector), getattr(self.detector, "mode", None))
         cached = self.cache.get(key)
@@ -337,7 +353,7 @@ class Protector:
                 bounds = [s.start, *inside, s.end]
                 for (a, b), piece in zip(zip(bounds, bounds[1:]), _pieces(standin, [c - s.start for c in inside], s.text)):
                     i = _text_at(starts, a)
-                    local = Span(a - starts[i], b - starts[i], joined[a:b], s.category, s.layer, s.score, s.validated)
+                    local = Span(a - starts[i], b - starts[i], joined[a:b], s.category, s.layer, s.score, s.validated, s.source)
                     per_text[i].append(local)
                     fixed[i][(local.start, local.end)] = piece
             if leaked is not None:
@@ -374,7 +390,8 @@ class Protector:
         for start, end, category in restorer.matches(text):
             if any(s.start < end and start < s.end for s in spans):
                 continue
-            guards.append(Span(start, end, text[start:end], _category(category), GUARD_LAYER))
+            guards.append(Span(start, end, text[start:end], _category(category), GUARD_LAYER,
+                               source=GUARD_SOURCE))
         return guards
 
     @staticmethod

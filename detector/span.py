@@ -1,4 +1,8 @@
-"""A span is one privacy phrase found in a text: where, what, and which layer saw it."""
+"""A span is one privacy phrase found in a text: where, what, which layer saw it, and why.
+
+``source`` explains the find for people ("why was this replaced?"): the rule and pattern, the
+spaCy label, the names layer's cue or lexicon, the LLM's label, or the user's own term list.
+It never holds the value itself."""
 from dataclasses import dataclass, field
 
 from detector.categories import Category
@@ -11,7 +15,8 @@ class Layer:
     NAMES = "names"  # lexicon and capitalisation name finder (detector/names*.py): ranks as NER
     LLM = "llm"
     MODEL = "model"  # the tagger (detector/tagger/): its rank is set by the ablation in docs/evaluation.md
-    PRIORITY = {RULES: 3, NER: 2, NAMES: 2, MODEL: 2, LLM: 1}
+    TERMS = "terms"  # the user's "always protect" list (detector/terms.py): ranks with rules
+    PRIORITY = {RULES: 3, TERMS: 3, NER: 2, NAMES: 2, MODEL: 2, LLM: 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,7 @@ class Span:
     layer: str
     score: float = 1.0
     validated: bool = False  # a checksum or format check passed (cards, IBANs, phones...)
+    source: str = ""  # why: "email/email", "spacy:PERSON", "cue:relation", "llm:HEALTH", ...
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:

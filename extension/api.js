@@ -1,6 +1,10 @@
-// Talking to the local Doppel control server (http://127.0.0.1:<port>), shared by the service
-// worker and the popup. The pairing (port + token) lives in chrome.storage.local; nothing else
-// about the user is stored by the extension.
+// Talking to the local Doppel control server (http://127.0.0.1:<port>), shared by the background
+// script and the popup. The pairing (port + token) lives in storage.local; nothing else about
+// the user is stored by the extension.
+
+// Firefox names the API `browser`, Chromium `chrome` (Firefox has `chrome` too, as an alias);
+// in Manifest V3 both return promises, which is all this extension uses.
+export const ext = globalThis.browser ?? globalThis.chrome;
 
 export const DEFAULT_PORT = 8765;
 const TIMEOUT_MS = 3000;
@@ -12,13 +16,13 @@ export class ApiError extends Error {
 }
 
 export async function getPairing() {
-  const { pairing } = await chrome.storage.local.get("pairing");
+  const { pairing } = await ext.storage.local.get("pairing");
   return pairing && pairing.token ? pairing : null;
 }
 
 export async function setPairing(pairing) {
-  if (pairing) await chrome.storage.local.set({ pairing });
-  else await chrome.storage.local.remove("pairing");
+  if (pairing) await ext.storage.local.set({ pairing });
+  else await ext.storage.local.remove("pairing");
 }
 
 export function baseUrl(port) { return `http://127.0.0.1:${port}`; }

@@ -2,7 +2,7 @@
 // pairing, and the link to the settings page. Every switch goes through the backend; the
 // service worker then re-applies the routing (see background.js).
 
-import { api, baseUrl, getPairing, hostOf, pairWithCode, setPairing } from "./api.js";
+import { api, baseUrl, ext, getPairing, hostOf, pairWithCode, setPairing } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -10,6 +10,7 @@ const params = new URLSearchParams(location.search);
 const PILLS = {
   on: "Protecting", off: "Off", loading: "Loading model…", error: "Error",
   down: "Backend down", unpaired: "Not paired", checking: "Checking…",
+  shadow: "SHADOW: not protecting",
 };
 
 function show(id, visible) { $(id).hidden = !visible; }
@@ -23,8 +24,8 @@ function say(text, kind = "info") {
 // The tab the popup describes: the active tab, or ?tab=<id> (the popup opened as a page).
 async function targetTab() {
   const id = Number(params.get("tab"));
-  if (id) return chrome.tabs.get(id).catch(() => null);
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  if (id) return ext.tabs.get(id).catch(() => null);
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   return tab || null;
 }
 
@@ -34,10 +35,15 @@ function setPill(state) {
 }
 
 async function renderTab(tab) {
-  const entry = tab ? await chrome.runtime.sendMessage({ type: "tab", tabId: tab.id }) : null;
+  const entry = tab ? await ext.runtime.sendMessage({ type: "tab", tabId: tab.id }) : null;
   $("tab-total").textContent = String(entry ? entry.replaced : 0);
   $("tab-blocked").textContent = String(entry ? entry.blocked : 0);
   show("tab-blocked-wrap", Boolean(entry && entry.blocked));
+  $("tab-shadow").textContent = String(entry ? entry.shadowRequests || 0 : 0);
+  $("tab-would").textContent = String(entry ? entry.shadow || 0 : 0);
+  show("tab-shadow-wrap", Boolean(entry && entry.shadowRequests));
+  $("tab-title").textContent = entry && entry.shadowRequests && !entry.replaced
+    ? "Would have been protected in this tab" : "Protected in this tab";
   const list = $("tab-categories");
   list.replaceChildren();
   for (const [cat, n] of Object.entries(entry ? entry.categories : {}).sort((a, b) => b[1] - a[1])) {
@@ -48,8 +54,22 @@ async function renderTab(tab) {
   }
 }
 
+// What the context menu did last (never the term itself).
+function renderTermNote(note) {
+  const fresh = note && Date.now() - note.at < 5 * 60 * 1000;
+  show("term-note", Boolean(fresh));
+  if (!fresh) return;
+  $("term-note").dataset.kind = note.ok ? "info" : "error";
+  $("term-note").textContent = note.ok
+    ? `Added to ${note.kind === "never" ? "never protect" : "always protect"}: Doppel follows it ` +
+      `from the next request (${note.counts.always} always, ${note.counts.never} never).`
+    : `Could not add the term: ${note.error}`;
+}
+
 async function render() {
-  const view = await chrome.runtime.sendMessage({ type: "sync" });
+  const view = await ext.runtime.sendMessage({ type: "sync" });
+  renderTermNote(view.termNote);
+  show("shadow-banner", false);
   const tab = await targetTab();
   const host = tab && tab.url ? hostOf(tab.url) : "";
   const paired = view.backend !== "unpaired" && view.backend !== "unauthorized";
@@ -115,6 +135,11 @@ async function render() {
   } else if (site && !site.enabled) {
     setPill("on");
     say(`Protection is off for ${host}: it goes direct, unprotected.`, "warn");
+  } else if (status.shadow) {
+    // Loud on purpose: everything goes out as typed.
+    setPill("shadow");
+    show("shadow-banner", true);
+    say("");
   } else {
     setPill("on");
     if (status.detector.loading) {
@@ -180,7 +205,7 @@ $("settings-link").addEventListener("click", async (e) => {
   const pairing = await getPairing();
   if (pairing) {
     // The token rides in the fragment: the page keeps it, the server never sees it in a URL.
-    await chrome.tabs.create({ url: `${baseUrl(pairing.port)}/settings#token=${pairing.token}` });
+    await ext.tabs.create({ url: `${baseUrl(pairing.port)}/settings#token=${pairing.token}` });
   }
 });
 

@@ -47,6 +47,8 @@ class Settings(BaseModel):
         default_factory=dict, description="Per category: replace (stand-in), strict (stand-in "
                                           "also for what looks public or like code), keep (send "
                                           "as is) or block (refuse the request).")
+    shadow: bool = Field(False, description="Shadow mode: detect and record as usual, but send "
+                                            "every request unchanged (nothing is protected).")
 
     def site_on(self, host: str) -> bool:
         return self.enabled and self.sites.get(normalize_host(host), True)

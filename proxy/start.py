@@ -18,7 +18,7 @@ from proxy.mitm.addon import ON_ERROR_CHOICES, DoppelAddon, OnError
 from proxy.sites import load_adapters
 from proxy.sites.chatgpt.ws import ChatGptHandoff
 from proxy.control.server import ControlState, create_control_app, start_control_server
-from proxy.control.auth import load_or_create_token
+from proxy.control.auth import ORIGINS_FILE, PairedOrigins, load_or_create_token
 from proxy.control.events import EventLog
 from proxy.mitm.runtime import Runtime
 from proxy.settings import SettingsStore
@@ -47,6 +47,7 @@ class StartOptions:
     extra_hosts: tuple[str, ...] = ()
     mitm_options: dict[str, Any] = field(default_factory=dict)  # tests: e.g. ssl_insecure
     extra_addons: tuple[Any, ...] = ()  # tests: mitmproxy addons run before Doppel's
+    shadow: bool | None = None  # True/False: switch shadow mode on/off (saved); None: as saved
 
 
 def check_mode(mode: str) -> str:
@@ -106,6 +107,8 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
         raise StartError(f"--on-error must be one of {', '.join(ON_ERROR_CHOICES)}")
     data_dir = ensure_data_dir(opts.data_dir)
     settings = SettingsStore.load(data_dir)
+    if opts.shadow is not None and opts.shadow != settings.current.shadow:
+        settings.update(shadow=opts.shadow)
     events = EventLog()
     # The Runtime is the addon's protector: settings changes swap what it protects with.
     runtime = Runtime(settings, hosts=hosts, events=events, data_dir=data_dir,
@@ -127,6 +130,7 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
                          hosts=hosts,
                          on_error=opts.on_error, stats=lambda: _stats(addon), runtime=runtime,
                          events=events, token=load_or_create_token(data_dir),
+                         paired_origins=PairedOrigins(data_dir / ORIGINS_FILE),
                          ca_path=data_dir / "mitmproxy" / "mitmproxy-ca-cert.pem")
     # ChatGPT may move the rest of a streamed turn to a WebSocket: restore that too.
     handoff = ChatGptHandoff(runtime.restorer)
@@ -155,6 +159,10 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
         announce(f"{READY_WORDS}: proxy {opts.listen_host}:{state.proxy_port} ({opts.mode}), "
                  f"control http://127.0.0.1:{opts.control_port}/health, "
                  f"CA {proxy.ca_cert_path}")
+        if settings.current.shadow:
+            announce("SHADOW MODE: nothing is protected. Requests go out unchanged; Doppel only "
+                     "records what it would replace (turn it off with --no-shadow or in the "
+                     "settings page).")
         await stop.wait()
     finally:
         state.ready = False
@@ -171,4 +179,5 @@ def _stats(addon: DoppelAddon) -> dict[str, Any]:
     s = addon.stats
     return {"protected_requests": s.protected_requests, "replaced": s.replaced,
             "blocked": s.blocked, "passed_on_error": s.passed_on_error,
+            "shadow_requests": s.shadow_requests,
             "categories": dict(s.categories)}

@@ -25,6 +25,7 @@ from detector.llm.align import align
 from detector.llm.events import EVENTS, EventLog
 from detector.llm.filters import keep_llm_span, warm_filter
 from detector.llm.guard import without_injections
+from detector.llm.labels import CATEGORY_TO_LABEL
 from detector.llm.model import ModelChoice, ModelUnavailable, choose, missing_runtime, prepare
 from detector.llm.parse import parse_output
 from detector.llm.runtime import PromptTooLong
@@ -209,7 +210,8 @@ class LLMLayer:
             ann.outputs.append(comp.text)
             for category, phrase in parse_output(comp.text):
                 for s, e in align(window, phrase):
-                    found.append(Span(ws + s, ws + e, text[ws + s:ws + e], category, Layer.LLM, 0.5))
+                    found.append(Span(ws + s, ws + e, text[ws + s:ws + e], category, Layer.LLM, 0.5,
+                                      source=f"llm:{CATEGORY_TO_LABEL.get(category, category)}"))
             if comp.timed_out:
                 ann.timed_out = True
                 break
@@ -270,7 +272,8 @@ def _non_overlapping(spans: list[Span], text: str) -> list[Span]:
     for group in merged:
         first = min(group, key=lambda s: order[id(s)])
         start, end = min(s.start for s in group), max(s.end for s in group)
-        out.append(Span(start, end, text[start:end], first.category, first.layer, first.score))
+        out.append(Span(start, end, text[start:end], first.category, first.layer, first.score,
+                        source=first.source))
     return out
 
 

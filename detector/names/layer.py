@@ -63,14 +63,16 @@ class NamesLayer:
             kind = next(k for k in CUES if match.group(k) is not None)
             start, end = match.span("name")
             if self._accept(text, start, end, kind, firsts, common):
-                spans[start] = self._person(text, start, self._extend(text, end, kind, common), 0.8)
+                spans[start] = self._person(text, start, self._extend(text, end, kind, common), 0.8,
+                                            f"cue:{kind}")
         if self._reads_english(text):
             for match in WORD.finditer(text):
                 word = match.group()
                 if (match.start() not in spans and word.islower() and word in firsts
                         and word not in common and len(word) > 2 and not self._in_code(text, *match.span())):
                     end = self._extend(text, match.end(), "bare", common)
-                    spans[match.start()] = self._person(text, match.start(), end, 0.5)
+                    spans[match.start()] = self._person(text, match.start(), end, 0.5,
+                                                        "lexicon:first-names")
         return list(spans.values())
 
     @staticmethod
@@ -106,8 +108,8 @@ class NamesLayer:
         return match.end()
 
     @staticmethod
-    def _person(text: str, start: int, end: int, score: float) -> Span:
-        return Span(start, end, text[start:end], Category.PERSON, Layer.NAMES, score)
+    def _person(text: str, start: int, end: int, score: float, source: str) -> Span:
+        return Span(start, end, text[start:end], Category.PERSON, Layer.NAMES, score, source=source)
 
     @staticmethod
     def _in_code(text: str, start: int, end: int) -> bool:

@@ -69,7 +69,8 @@ class ProperNounFinder:
             return
         if names_an_eponym(text, start, end):
             return
-        spans.append(Span(start, end, text[start:end], self._category(tokens), Layer.NAMES, 0.3))
+        spans.append(Span(start, end, text[start:end], self._category(tokens), Layer.NAMES, 0.3,
+                          source="unknown-capitalised-word"))
 
     @staticmethod
     def _category(tokens: list[str]) -> Category:

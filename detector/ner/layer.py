@@ -187,7 +187,7 @@ def spans_from_entities(text: str, entities: list[tuple[int, int, str]]) -> list
         category = _norp_category(value) if label == "NORP" else LABELS.get(label)
         if category is not None and _keep(value, category) and not (
                 category is not Category.DATE and names_an_eponym(text, start, end)):
-            spans.append(Span(start, end, value, category, Layer.NER, 0.7))
+            spans.append(Span(start, end, value, category, Layer.NER, 0.7, source=f"spacy:{label}"))
     return spans
 
 

@@ -42,7 +42,8 @@ class BankAccountRecognizer(Recognizer):
                 value = value[: value.rfind(" ")] if " " in value else ""
             if len(value) >= IBAN_MIN_LENGTH:
                 start = match.start()
-                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.95, True))
+                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.95, True,
+                                  self.source("iban")))
         return spans
 
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:

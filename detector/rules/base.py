@@ -52,6 +52,10 @@ class Recognizer:
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         return None
 
+    def source(self, pattern: str) -> str:
+        """The explanation a span carries: this family and the pattern ("phone/valid")."""
+        return f"{self.category.lower()}/{pattern}"
+
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         seen: set[tuple[int, int]] = set()  # two patterns of one family may match the same text
@@ -88,4 +92,5 @@ class Recognizer:
         if verdict is False and not (in_context and self.context_rescues):
             return None
         score = min(1.0, pattern.score + (0.35 if verdict else 0.0) + (0.2 if in_context else 0.0))
-        return Span(start, end, value, self.category, Layer.RULES, round(score, 2), verdict is True)
+        return Span(start, end, value, self.category, Layer.RULES, round(score, 2), verdict is True,
+                    self.source(pattern.name))

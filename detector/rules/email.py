@@ -67,7 +67,7 @@ class EmailRecognizer(Recognizer):
                 continue
             valid = _valid(spelled.local, spelled.domain)
             spans.append(Span(m.start(), m.end(), m.group(), self.category, Layer.RULES,
-                              0.95 if valid else 0.6, valid))
+                              0.95 if valid else 0.6, valid, source=self.source("spelled")))
             pos = m.end()
         return spans
 

@@ -73,9 +73,11 @@ class PhoneRecognizer(Recognizer):
             if TIMESTAMP_START.match(value) or (TIME_AFTER.match(text, match.end()) and ":" in text[match.end():match.end() + 1]):
                 continue
             if not AMOUNT.match(value) and self._valid(value):
-                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True))
+                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True,
+                                  self.source("valid")))
             elif near(text, match.start(), match.end(), CONTEXT, after=16):
-                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False))
+                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False,
+                                  self.source("context")))
         return spans
 
     def _valid(self, value: str) -> bool:

@@ -85,7 +85,8 @@ class SecretRecognizer(Recognizer):
             machine = any(w in match.group("label").lower() for w in MACHINE_LABELS)
             if self._is_value(value, bare_is=group == "bare" and match.group("sep").strip().lower() in {"is", "was"},
                               machine=machine):
-                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7))
+                spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7,
+                                  source=self.source("password")))
         return spans
 
     @staticmethod

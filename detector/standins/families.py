@@ -32,4 +32,5 @@ def parts_for(category: str, surface: str, session) -> list[Part]:
         return []  # unknown category: the engine's same-shape fallback
     if cat in CONTEXTUAL:
         return contextual.parts(surface, session, cat)
-    return FAMILIES[cat](surface, session)
+    family = FAMILIES.get(cat)
+    return family(surface, session) if family is not None else []  # CUSTOM: same shape

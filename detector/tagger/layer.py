@@ -82,7 +82,8 @@ class TaggerLayer:
             start, end = _trim(text, start, end)
             if end - start < 1:
                 continue
-            spans.append(Span(start, end, text[start:end], Category(label), Layer.MODEL, score))
+            spans.append(Span(start, end, text[start:end], Category(label), Layer.MODEL, score,
+                              source=f"model:{label}"))
         return spans
 
 

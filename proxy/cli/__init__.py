@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "proxy.cli.start", "proxy.cli.ca", "proxy.cli.demo",
     "proxy.cli.eval",
     "proxy.cli.vault",
+    "proxy.cli.terms",
     "proxy.cli.pair",
     "proxy.cli.check",
     "proxy.cli.models",

@@ -1,4 +1,5 @@
-"""`doppel check`: show what Doppel would protect in a text, the stand-ins, and the round trip.
+"""`doppel check`: show what Doppel would protect in a text, why (layer, rule or label,
+confidence), the stand-ins, and the round trip.
 
 It prints the user's own text back to the user's own terminal, on request; nothing is stored
 (an in-memory mapping store per text) and nothing leaves the machine.
@@ -38,7 +39,10 @@ def check_one(detector, text: str, item_id) -> dict:
         "layers": [layer.name for layer in detector.layers],  # "model" is the tagger (detector/tagger/)
         "spans": [
             {"start": r.span.start, "end": r.span.end, "text": r.span.text,
-             "category": str(r.span.category), "layer": r.span.layer, "replacement": r.replacement}
+             "category": str(r.span.category), "layer": r.span.layer,
+             # why: the rule and pattern, spaCy label, names cue or lexicon, LLM label
+             "source": r.span.source, "confidence": round(r.span.score, 2),
+             "replacement": r.replacement}
             for r in protection.replacements
         ],
         "timings_ms": {"total": round(total, 3), **{k: round(v, 3) for k, v in layer_ms.items()}},
@@ -54,13 +58,14 @@ def _table(record: dict) -> None:
     console = Console()
     table = Table(title=f"{len(record['spans'])} private phrase(s), mode {record['mode']} "
                         f"(layers: {', '.join(record['layers'])})")
-    for col in ("span", "category", "layer", "stand-in"):
+    for col in ("span", "category", "layer", "why", "confidence", "stand-in"):
         table.add_column(col)
     for s in record["spans"]:
         # Found on the normalised view (full-width digits, invisible characters...): say so, since
         # the value may not look like one on screen.
         layer = s["layer"] if reads_as(s["text"]) == s["text"] else f"{s['layer']} (read normalised)"
-        table.add_row(s["text"], s["category"], layer, s["replacement"])
+        table.add_row(s["text"], s["category"], layer, s["source"], f"{s['confidence']:.2f}",
+                      s["replacement"])
     console.print(table)
     console.print("[bold]protected:[/bold]", record["protected"], markup=True, highlight=False)
     ok = record["restored"] == record["text"]

@@ -37,6 +37,10 @@ def start(
                                        "response headers (never sent to chat web pages)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every protected request "
                                  "(counts and categories only)."),
+    shadow: Optional[bool] = typer.Option(None, "--shadow/--no-shadow", help="Shadow mode: "
+                                          "detect and record as usual but send every request "
+                                          "UNCHANGED (nothing is protected); remembered until "
+                                          "turned off (--no-shadow or the settings page)."),
     llm_strict: bool = typer.Option(False, "--strict", "--llm-strict", help="Thorough mode: a request waits "
                                     "while the model loads and is blocked if the LLM runs past "
                                     "its timeout, instead of going on with the fast layers."),
@@ -57,7 +61,7 @@ def start(
     opts = StartOptions(listen_host=listen_host, listen_port=listen_port, mode=mode,
                         data_dir=data_dir, detector=detector, control_port=control_port,
                         on_error=on_error, extra_hosts=tuple(extra_host),
-                        count_headers=count_headers)
+                        count_headers=count_headers, shadow=shadow)
     try:
         asyncio.run(serve(opts, announce=lambda line: typer.echo(line)))
     except StartError as e:

@@ -38,7 +38,8 @@ def _sites(state: ControlState) -> list[m.Site]:
 
 def _settings_out(state: ControlState) -> m.SettingsOut:
     s = state.runtime.settings.current
-    return m.SettingsOut(enabled=s.enabled, sites=_sites(state), detector_mode=s.detector_mode,
+    return m.SettingsOut(enabled=s.enabled, shadow=s.shadow, sites=_sites(state),
+                         detector_mode=s.detector_mode,
                          model_path=s.model_path,
                          policy={c: s.action(c) for c in Category})
 
@@ -51,7 +52,7 @@ async def get_status(request: web.Request) -> m.Status:
     if rt is None:
         run_state, error = (RUNNING if state.ready else LOADING), None
         detector = m.DetectorInfo(mode=state.detector)
-        enabled = True
+        enabled, shadow = True, False
     else:
         run_state, error = rt.state, rt.error
         if run_state == RUNNING and not (state.ready and rt.ready):
@@ -62,8 +63,8 @@ async def get_status(request: web.Request) -> m.Status:
                                   model_path=settings.model_path, error=rt.error, llm=rt.llm_state(),
                                   llm_timeouts=llm_events.get("timeout", 0),
                                   llm_fast_only=llm_events.get("loading", 0) + llm_events.get("model_error", 0))
-        enabled = settings.enabled
-    return m.Status(state=run_state, ready=run_state == RUNNING, enabled=enabled,
+        enabled, shadow = settings.enabled, settings.shadow
+    return m.Status(state=run_state, ready=run_state == RUNNING, enabled=enabled, shadow=shadow,
                     version=state.version, error=error if run_state == ERROR else None,
                     detector=detector,
                     proxy=m.ProxyInfo(host=state.proxy_host, port=state.proxy_port, mode=state.mode),
@@ -85,6 +86,8 @@ async def patch_settings(request: web.Request, patch: m.SettingsPatch) -> web.St
     changes: dict = {}
     if patch.enabled is not None:
         changes["enabled"] = patch.enabled
+    if patch.shadow is not None:
+        changes["shadow"] = patch.shadow
     if patch.sites:
         unknown = [h for h in patch.sites if not state.hosts.is_chat_host(h)]
         if unknown:
@@ -188,6 +191,79 @@ async def try_text(request: web.Request, body: m.TryRequest) -> web.StreamRespon
                     ms=result.ms, spans=[m.TrySpanOut(**vars(s)) for s in result.spans])
 
 
+
+# --- the user's terms ------------------------------------------------------------------------
+
+async def _blocking(call, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, call, *args)
+
+
+def _counts(rt) -> dict[str, int]:
+    return rt.terms.count()
+
+
+async def get_terms(request: web.Request) -> web.StreamResponse | m.Terms:
+    rt = _runtime(request)
+    try:
+        terms = await _blocking(rt.list_terms)
+    except RuntimeError as e:
+        return _error(409, str(e))
+    return m.Terms(always=[m.AlwaysTerm(term=t.term, category=t.category)
+                           for t in terms if t.kind == "always"],
+                   never=[m.NeverTerm(term=t.term) for t in terms if t.kind == "never"])
+
+
+async def _term_change(call, *args):
+    """``call(*args)`` in a thread: (its result, None), or (None, the error answer): 400 for a
+    bad term (the message names the rule broken, never the term), 409 without a vault."""
+    try:
+        return await _blocking(call, *args), None
+    except ValueError as e:
+        return None, _error(400, str(e))
+    except RuntimeError as e:
+        return None, _error(409, str(e))
+
+
+def _added(rt, stored) -> m.TermAdded:
+    return m.TermAdded(kind=stored.kind, category=stored.category, counts=_counts(rt))
+
+
+async def add_term(request: web.Request, body: m.TermIn) -> web.StreamResponse | m.TermAdded:
+    rt = _runtime(request)
+    if body.kind == "never" and body.category is not None:
+        return _error(400, "a never-protect term has no category")
+    stored, error = await _term_change(rt.add_term, body.term, body.kind,
+                                       str(body.category) if body.category else None)
+    return error or _added(rt, stored)
+
+
+async def remove_term(request: web.Request, body: m.TermRef) -> web.StreamResponse | m.Terms:
+    removed, error = await _term_change(_runtime(request).remove_term, body.term)
+    if error is not None:
+        return error
+    if not removed:
+        return _error(404, "that term is on neither list")
+    return await get_terms(request)
+
+
+async def never_from_event(request: web.Request, body: m.ReplacementRef) -> web.StreamResponse | m.TermAdded:
+    rt = _runtime(request)
+    stored, error = await _term_change(rt.never_from_event, body.id)
+    if error is not None:
+        return error
+    if stored is None:
+        return _error(404, "that replacement is no longer remembered (Doppel keeps the recent ones "
+                           "in memory only)")
+    return _added(rt, stored)
+
+
+async def reveal(request: web.Request, body: m.ReplacementRef) -> web.StreamResponse | m.Revealed:
+    value = _runtime(request).replacement_value(body.id)
+    if value is None:
+        return _error(404, "that replacement is no longer remembered")
+    return m.Revealed(value=value)
+
+
 # --- PAC, pairing, OpenAPI -------------------------------------------------------------------
 
 def pac_response(state: ControlState) -> web.Response:
@@ -210,6 +286,7 @@ async def pair(request: web.Request, body: m.PairRequest) -> web.StreamResponse 
     if not state.pairing.redeem(body.code):
         return _error(403, "this pairing code is wrong, used or expired: get a new one with "
                            "`doppel pair`")
+    state.paired_origins.add(request.headers.get("Origin", "").lower())  # Firefox: its origin
     return m.PairOut(token=state.token)
 
 
@@ -241,8 +318,20 @@ ROUTES: list[Route] = [
     Route("GET", "/api/vault", get_vault, "Vault statistics (counts only)", response=m.VaultStats),
     Route("POST", "/api/vault/forget", forget, "Forget one conversation's mappings or all",
           body=m.ForgetRequest, response=m.ForgetResult),
-    Route("POST", "/api/try", try_text, "Spans, categories and stand-ins for a text",
-          body=m.TryRequest, response=m.TryOut),
+    Route("POST", "/api/try", try_text, "Spans, categories, why (layer, rule, confidence) and "
+          "stand-ins for a text", body=m.TryRequest, response=m.TryOut),
+    Route("GET", "/api/terms", get_terms, "Your always-protect and never-protect terms",
+          response=m.Terms),
+    Route("POST", "/api/terms", add_term, "Add a term to the always (default) or never list; "
+          "it leaves the other list", body=m.TermIn, response=m.TermAdded),
+    Route("POST", "/api/terms/remove", remove_term, "Take a term off its list",
+          body=m.TermRef, response=m.Terms),
+    Route("POST", "/api/terms/never-from-event", never_from_event, "Never protect the value "
+          "behind a recent replacement (by its opaque id; the value is not sent or echoed)",
+          body=m.ReplacementRef, response=m.TermAdded),
+    Route("POST", "/api/events/reveal", reveal, "The value behind a recent replacement id "
+          "(the settings page shows it on an explicit click)", body=m.ReplacementRef,
+          response=m.Revealed),
     Route("GET", "/api/pac", get_pac, "PAC script routing the enabled chat hosts via Doppel",
           content_type="application/x-ns-proxy-autoconfig"),
     Route("POST", "/api/pair", pair, "Exchange a one-time pairing code for the token",

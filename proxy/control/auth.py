@@ -1,8 +1,11 @@
 """Who may talk to the control server: loopback Host, a known Origin, and the local token.
 
 - Host must be a loopback name (a DNS-rebinding page sends its own name): else 421.
-- Origin, when the browser sends one, must be the Doppel extension (fixed id from the manifest
-  "key") or the settings page's own origin (http://<the Host it asked for>): else 403.
+- Origin, when the browser sends one, must be the Doppel extension or the settings page's own
+  origin (http://<the Host it asked for>): else 403. In Chromium the extension's origin is fixed
+  by the manifest "key". Firefox gives every install a random moz-extension://<uuid> origin, so
+  one is accepted once it redeemed a pairing code (any well-formed one may try /api/pair; the
+  code is the credential there) and remembered in the data dir.
 - Every endpoint except /health, the static settings page and /api/pair needs the token
   (``Authorization: Bearer <token>`` or ``X-Doppel-Token``; /proxy.pac also takes ?token= because
   an OS proxy setting can only hold a URL): else 401. /api/pair exchanges a one-time pairing code
@@ -12,6 +15,7 @@ The token is random, created on first start and kept in the data dir (0600).
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -24,10 +28,13 @@ from proxy.files import write_private
 from proxy.hostnames import split_host
 
 TOKEN_FILE = "control-token"
+ORIGINS_FILE = "extension-origins"  # Firefox installs that paired, one origin a line
 # chrome-extension id of extension/ (derived from the manifest "key"; a test checks they agree).
 EXTENSION_ID = "igeckckknbibfjhgmfkepobaakpopgcp"
 EXTENSION_ORIGINS = frozenset({f"chrome-extension://{EXTENSION_ID}"})
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+FIREFOX_ORIGIN = re.compile(r"moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MAX_PAIRED_ORIGINS = 32
 
 PUBLIC_PATHS = frozenset({"/health"})      # no token, no Origin check (read by `doppel` itself)
 PAIR_PATH = "/api/pair"                    # no token: the pairing code is the credential
@@ -60,9 +67,37 @@ def is_loopback_host(host_header: str) -> bool:
     return split_host(host_header).lower() in LOOPBACK_NAMES
 
 
-def origin_allowed(origin: str, host_header: str) -> bool:
+class PairedOrigins:
+    """The Firefox extension origins that redeemed a pairing code (kept in ``path``, 0600)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._lock = threading.Lock()
+        self._origins: list[str] = []
+        if self.path is not None and self.path.exists():
+            self._origins = [line for line in self.path.read_text().split()
+                             if FIREFOX_ORIGIN.fullmatch(line)]
+
+    def __contains__(self, origin: str) -> bool:
+        with self._lock:
+            return origin in self._origins
+
+    def add(self, origin: str) -> None:
+        if not FIREFOX_ORIGIN.fullmatch(origin):
+            return
+        with self._lock:
+            if origin in self._origins:
+                return
+            # The newest ones: a reinstalled extension gets a new origin each time.
+            self._origins = [*self._origins, origin][-MAX_PAIRED_ORIGINS:]
+            if self.path is not None:
+                write_private(self.path, "\n".join(self._origins) + "\n")
+
+
+def origin_allowed(origin: str, host_header: str, paired: PairedOrigins | None = None) -> bool:
     """The extension, or the settings page served from this very Host (same scheme and port)."""
-    return origin in EXTENSION_ORIGINS or origin == f"http://{host_header}".lower()
+    return (origin in EXTENSION_ORIGINS or origin == f"http://{host_header}".lower()
+            or (paired is not None and origin in paired))
 
 
 def presented_token(request: web.Request, *, allow_query: bool = False) -> str:
@@ -84,7 +119,7 @@ def _refuse(status: int, message: str) -> web.Response:
                              headers={"Cache-Control": "no-store"})
 
 
-def auth_middleware(token: str):
+def auth_middleware(token: str, paired: PairedOrigins | None = None):
     """The aiohttp middleware enforcing the rules in this module's docstring."""
 
     @web.middleware
@@ -96,7 +131,8 @@ def auth_middleware(token: str):
         if path in PUBLIC_PATHS:
             return await handler(request)
         origin = request.headers.get("Origin")
-        if origin is not None and not origin_allowed(origin.lower(), host.lower()):
+        if origin is not None and not origin_allowed(origin.lower(), host.lower(), paired) and \
+                not (path == PAIR_PATH and FIREFOX_ORIGIN.fullmatch(origin.lower())):
             return _refuse(403, "This origin may not use Doppel's control server.")
         if path == PAIR_PATH or path == "/" or path.startswith(PAGE_PREFIXES):
             return await handler(request)

@@ -41,6 +41,8 @@ class Status(BaseModel):
     state: Literal["running", "loading", "error"]
     ready: bool = Field(description="Requests are being protected.")
     enabled: bool = Field(description="The global switch.")
+    shadow: bool = Field(False, description="Shadow mode: requests go out UNCHANGED (nothing is "
+                                            "protected); Doppel only records what it would replace.")
     version: str
     error: str | None = None
     detector: DetectorInfo
@@ -53,6 +55,7 @@ class Status(BaseModel):
 
 class SettingsOut(BaseModel):
     enabled: bool
+    shadow: bool
     sites: list[Site]
     detector_mode: DetectorMode
     model_path: str | None
@@ -62,6 +65,7 @@ class SettingsOut(BaseModel):
 class SettingsPatch(_In):
     """Only the fields given change; ``sites`` and ``policy`` merge per key."""
     enabled: bool | None = None
+    shadow: bool | None = None
     sites: dict[str, bool] | None = None
     detector_mode: DetectorMode | None = None
     model_path: str | None = Field(None, description="Empty string clears it.")
@@ -76,18 +80,32 @@ class PolicyChange(_In):
     action: PolicyAction
 
 
+class Replacement(BaseModel):
+    """Why one value was replaced (never the value: ``id`` is opaque)."""
+    id: str = Field(description="Opaque id of the value: pass it to /api/terms/never-from-event "
+                                "or /api/events/reveal.")
+    category: str
+    layer: str = Field(description="rules, ner, names, llm, terms (your list) or guard (a "
+                                   "stand-in of this conversation typed as is).")
+    source: str = Field(description="The rule and pattern, spaCy label, cue or lexicon, LLM label, "
+                                    "or list that matched.")
+    score: float = Field(description="The layer's confidence, 0-1.")
+
+
 class Event(BaseModel):
     id: int
     time: float
     host: str
     adapter: str
     conversation: str
-    outcome: Literal["protected", "blocked", "passed_unprotected"]
-    replaced: int
+    outcome: Literal["protected", "blocked", "passed_unprotected", "shadow"] = Field(
+        description="shadow: detected and recorded, sent unchanged (shadow mode).")
+    replaced: int = Field(description="Values replaced (shadow: values that would have been).")
     categories: dict[str, int]
     reason: str = ""
     request: str = Field("", description="SHA-256 of \"METHOD URL\" of the request it counts "
                          "(first 32 hex digits): the extension pairs it with the tab that sent it.")
+    replacements: list[Replacement] = Field(default_factory=list)
 
 
 class ConversationSummary(BaseModel):
@@ -136,6 +154,9 @@ class TrySpanOut(BaseModel):
     text: str
     category: str
     layer: str
+    source: str = Field(description="Why: the rule and pattern, spaCy label, cue or lexicon, LLM "
+                                    "label, or your list.")
+    score: float = Field(description="The layer's confidence, 0-1.")
     action: PolicyAction
     standin: str | None
 
@@ -145,6 +166,49 @@ class TryOut(BaseModel):
     spans: list[TrySpanOut]
     blocked_category: str | None = None
     ms: float
+
+
+TermKind = Literal["always", "never"]
+
+
+class TermIn(_In):
+    term: str = Field(min_length=1, max_length=200)
+    kind: TermKind = "always"
+    category: Category | None = Field(None, description="always-terms: the kind of stand-in "
+                                                        "(default CUSTOM: same shape).")
+
+
+class TermRef(_In):
+    term: str = Field(min_length=1, max_length=200)
+
+
+class ReplacementRef(_In):
+    id: str = Field(min_length=1, max_length=64)
+
+
+class AlwaysTerm(BaseModel):
+    term: str
+    category: str
+
+
+class NeverTerm(BaseModel):
+    term: str
+
+
+class Terms(BaseModel):
+    always: list[AlwaysTerm]
+    never: list[NeverTerm]
+
+
+class TermAdded(BaseModel):
+    """What changed (the term itself is not echoed)."""
+    kind: TermKind
+    category: str
+    counts: dict[str, int] = Field(description="Terms per list now.")
+
+
+class Revealed(BaseModel):
+    value: str
 
 
 class PairRequest(_In):

@@ -100,9 +100,10 @@ def openapi_spec(routes: list[Route], *, version: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Doppel control API", "version": version,
-                 "description": "Local control server of Doppel (127.0.0.1 only). Counts and "
-                                "categories only: no real value ever leaves through it, except "
-                                "the stand-ins /api/try shows for text its caller sent."},
+                 "description": "Local control server of Doppel (127.0.0.1 only). Counts, "
+                                "categories and explanations: no real value leaves through it, "
+                                "except /api/try (for text its caller sent), /api/terms (your "
+                                "own list) and /api/events/reveal (one value, asked for by id)."},
         "servers": [{"url": "http://127.0.0.1:8765"}],
         "paths": paths,
         "components": {

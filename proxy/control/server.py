@@ -6,8 +6,9 @@ talk to.
   /proxy.pac         PAC script for the enabled chat hosts (token, also as ?token=)
   /settings          the settings page (proxy/control/static/: plain HTML/CSS/JS, no CDN)
 Who may call what: proxy/control/auth.py (loopback Host, known Origin, the local token).
-Nothing here returns a real value: counts and categories only (except /api/try, for the text
-its caller sent).
+Nothing here returns a real value: counts, categories and why (layer, rule, confidence) only,
+except /api/try (the text its caller sent), /api/terms (the user's own list) and
+/api/events/reveal (one value the settings page asked to see, by its opaque id).
 """
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ async def page_headers(request: web.Request, handler):
 def create_control_app(state: ControlState) -> web.Application:
     if not state.token:
         state.token = "dpt_" + secrets.token_urlsafe(32)  # nobody knows it: the API stays shut
-    app = web.Application(middlewares=[auth_middleware(state.token), page_headers],
+    app = web.Application(middlewares=[auth_middleware(state.token, state.paired_origins),
+                                       page_headers],
                           client_max_size=256 * 1024)
     app[STATE] = state
     app.router.add_get("/health", health)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import web
 
-from proxy.control.auth import PairingCodes
+from proxy.control.auth import PairedOrigins, PairingCodes
 from proxy.control.events import EventLog
 
 if TYPE_CHECKING:  # the type only: the control server never loads the site adapters
@@ -37,6 +37,7 @@ class ControlState:
     events: EventLog | None = None
     token: str = ""
     pairing: PairingCodes = field(default_factory=PairingCodes)
+    paired_origins: PairedOrigins = field(default_factory=PairedOrigins)  # Firefox installs
     ca_path: Path | None = None
 
 

@@ -11,6 +11,10 @@ Per flow (see proxy/sites/base.py for the adapter surface):
                   to API replies (reverse mode), never to a chat web app's.
   response        whole replies: restore the body.
   websocket_message  the Responses API's WebSocket mode (proxy/mitm/addon_ws.py).
+Shadow mode (the settings' ``shadow``): the texts are read and checked as usual and the event
+is recorded (what would have been replaced, and why), but the ORIGINAL request goes upstream and
+the reply is not restored (nothing was replaced); the event says "shadow" (and, with
+--count-headers on an API, the response headers).
 Logs name adapters, categories and counts, never values.
 """
 from __future__ import annotations
@@ -33,11 +37,13 @@ from proxy.mitm.hosts import HostPolicy
 from proxy.sites import find_adapter, load_adapters
 from proxy.sites.base import RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter
 from proxy.mitm.addon_ws import ResponsesWebSocketHooks
+from proxy.control.events import Found
 from proxy.vault.errors import VaultError
 
 log = logging.getLogger("doppel.addon")
 
 METADATA_KEY = "doppel"
+SHADOW_METADATA_KEY = "doppel-shadow"  # shadow mode: counts for the headers, nothing to restore
 REQUEST_KEY = "doppel-request"  # the request's digest, as the event log names it
 
 
@@ -62,6 +68,16 @@ class FlowState:
     replaced: int = 0
     categories: dict[str, int] = field(default_factory=dict)
     restorer: Any = None  # built in the worker right after protecting: no extra hop later
+    found: list[Found] = field(default_factory=list)  # what was replaced and why (for events)
+    shadow: bool = False   # shadow mode: counted and recorded, the request left as it came
+    would_block: str = ""  # shadow mode: a category the policy would have blocked
+
+    def count(self, span) -> None:
+        """One replaced (or, in shadow mode, would-be replaced) span."""
+        cat = str(span.category)
+        self.categories[cat] = self.categories.get(cat, 0) + 1
+        self.replaced += 1
+        self.found.append(Found(span.text, cat, span.layer, span.source, span.score))
 
 
 @dataclass
@@ -71,6 +87,7 @@ class Stats:
     replaced: int = 0
     blocked: int = 0
     passed_on_error: int = 0
+    shadow_requests: int = 0
     categories: dict[str, int] = field(default_factory=dict)
 
 
@@ -150,19 +167,34 @@ class DoppelAddon(ResponsesWebSocketHooks):
         texts = adapter.texts(work)
         if sum(map(len, texts)) > self.max_text_chars:
             raise TextTooLarge()
-        state = FlowState(adapter, adapter.scope(work), texts=len(texts))
+        state = FlowState(adapter, adapter.scope(work), texts=len(texts), shadow=self._shadow())
+        if state.shadow:
+            self._detect_only(texts, state)
+            return request, state  # the original, untouched
         protected = []
         for text in texts:
             p = self.protector.protect(text, state.scope)
             protected.append(p.protected)
             for r in p.replacements:
-                cat = str(r.span.category)
-                state.categories[cat] = state.categories.get(cat, 0) + 1
-            state.replaced += len(p.replacements)
+                state.count(r.span)
         if texts:
             adapter.rewrite(work, protected)
         state.restorer = self.protector.restorer(state.scope)
         return work, state
+
+    def _shadow(self) -> bool:
+        return self.settings is not None and self.settings.current.shadow
+
+    def _detect_only(self, texts: list[str], state: FlowState) -> None:
+        """Shadow mode: count what protect() would replace (no stand-in is issued)."""
+        for text in texts:
+            try:
+                spans = self.protector.detect(text)
+            except BlockedByPolicy as e:
+                state.would_block = str(e.category)
+                continue
+            for span in spans:
+                state.count(span)
 
     async def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is not None or flow.error is not None:
@@ -179,9 +211,12 @@ class DoppelAddon(ResponsesWebSocketHooks):
                 reason, sentence, extra = refusal
                 flow.response = blocked_response(reason, sentence, **extra)
             return
-        flow.request.headers = work.headers
-        flow.request.raw_content = work.raw_content
-        flow.metadata[METADATA_KEY] = state
+        if state.shadow:
+            flow.metadata[SHADOW_METADATA_KEY] = state
+        else:
+            flow.request.headers = work.headers
+            flow.request.raw_content = work.raw_content
+            flow.metadata[METADATA_KEY] = state
         self._protected(flow, state)
 
     async def _protect_async(self, adapter: SiteAdapter,
@@ -194,12 +229,20 @@ class DoppelAddon(ResponsesWebSocketHooks):
 
     def _protected(self, flow: http.HTTPFlow, state: FlowState) -> None:
         """Count and record a protected request (counts and categories, never values)."""
+        if state.shadow:
+            self.stats.shadow_requests += 1
+            self._event(flow, state.adapter.name, "shadow", conversation=state.scope,
+                        categories=state.categories, replaced=state.replaced, found=state.found,
+                        reason=f"would_block:{state.would_block}" if state.would_block else "")
+            log.info("doppel: shadow: %s: %d texts, %d would be replaced %s", state.adapter.name,
+                     state.texts, state.replaced, dict(state.categories))
+            return
         self.stats.protected_requests += 1
         self.stats.replaced += state.replaced
         for cat, n in state.categories.items():
             self.stats.categories[cat] = self.stats.categories.get(cat, 0) + n
         self._event(flow, state.adapter.name, "protected", conversation=state.scope,
-                    categories=state.categories, replaced=state.replaced)
+                    categories=state.categories, replaced=state.replaced, found=state.found)
         log.info("doppel: %s: %d texts, %d replaced %s", state.adapter.name, state.texts,
                  state.replaced, dict(state.categories))
 
@@ -265,6 +308,14 @@ class DoppelAddon(ResponsesWebSocketHooks):
                                request=request)
 
     async def responseheaders(self, flow: http.HTTPFlow) -> None:
+        shadow: FlowState | None = flow.metadata.get(SHADOW_METADATA_KEY)
+        if shadow is not None and flow.response is not None:
+            if self.count_headers and not shadow.adapter.web_app:
+                # For API clients that asked: nothing was replaced; this many would have been.
+                # (The extension counts from the control server's events, never from headers.)
+                flow.response.headers["x-doppel-shadow"] = str(shadow.replaced)
+                flow.response.headers["x-doppel-categories"] = _categories_header(shadow)
+            return
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
         response = flow.response
         if state is not None and response is not None and self.count_headers \
@@ -272,8 +323,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
             # For API clients that asked (--count-headers): counts, never values. A chat web
             # app's page could read them and tell its provider what was replaced.
             response.headers["x-doppel-replaced"] = str(state.replaced)
-            response.headers["x-doppel-categories"] = ",".join(
-                f"{cat}={n}" for cat, n in sorted(state.categories.items()))
+            response.headers["x-doppel-categories"] = _categories_header(state)
         if state is None or response is None or not state.adapter.is_stream(response):
             return
         decode = stream_decoder(response.headers.get("content-encoding", ""))
@@ -364,6 +414,10 @@ class _DecodedStream:
             self.failed = True
             out = decoded  # the chunk it failed on goes out too (what the rewriter held is lost)
         return [out] if out else []
+
+
+def _categories_header(state: FlowState) -> str:
+    return ",".join(f"{cat}={n}" for cat, n in sorted(state.categories.items()))
 
 
 def _on_error_problem(name: str) -> str:

@@ -79,10 +79,11 @@ class ResponsesWebSocketHooks:
                 reason, sentence, extra = refusal
                 self._ws_to_client(flow, sock, [blocked_event(reason, sentence, **extra)])
             return
-        text = work.get_text(strict=False)
-        if text != message.text:
-            message.text = text
-        sock.protected(kind, state.scope, state.restorer)
+        if not state.shadow:  # shadow mode: the message goes as it came, nothing to restore
+            text = work.get_text(strict=False)
+            if text != message.text:
+                message.text = text
+            sock.protected(kind, state.scope, state.restorer)
         self._protected(flow, state)
 
     def _ws_from_server(self, flow: http.HTTPFlow, sock: ResponsesSocket, message) -> None:

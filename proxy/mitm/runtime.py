@@ -7,8 +7,12 @@ request follows it:
   - a detector change builds the new Detector first (an unavailable mode is refused before
     anything changes), warms it in a thread, and swaps when ready; the old one keeps protecting
     meanwhile, so switching never opens a gap.
+The user's always/never terms live in the vault (proxy/vault/terms.py); every Protector built
+here reads them on each text, so a change (from the API or from `doppel terms` in another
+process) applies to the next request without a rebuild.
 Nothing here returns a real value except ``try_text``, which shows the settings page the stand-ins
-for text the page itself sent.
+for text the page itself sent, ``terms`` (the user's own list, for the settings page), and
+``replacement_value`` (one value the settings page asked to see, by its opaque id).
 """
 from __future__ import annotations
 
@@ -64,10 +68,10 @@ def detector_key(mode: str | None, model_path: str | None) -> tuple:
     return (mode, model_path if mode == "thorough" else None)
 
 
-def default_protector_factory(detector, store, policy: dict[str, str]):
+def default_protector_factory(detector, store, policy: dict[str, str], terms=None):
     from detector.protect import Protector
 
-    return Protector(detector, store, policy=policy)
+    return Protector(detector, store, policy=policy, terms=terms)
 
 
 @dataclass
@@ -79,6 +83,8 @@ class TrySpan:
     layer: str
     action: str            # replace | keep | block
     standin: str | None    # the stand-in, when replaced
+    source: str = ""       # why: the rule, model label, lexicon or list that matched
+    score: float = 1.0     # the layer's confidence
 
 
 @dataclass
@@ -153,6 +159,9 @@ class Runtime:
             return "ready"
         return "unavailable" if getattr(llm, "_load_error", None) is not None else "loading"
 
+    def _new_protector(self, detector, policy: dict[str, str]):
+        return self._protector_factory(detector, self._store, policy, self.terms)
+
     def rebind_scope(self, old_scope: str, new_scope: str) -> None:
         rebind = getattr(self.vault, "rebind_scope", None)
         if rebind is not None:
@@ -210,8 +219,7 @@ class Runtime:
         with self._lock:
             self._detector = detector
             self.active_mode, self.active_model_path = settings.detector_mode, settings.model_path
-            self._protector = self._protector_factory(detector, self._store,
-                                                      settings.protector_policy())
+            self._protector = self._new_protector(detector, settings.protector_policy())
             self.state, self.error = RUNNING, None
         if settings.detector_mode != self.settings.current.detector_mode:
             self.settings.update(detector_mode=settings.detector_mode)
@@ -249,8 +257,7 @@ class Runtime:
             self.active_mode, self.active_model_path = mode, model_path
             self.loading_mode = None
             self.error = None
-            self._protector = self._protector_factory(detector, self._store,
-                                                      self.settings.current.protector_policy())
+            self._protector = self._new_protector(detector, self.settings.current.protector_policy())
             self.state = RUNNING
 
     def _on_settings_change(self, old: Settings, new: Settings) -> None:
@@ -258,8 +265,7 @@ class Runtime:
             return
         if old.policy != new.policy:
             with self._lock:
-                self._protector = self._protector_factory(self._detector, self._store,
-                                                          new.protector_policy())
+                self._protector = self._new_protector(self._detector, new.protector_policy())
         wanted = detector_key(new.detector_mode, new.model_path)
         if wanted != detector_key(self.active_mode, self.active_model_path) and \
                 self.loading_mode != new.detector_mode:
@@ -287,11 +293,12 @@ class Runtime:
             raise DetectionError("startup", "the detector is still loading")
         t0 = time.perf_counter()
         settings = self.settings.current
-        spans = detector.find(text)
+        trial = self._protector_factory(detector, InMemoryStore(), settings.protector_policy(),
+                                        self.terms)
+        spans = trial.spans(text)  # the detector's, with the user's terms applied
         result = TryResult(text=text, protected=None)
         try:
-            protection = self._protector_factory(detector, InMemoryStore(),
-                                                 settings.protector_policy()).protect(text, "try-it")
+            protection = trial.protect(text, "try-it")
         except BlockedByPolicy as e:
             result.blocked_category = str(e.category)
             replaced = []
@@ -300,16 +307,52 @@ class Runtime:
             replaced = protection.replacements
         # What was replaced (spans as the protector widened them), then what the policy kept.
         for r in replaced:
-            s = r.span
-            result.spans.append(TrySpan(s.start, s.end, s.text, str(s.category), s.layer,
-                                        "replace", r.replacement))
+            result.spans.append(_try_span(r.span, "replace", r.replacement))
         for s in spans:
             if not any(r.span.start < s.end and s.start < r.span.end for r in replaced):
-                result.spans.append(TrySpan(s.start, s.end, s.text, str(s.category), s.layer,
-                                            settings.action(s.category), None))
+                result.spans.append(_try_span(s, settings.action(s.category), None))
         result.spans.sort(key=lambda t: t.start)
         result.ms = round((time.perf_counter() - t0) * 1000, 1)
         return result
+
+    # --- the user's terms (proxy/vault/terms.py) ---------------------------------------------
+    @property
+    def terms(self):
+        """The vault's TermStore (the Protector's TermSource), or None without a vault."""
+        return getattr(self._store, "terms", None)
+
+    def _term_store(self):
+        if self.terms is None:
+            raise RuntimeError("no vault is open: terms are kept in the vault")
+        return self.terms
+
+    def list_terms(self):
+        return self._term_store().list()
+
+    def add_term(self, term: str, kind: str = "always", category: str | None = None):
+        return self._term_store().add(term, kind=kind, category=category)
+
+    def remove_term(self, term: str) -> bool:
+        return self._term_store().remove(term)
+
+    def never_from_event(self, replacement_id: str):
+        """Add the value behind a recent replacement to the never list (None: the id is
+        unknown or no longer remembered). The value never leaves this process."""
+        value = self.events.value(replacement_id)
+        if value is None:
+            return None
+        return self._term_store().add(value, kind="never")
+
+    def replacement_value(self, replacement_id: str) -> str | None:
+        """The value behind a recent replacement id, for an explicit reveal on the settings page."""
+        return self.events.value(replacement_id)
+
+    # --- shadow mode: the addon asks what would be replaced ---------------------------------
+    def detect(self, text: str):
+        protector = self._protector
+        if protector is None:
+            raise DetectionError("startup", "the detector is still loading")
+        return protector.detect(text)
 
     # --- vault -----------------------------------------------------------------------------
     def vault_stats(self) -> dict | None:
@@ -323,6 +366,11 @@ class Runtime:
         if everything:
             return forget(everything=True)
         return forget(conversation=conversation)
+
+
+def _try_span(s, action: str, standin: str | None) -> TrySpan:
+    return TrySpan(s.start, s.end, s.text, str(s.category), s.layer, action, standin,
+                   s.source, round(s.score, 2))
 
 
 def _continuation_kept(call: Callable[..., Any], *args: Any,

@@ -14,16 +14,12 @@ key has nothing to re-encrypt here.
 """
 from __future__ import annotations
 
-import hmac
-import os
 import sqlite3
 import time
 
 import sqlite_utils
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from proxy.vault.crypto import NONCE_BYTES, derive_key
+from proxy.vault.crypto import SealingKeys
 
 TABLE = "continuations"
 COLUMNS = {
@@ -43,29 +39,15 @@ def create_table(db: sqlite_utils.Database) -> None:
     table.create_index(["scope"], index_name="continuations_scope", if_not_exists=True)
 
 
-class ContinuationKeys:
+class ContinuationKeys(SealingKeys):
     """The sub-keys of one scope secret for one purpose ("continuation" here, "prefix" for
-    proxy/vault/prefixes.py). Holds key material: never log or repr it."""
+    proxy/vault/prefixes.py). A row changed outside Doppel opens to None: no continuation
+    rather than a wrong scope."""
 
-    __slots__ = ("_mac", "_aead", "_tag")
+    __slots__ = ()
 
     def __init__(self, scope_secret: bytes, purpose: str = "continuation"):
-        self._mac = derive_key(scope_secret, f"{purpose} mac v1".encode())
-        self._aead = AESGCM(derive_key(scope_secret, f"{purpose} seal v1".encode()))
-        self._tag = f"doppel-vault-{purpose}-v1".encode()
-
-    def mac(self, value: str) -> bytes:
-        return hmac.digest(self._mac, value.encode("utf-8", "surrogateescape"), "sha256")
-
-    def seal(self, scope: str, ad: bytes) -> tuple[bytes, bytes]:
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, scope.encode("utf-8", "surrogateescape"), self._tag + ad)
-
-    def open(self, nonce: bytes, sealed: bytes, ad: bytes) -> str | None:
-        try:
-            return self._aead.decrypt(nonce, sealed, self._tag + ad).decode("utf-8", "surrogateescape")
-        except (InvalidTag, ValueError):
-            return None  # changed outside Doppel: no continuation rather than a wrong scope
+        super().__init__(scope_secret, purpose.encode(), f"doppel-vault-{purpose}-v1".encode())
 
 
 def remember(conn: sqlite3.Connection, keys: ContinuationKeys, response_id: str, client: str,

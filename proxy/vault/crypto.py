@@ -109,6 +109,37 @@ class KeySet:
             raise VaultCorrupt("the vault's scope secret failed authentication") from None
 
 
+class SealingKeys:
+    """A MAC key and an AES-GCM key derived from one secret for one purpose (continuations,
+    the user's terms): look-ups by keyed hash, values sealed with their row's associated data.
+    Holds key material: never log or repr it."""
+
+    __slots__ = ("_mac", "_aead", "_ad_tag")
+
+    def __init__(self, secret: bytes, purpose: bytes, ad_tag: bytes):
+        self._mac = derive_key(secret, purpose + b" mac v1")
+        self._aead = AESGCM(derive_key(secret, purpose + b" seal v1"))
+        self._ad_tag = ad_tag
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<secret>)"
+
+    def mac(self, value: str) -> bytes:
+        return hmac.digest(self._mac, value.encode("utf-8", "surrogateescape"), "sha256")
+
+    def seal(self, value: str, ad: bytes) -> tuple[bytes, bytes]:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce, self._aead.encrypt(nonce, value.encode("utf-8", "surrogateescape"),
+                                         self._ad_tag + ad)
+
+    def open(self, nonce: bytes, sealed: bytes, ad: bytes) -> str | None:
+        """The value, or None if any byte of it, its nonce or its row changed."""
+        try:
+            return self._aead.decrypt(nonce, sealed, self._ad_tag + ad).decode("utf-8", "surrogateescape")
+        except (InvalidTag, ValueError):
+            return None
+
+
 def _row_ad(scope: str, category: str, key_mac: bytes, real_mac: bytes, standin: str) -> bytes:
     # Associated data: moving a ciphertext to another row (other scope, key, category or
     # stand-in) makes decryption fail instead of restoring the wrong real value.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from proxy.vault import continuations, prefixes
+from proxy.vault import continuations, prefixes, terms
 
 DB_FILE = "vault.db"
 SCHEMA_VERSION = "1"
@@ -69,8 +69,8 @@ def connect(data_dir: Path, *, create: bool = True) -> sqlite3.Connection:
 
 _SCHEMA_OBJECTS = ("meta", "mappings", "mappings_scope_key", "mappings_real",
                    "mappings_scope_standin", "mappings_last_used", continuations.TABLE,
-                   "continuations_scope", prefixes.TABLE, "prefixes_scope")
-# (a vault from before continuations or prefixes gets them on open)
+                   "continuations_scope", prefixes.TABLE, "prefixes_scope", terms.TABLE)
+# (a vault from before continuations, prefixes or terms gets them on open)
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -112,6 +112,7 @@ def _create_schema_once(conn: sqlite3.Connection) -> None:
     mappings.create_index(["last_used"], index_name="mappings_last_used", if_not_exists=True)
     continuations.create_table(db)
     prefixes.create_table(db)
+    terms.create_table(db)
 
 
 @contextmanager

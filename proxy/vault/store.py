@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from detector.store import Mapping
 from proxy.datadir import ensure_data_dir
 from proxy.vault import continuations, db, keyload, keysource, prefixes, settings
+from proxy.vault.terms import TermStore
 from proxy.vault.crypto import KeySet, new_master_key
 from proxy.vault.errors import VaultError, VaultMissing
 
@@ -55,6 +56,8 @@ class Vault:
             self._scope_secret = self._keys.open_secret(db.read_meta(self._conn)["scope_secret"])
             self._continuation_keys = continuations.ContinuationKeys(self._scope_secret)
             self._prefix_keys = prefixes.keys(self._scope_secret)
+            # The user's always/never terms: the Protector's TermSource (proxy/vault/terms.py).
+            self.terms = TermStore(lambda: self._db, self._lock, self._scope_secret)
             # scope -> its decrypted mappings, for the most recently used conversations
             # (guarded by self._lock: cachetools caches are not thread-safe)
             self._cache: LRUCache[str, list[Mapping]] = LRUCache(_SCOPE_CACHE_SIZE)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOPPEL = Path(sys.executable).parent / "doppel"
 TEXT = "Hi, I am Maria Gonzalez, mail me at maria.gonzalez@gmail.com or call +1 415-555-2671."
 KEYS = {"id", "text", "protected", "restored", "mode", "spans", "timings_ms"}
-SPAN_KEYS = {"start", "end", "text", "category", "layer", "replacement"}
+SPAN_KEYS = {"start", "end", "text", "category", "layer", "source", "confidence", "replacement"}
 runner = CliRunner()
 
 
@@ -34,6 +34,11 @@ def test_json_for_one_text():
     for s in record["spans"]:
         assert set(s) == SPAN_KEYS and TEXT[s["start"]:s["end"]] == s["text"]
         assert s["replacement"] in record["protected"]
+        assert s["source"] and 0 < s["confidence"] <= 1, "every replacement says why"
+    why = {s["category"]: (s["layer"], s["source"]) for s in record["spans"]}
+    assert why["EMAIL"] == ("rules", "email/email")
+    assert why["PHONE"] == ("rules", "phone/valid")
+    assert why["PERSON"][1] in ("spacy:PERSON", "cue:intro"), why["PERSON"]
     assert record["timings_ms"]["total"] > 0 and "ner" in record["timings_ms"]
 
 
@@ -41,6 +46,7 @@ def test_readable_table():
     result = runner.invoke(app, ["check", TEXT], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "PERSON" in result.stdout and "EMAIL" in result.stdout and "protected:" in result.stdout
+    assert "why" in result.stdout and "email/email" in result.stdout and "confidence" in result.stdout
     assert "round trip: ok" in result.stdout
 
 

@@ -94,3 +94,67 @@ async def test_local_mode_says_why_it_is_unavailable_here(tmp_path):
     _, err = await asyncio.wait_for(proc.communicate(), 180)
     assert proc.returncode == 2
     assert "only available on Windows and macOS" in err.decode()
+
+
+async def _chat(port: int, text: str) -> dict:
+    async with aiohttp.ClientSession() as s:
+        async with s.post(f"http://127.0.0.1:{port}/v1/chat/completions", json={
+                "model": "m", "messages": [{"role": "user", "content": text}]}) as r:
+            assert r.status == 200
+            return await r.json()
+
+
+async def _stop(proc) -> str:
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 30) == 0
+    return (await proc.stdout.read()).decode() + (await proc.stderr.read()).decode()
+
+
+async def test_terms_added_by_the_cli_reach_the_running_doppel(upstream, tmp_path):
+    """`doppel terms add` in its own process while `doppel start` runs: the next request
+    follows it (no restart, no control server involved)."""
+    data = str(tmp_path / "data")
+    proc = await launch("--data-dir", data, "--listen-port", "0", "--control-port",
+                        str(free_port()), "--mode", f"reverse:{upstream.url}")
+    try:
+        port = int((await wait_ready(proc)).split("proxy 127.0.0.1:")[1].split(" ")[0])
+        text = "Our client bluebird signed; Taylor Swift sang."
+        await _chat(port, text)
+        sent = upstream.seen_text()
+        assert "bluebird" in sent and "Taylor Swift" not in sent
+        for args in (["bluebird", "--category", "org"], ["--never", "Taylor Swift"]):
+            cli = await asyncio.create_subprocess_exec(
+                DOPPEL, "terms", "add", *args, "--data-dir", data,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            await asyncio.wait_for(cli.communicate(), 60)
+            assert cli.returncode == 0
+        reply = await _chat(port, text)
+        sent = upstream.seen[-1].body.decode()
+        assert "bluebird" not in sent and "Taylor Swift" in sent
+        assert reply["choices"][0]["message"]["content"] == upstream.template.format(text=text)
+    finally:
+        logs = await _stop(proc)
+    assert "bluebird" not in logs
+
+
+async def test_start_shadow_sends_unchanged_and_says_so(upstream, tmp_path):
+    control = free_port()
+    proc = await launch("--data-dir", str(tmp_path / "data"), "--listen-port", "0", "--shadow",
+                        "--control-port", str(control), "--mode", f"reverse:{upstream.url}")
+    try:
+        port = int((await wait_ready(proc)).split("proxy 127.0.0.1:")[1].split(" ")[0])
+        warning = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        assert warning.startswith("SHADOW MODE: nothing is protected")
+        await _chat(port, PROMPT)
+        assert json.loads(upstream.seen[-1].body)["messages"][0]["content"] == PROMPT
+        token = (tmp_path / "data" / "control-token").read_text().strip()
+        async with aiohttp.ClientSession(headers={"X-Doppel-Token": token}) as s:
+            async with s.get(f"http://127.0.0.1:{control}/api/status") as r:
+                status = await r.json()
+            async with s.get(f"http://127.0.0.1:{control}/api/events") as r:
+                events = await r.json()
+        assert status["shadow"] is True and status["stats"]["shadow_requests"] == 1
+        assert events["events"][-1]["outcome"] == "shadow" and events["events"][-1]["replaced"] >= 3
+        assert_no_gold(json.dumps(events))
+    finally:
+        await _stop(proc)

@@ -125,9 +125,13 @@ class Backend:
         return self.api("POST", "/api/pair/code")["code"]
 
     def reset_settings(self) -> None:
-        self.api("PATCH", "/api/settings", {"enabled": True, "sites": {CHAT_HOST: True},
+        self.api("PATCH", "/api/settings", {"enabled": True, "shadow": False,
+                                            "sites": {CHAT_HOST: True},
                                             "policy": {"EMAIL": "replace", "PHONE": "replace",
                                                        "PERSON": "replace"}})
+        terms = self.api("GET", "/api/terms")
+        for t in terms["always"] + terms["never"]:
+            self.api("POST", "/api/terms/remove", {"term": t["term"]})
 
     def events(self) -> list[dict]:
         return self.api("GET", "/api/events")["events"]

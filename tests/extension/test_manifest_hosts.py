@@ -25,3 +25,16 @@ def test_manifest_host_permissions_are_the_adapters_hosts():
     assert sorted(declared - granted) == [], "add these hosts to extension/manifest.json"
     assert sorted(granted - declared) == [], "no adapter declares these manifest hosts"
     assert CONTROL_SERVER <= set(permissions)
+
+
+def test_one_manifest_serves_chromium_and_firefox():
+    """Chromium runs background.service_worker (121+ ignores "scripts"), Firefox runs
+    background.scripts (it refuses a service worker): the same file for both, and Firefox's
+    add-on id. Both browsers load this manifest in tests/extension/ (test_firefox.py)."""
+    manifest = json.loads(MANIFEST.read_text())
+    background = manifest["background"]
+    assert background["scripts"] == [background["service_worker"]]
+    assert background["type"] == "module"
+    assert int(manifest["minimum_chrome_version"]) >= 121
+    assert manifest["browser_specific_settings"]["gecko"]["id"]
+    assert "contextMenus" in manifest["permissions"] and "proxy" in manifest["permissions"]

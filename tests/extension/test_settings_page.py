@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extension.conftest import CHAT_HOST, GOLD, IMG_DIR, PROMPT, pair, send_prompt
+from tests.extension.conftest import CHAT_HOST, GOLD, PROMPT, pair, send_prompt
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(90)]
 
@@ -64,11 +64,11 @@ def test_try_it_box_shows_spans_and_stand_ins(browser, backend):
     rows = {r.get_attribute("data-category"): r.locator("td").all_inner_texts()
             for r in settings.locator("#try-spans tr").all()}
     assert set(rows) == {"PERSON", "EMAIL", "PHONE"}
-    found, _, layer, action, standin = rows["PERSON"]
+    found, _, layer, source, confidence, action, standin = rows["PERSON"]
     assert found == GOLD["PERSON"] and action == "replace" and standin not in ("—", GOLD["PERSON"])
-    assert rows["PHONE"][3] == "keep" and rows["PHONE"][4] == "—"
+    assert source.startswith(("spacy:", "cue:")) and 0 < float(confidence) <= 1
+    assert rows["EMAIL"][2:4] == ["rules", "email/email"] and float(rows["EMAIL"][4]) > 0.5
+    assert rows["PHONE"][5] == "keep" and rows["PHONE"][6] == "—"
     protected = settings.inner_text("#try-protected")
     assert GOLD["PHONE"] in protected and GOLD["EMAIL"] not in protected
     assert standin in protected
-    IMG_DIR.mkdir(parents=True, exist_ok=True)
-    settings.screenshot(path=str(IMG_DIR / "settings.png"), full_page=True)

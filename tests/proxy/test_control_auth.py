@@ -172,3 +172,32 @@ def test_host_guard_cases(host, ok):
 def test_only_listed_origins_pass(origin, port):
     allowed = {f"chrome-extension://{EXTENSION_ID}", f"http://127.0.0.1:{port}"}
     assert origin_allowed(origin, f"127.0.0.1:{port}") == (origin in allowed)
+
+
+async def test_a_firefox_install_is_let_in_once_it_paired(server, tmp_path):
+    """Firefox gives each install a random moz-extension:// origin: it may try /api/pair, and
+    only an origin that redeemed a code gets in (remembered in the data dir)."""
+    from proxy.control.auth import PairedOrigins
+
+    session, base, port, state = server
+    state.paired_origins.path = tmp_path / "extension-origins"
+    ours = "moz-extension://6f1c2d3e-0d0e-4f00-9a11-d0bbe1000001"
+    other = "moz-extension://0a1b2c3d-0000-4000-8000-00000000beef"
+    for origin in (ours, other):
+        async with session.get(base + "/api/status",
+                               headers={"X-Doppel-Token": TOKEN, "Origin": origin}) as r:
+            assert r.status == 403
+    async with session.post(base + "/api/pair", json={"code": f"{port}-AAAA-BBBB"},
+                            headers={"Origin": other}) as r:
+        assert r.status == 403 and "wrong, used or expired" in (await r.json())["error"]
+    code = state.pairing.issue(port).code
+    async with session.post(base + "/api/pair", json={"code": code}, headers={"Origin": ours}) as r:
+        assert r.status == 200 and (await r.json())["token"] == TOKEN
+    async with session.get(base + "/api/status",
+                           headers={"X-Doppel-Token": TOKEN, "Origin": ours}) as r:
+        assert r.status == 200
+    async with session.get(base + "/api/status",
+                           headers={"X-Doppel-Token": TOKEN, "Origin": other}) as r:
+        assert r.status == 403, "a failed try lets nothing in"
+    assert ours in PairedOrigins(tmp_path / "extension-origins")
+    assert stat.S_IMODE((tmp_path / "extension-origins").stat().st_mode) == 0o600

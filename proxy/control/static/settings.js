@@ -15,12 +15,14 @@ const CATEGORY_HELP = {
   LOCATION: "cities, places", ADDRESS: "street addresses", DATE: "birth dates, personal dates",
   HEALTH: "conditions, medication", FINANCE: "income, debts", RELATIONSHIP: "family, partners",
   WORK: "job details", BELIEF_IDENTITY: "religion, politics, sexuality, ethnicity",
-  LEGAL: "court cases, records",
+  LEGAL: "court cases, records", CUSTOM: "your always-protect terms (same-shape stand-ins)",
 };
+const LAYER_WORDS = { rules: "rule", ner: "spaCy NER", names: "names", llm: "on-device LLM",
+                      terms: "your list", guard: "stand-in typed as is" };
 
 let token = null;
 let lastEventId = 0;
-let events = [];
+const MAX_EVENTS = 50;
 
 function takeToken() {
   const match = /(?:^|&)token=([^&]+)/.exec(location.hash.slice(1));
@@ -68,6 +70,12 @@ function flash(id, text) {
 
 function pretty(cat) { return cat.replaceAll("_", " ").toLowerCase(); }
 
+// "rule email/email", "spaCy NER spacy:PERSON", "your list": the layer, then what matched.
+function why(span) {
+  const layer = LAYER_WORDS[span.layer] || span.layer;
+  return span.source ? `${layer} · ${span.source}` : layer;
+}
+
 // --- lock / unlock ------------------------------------------------------------------------------
 function lock(reason) {
   token = null;
@@ -97,9 +105,12 @@ $("unlock-form").addEventListener("submit", async (e) => {
 const STATE_WORDS = { running: "Running", loading: "Loading model…", error: "Error" };
 
 function renderStatus(status) {
-  const state = !status.enabled && status.state === "running" ? "off" : status.state;
+  const state = !status.enabled && status.state === "running" ? "off"
+    : status.shadow && status.state === "running" ? "shadow" : status.state;
   $("state").dataset.state = state;
-  $("state").textContent = state === "off" ? "Off" : STATE_WORDS[status.state];
+  $("state").textContent = state === "off" ? "Off" : state === "shadow" ? "SHADOW: not protecting"
+    : STATE_WORDS[status.state];
+  $("shadow-banner").hidden = !status.shadow;
   const s = status.stats;
   $("summary").textContent = `proxy ${status.proxy.host}:${status.proxy.port} · detector ` +
     `${status.detector.mode || "…"} · protected requests: ${s.protected_requests ?? 0}, ` +
@@ -118,6 +129,8 @@ function renderStatus(status) {
 // --- settings ------------------------------------------------------------------------------------
 function renderSettings(settings) {
   $("enabled").checked = settings.enabled;
+  $("shadow").checked = settings.shadow;
+  $("shadow-banner").hidden = !settings.shadow;
   const sites = $("sites");
   sites.replaceChildren();
   for (const site of settings.sites) {
@@ -129,6 +142,7 @@ function renderSettings(settings) {
   }
   const rows = $("policy");
   rows.replaceChildren();
+  fillCategories(Object.keys(settings.policy));
   for (const [cat, action] of Object.entries(settings.policy)) {
     const select = el("select", { "data-category": cat, ariaLabel: `Policy for ${pretty(cat)}` },
       ...["replace", "strict", "keep", "block"].map((a) => el("option", { value: a, selected: a === action }, a)));
@@ -156,6 +170,61 @@ async function save(path, body) {
 }
 
 $("enabled").addEventListener("change", () => save("/api/enabled", { enabled: $("enabled").checked }));
+$("shadow").addEventListener("change", async () => {
+  try {
+    renderSettings(await api("/api/settings", { method: "PATCH", body: { shadow: $("shadow").checked } }));
+  } catch (e) {
+    $("banner").textContent = `Could not save: ${e.message}`;
+    $("banner").hidden = false;
+  }
+  refreshStatus();
+});
+
+// --- your terms ------------------------------------------------------------------------------------
+function fillCategories(categories) {
+  const select = $("term-category");
+  if (select.options.length) return;
+  select.append(el("option", { value: "" }, "custom (same shape)"),
+    ...categories.filter((c) => c !== "CUSTOM").map((c) => el("option", { value: c }, pretty(c))));
+}
+
+function termRow(term, label) {
+  const remove = el("button", { type: "button", className: "secondary small" }, "Remove");
+  remove.addEventListener("click", async () => {
+    try { renderTerms(await api("/api/terms/remove", { method: "POST", body: { term } })); }
+    catch (e) { showTermError(e.message); }
+  });
+  return el("li", { "data-term": term }, el("span", {}, term, label ? el("span", { className: "muted" }, ` (${label})`) : ""), remove);
+}
+
+function renderTerms(terms) {
+  $("terms-always").replaceChildren(...terms.always.map((t) => termRow(t.term, pretty(t.category))));
+  $("terms-never").replaceChildren(...terms.never.map((t) => termRow(t.term, "")));
+  if (!terms.always.length) $("terms-always").append(el("li", { className: "muted" }, "none yet"));
+  if (!terms.never.length) $("terms-never").append(el("li", { className: "muted" }, "none yet"));
+}
+
+function showTermError(message) {
+  $("term-error").textContent = message;
+  $("term-error").hidden = false;
+}
+
+async function refreshTerms() {
+  try { renderTerms(await api("/api/terms")); } catch (e) { showTermError(e.message); }
+}
+
+$("term-kind").addEventListener("change", () => { $("term-category").disabled = $("term-kind").value === "never"; });
+$("term-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("term-error").hidden = true;
+  const body = { term: $("term-text").value, kind: $("term-kind").value };
+  if (body.kind === "always" && $("term-category").value) body.category = $("term-category").value;
+  try {
+    await api("/api/terms", { method: "POST", body });
+    $("term-text").value = "";
+  } catch (err) { showTermError(err.message); }
+  refreshTerms();
+});
 
 $("apply-detector").addEventListener("click", async () => {
   $("detector-error").hidden = true;
@@ -184,10 +253,12 @@ $("try-button").addEventListener("click", async () => {
     rows.replaceChildren();
     for (const span of result.spans) {
       rows.append(el("tr", { "data-category": span.category }, el("td", {}, span.text),
-        el("td", {}, pretty(span.category)), el("td", {}, span.layer), el("td", {}, span.action),
+        el("td", {}, pretty(span.category)), el("td", {}, span.layer),
+        el("td", { className: "why-text" }, span.source || "—"),
+        el("td", {}, span.score.toFixed(2)), el("td", {}, span.action),
         el("td", { className: "standin" }, span.standin ?? "—")));
     }
-    if (!result.spans.length) rows.append(el("tr", {}, el("td", { colSpan: 5, className: "muted" }, "Nothing private found.")));
+    if (!result.spans.length) rows.append(el("tr", {}, el("td", { colSpan: 7, className: "muted" }, "Nothing private found.")));
     $("try-result").hidden = false;
   } catch (e) {
     $("try-error").textContent = e.message;
@@ -198,17 +269,51 @@ $("try-button").addEventListener("click", async () => {
 });
 
 // --- live events ------------------------------------------------------------------------------------
-function renderEvents() {
-  const rows = $("events");
-  rows.replaceChildren();
-  for (const e of events.slice().reverse()) {
-    const cats = Object.entries(e.categories).map(([c, n]) => `${pretty(c)} ${n}`).join(", ");
-    rows.append(el("tr", { "data-outcome": e.outcome },
-      el("td", {}, new Date(e.time * 1000).toLocaleTimeString()), el("td", {}, e.host),
-      el("td", {}, e.outcome.replaceAll("_", " ") + (e.reason ? ` (${e.reason})` : "")),
-      el("td", {}, String(e.replaced)), el("td", {}, cats || "—")));
+// One replacement: why it was made, the value hidden until "show" (this page only), and
+// "never protect" by its opaque id (the value is not sent anywhere).
+function whyItem(r) {
+  const secret = el("span", { className: "secret" }, "••••••");
+  const reveal = el("button", { type: "button", className: "secondary small", "data-action": "reveal" }, "show");
+  reveal.addEventListener("click", async () => {
+    try {
+      secret.textContent = (await api("/api/events/reveal", { method: "POST", body: { id: r.id } })).value;
+      secret.className = "";
+      reveal.remove();
+    } catch (e) { flash("events-result", e.message); }
+  });
+  const item = el("li", { "data-layer": r.layer, "data-category": r.category },
+    el("b", {}, pretty(r.category)), el("span", { className: "why-text" }, why(r)),
+    el("span", { className: "muted" }, r.score.toFixed(2)), secret, reveal);
+  if (r.layer !== "guard") {
+    const never = el("button", { type: "button", className: "secondary small", "data-action": "never" }, "never protect");
+    never.addEventListener("click", async () => {
+      try {
+        await api("/api/terms/never-from-event", { method: "POST", body: { id: r.id } });
+        flash("events-result", `Added this ${pretty(r.category)} to your never-protect list: the next request keeps it as typed.`);
+        never.disabled = true;
+        refreshTerms();
+      } catch (e) { flash("events-result", e.message); }
+    });
+    item.append(never);
   }
-  $("events-empty").hidden = events.length > 0;
+  return item;
+}
+
+// New events go on top; rows already shown stay as they are (a value revealed there stays).
+function renderEvents(fresh) {
+  const rows = $("events");
+  for (const e of fresh) {
+    const cats = Object.entries(e.categories).map(([c, n]) => `${pretty(c)} ${n}`).join(", ");
+    const outcome = e.outcome === "shadow" ? "SHADOW: sent unchanged" : e.outcome.replaceAll("_", " ");
+    rows.prepend(el("tr", { "data-outcome": e.outcome, "data-id": String(e.id) },
+      el("td", {}, new Date(e.time * 1000).toLocaleTimeString()), el("td", {}, e.host),
+      el("td", {}, outcome + (e.reason ? ` (${e.reason})` : "")),
+      el("td", {}, e.outcome === "shadow" ? `${e.replaced} would be` : String(e.replaced)),
+      el("td", {}, cats || "—"),
+      el("td", {}, el("ul", { className: "why" }, ...(e.replacements || []).map(whyItem)))));
+  }
+  while (rows.children.length > MAX_EVENTS) rows.lastElementChild.remove();
+  $("events-empty").hidden = rows.children.length > 0;
 }
 
 async function pollEvents() {
@@ -216,9 +321,8 @@ async function pollEvents() {
   try {
     const answer = await api(`/api/events?after=${lastEventId}`);
     if (answer.events.length) {
-      events = events.concat(answer.events).slice(-50);
       lastEventId = answer.last_id;
-      renderEvents();
+      renderEvents(answer.events);
       refreshVault();
       refreshStatus();
     }
@@ -296,6 +400,7 @@ async function start() {
   $("app").hidden = false;
   await refreshStatus();
   await refreshVault();
+  await refreshTerms();
   await pollEvents();
   if (!started) {
     started = true;
