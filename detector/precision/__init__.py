@@ -67,9 +67,12 @@ class PrecisionStage:
             return [(s, s, "kept") for s in spans]
         regions = code.code_regions(text)
         # Persons and personal dates anchor a sentence to someone's life.
+        # (A "person" that is a country or a nationality, as a layer may take "Mexico" or
+        # "French", anchors nothing.)
         people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
             s.category is Category.PERSON and not public.is_public_figure(s.text)
-            and not public.is_well_known_org(s.text))]
+            and not public.is_well_known_org(s.text) and not public.is_country_or_region(s.text)
+            and not geo.is_nationality(s.text))]
         about_writer = cues.describes_writer(text)
         decided = {id(s): self.judge(text, s, regions, people, about_writer) for s in judged}
         # One verdict per name: a name kept anywhere is kept everywhere, or its other mentions
@@ -87,10 +90,11 @@ class PrecisionStage:
 
     @staticmethod
     def _judged(span: Span) -> bool:
-        # Every layer but the rules reads names by model or lexicon (NER, names, LLM, and any
-        # learned tagger added later): their name-like spans are judged.
+        # Every layer but the rules reads by model or lexicon (NER, names, LLM, the tagger):
+        # all their spans are judged, since a learned layer also guesses structured kinds
+        # ("processor.handle(batch" as an EMAIL inside a stack trace) without a format check.
         if span.layer != Layer.RULES:
-            return span.category in NAME_LIKE
+            return True
         return span.category not in RULES_NEVER_JUDGED
 
     def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
@@ -109,6 +113,8 @@ class PrecisionStage:
             return span, "kept"
         if code.inside(regions, span.start, span.end) and not self._code_evidence(text, span):
             return None, "in code"
+        if span.category not in NAME_LIKE:
+            return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
             if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
                 return None, "identifier"
@@ -117,12 +123,16 @@ class PrecisionStage:
             # A drug is health information, not a person or a place: kept as HEALTH about someone.
             return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")
         if (span.category is Category.BELIEF_IDENTITY and not groups.is_belief(span.text)) or (
-                span.category in (Category.PERSON, Category.ORG) and geo.is_nationality(span.text)):
+                span.category in (Category.PERSON, Category.ORG, Category.LOCATION)
+                and geo.is_nationality(span.text)):
             return (replace(span, category=Category.LOCATION), "nationality") if personal else (None, "nationality")
         if personal and not public.is_well_known_org(span.text):
             return span, "kept"
-        if span.category is Category.LOCATION and (public.is_country_or_region(span.text)
-                                                   or public.list_of_places(span.text)):
+        # A country named as a topic, whatever kind a layer took it for ("Mexico" as a PERSON,
+        # an unknown capitalised "Australia" as an ORG).
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and (
+                public.is_country_or_region(span.text)
+                or (span.category is Category.LOCATION and public.list_of_places(span.text))):
             return None, "country"
         if span.category not in (Category.PERSON, Category.ORG, Category.LOCATION):
             return span, "kept"
@@ -131,7 +141,7 @@ class PrecisionStage:
             return None, "well-known org"
         if span.category is Category.PERSON and jargon.only_a_title(span.text):
             return None, "title"
-        if span.category is Category.PERSON and public.is_public_figure(span.text):
+        if span.category in (Category.PERSON, Category.ORG) and public.is_public_figure(span.text):
             return None, "public figure"
         if _common_words(span.text) or _sentence_word(text, span):
             return None, "common words"

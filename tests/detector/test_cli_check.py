@@ -18,7 +18,7 @@ app.command()(check)
 ROOT = Path(__file__).resolve().parents[2]
 DOPPEL = Path(sys.executable).parent / "doppel"
 TEXT = "Hi, I am Maria Gonzalez, mail me at maria.gonzalez@gmail.com or call +1 415-555-2671."
-KEYS = {"id", "text", "protected", "restored", "mode", "spans", "timings_ms"}
+KEYS = {"id", "text", "protected", "restored", "mode", "spans", "layers", "timings_ms"}
 SPAN_KEYS = {"start", "end", "text", "category", "layer", "source", "confidence", "replacement"}
 runner = CliRunner()
 
@@ -38,8 +38,8 @@ def test_json_for_one_text():
     why = {s["category"]: (s["layer"], s["source"]) for s in record["spans"]}
     assert why["EMAIL"] == ("rules", "email/email")
     assert why["PHONE"] == ("rules", "phone/valid")
-    assert why["PERSON"][1] in ("spacy:PERSON", "cue:intro"), why["PERSON"]
-    assert record["timings_ms"]["total"] > 0 and "ner" in record["timings_ms"]
+    assert why["PERSON"][1] in ("model:PERSON", "cue:intro"), why["PERSON"]
+    assert record["timings_ms"]["total"] > 0 and "model" in record["timings_ms"]
 
 
 def test_readable_table():

@@ -105,7 +105,7 @@ def test_spans_explain_themselves(fast):
         "I'm Maria Gonzalez, call +1 415-555-2671 or my friend sara.")
     why = {s.text: (s.layer, s.source) for s in spans}
     assert why["+1 415-555-2671"] == (Layer.RULES, "phone/valid")
-    assert why["Maria Gonzalez"][1].startswith(("spacy:", "cue:"))
+    assert why["Maria Gonzalez"][1].startswith(("model:", "cue:"))
     assert why["sara"] == (Layer.NAMES, "cue:relation")
     assert all(s.source for s in spans)
 

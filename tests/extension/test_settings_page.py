@@ -66,7 +66,7 @@ def test_try_it_box_shows_spans_and_stand_ins(browser, backend):
     assert set(rows) == {"PERSON", "EMAIL", "PHONE"}
     found, _, layer, source, confidence, action, standin = rows["PERSON"]
     assert found == GOLD["PERSON"] and action == "replace" and standin not in ("—", GOLD["PERSON"])
-    assert source.startswith(("spacy:", "cue:")) and 0 < float(confidence) <= 1
+    assert source.startswith(("model:", "cue:")) and 0 < float(confidence) <= 1
     assert rows["EMAIL"][2:4] == ["rules", "email/email"] and float(rows["EMAIL"][4]) > 0.5
     assert rows["PHONE"][5] == "keep" and rows["PHONE"][6] == "—"
     protected = settings.inner_text("#try-protected")
