@@ -49,10 +49,12 @@ def stage(n: int) -> tuple[int, int]:
     return STAGES[-2], STAGES[-1]
 
 
-def near_age(n: int, rng) -> int:
-    """An age 1-3 years from n in the same stage of life (n itself only if the stage is one year)."""
+def near_age(n: int, rng, attempt: int = 0) -> int:
+    """An age 1-3 years from n in the same stage of life (n itself only if the stage is one
+    year); later attempts (the near ones taken) reach further, still inside the stage."""
     low, high = stage(n)
-    choices = [m for m in range(n - 3, n + 4) if m != n and low <= m <= high]
+    spread = 3 + attempt // 4
+    choices = [m for m in range(n - spread, n + spread + 1) if m != n and low <= m <= high]
     return rng.choice(choices) if choices else n
 
 
@@ -60,11 +62,11 @@ def parts(surface: str, session) -> list[Part]:
     match = _DIGITS.search(surface)
     if match is not None and int(match.group()) < 130:
         n = int(match.group())
-        make = lambda rng, attempt, n=n: str(near_age(n, rng))  # noqa: E731
+        make = lambda rng, attempt, n=n: str(near_age(n, rng, attempt))  # noqa: E731
     else:
         match = _WORD_NUMBER.search(surface)
         if match is None:
             return []  # no number in it: the engine's same-shape fallback
         n = _value(match)
-        make = lambda rng, attempt, n=n: words_for(near_age(n, rng))  # noqa: E731
-    return [Part(match.start(), match.end(), "age:" + fold(match.group()), "AGE", make)]
+        make = lambda rng, attempt, n=n: words_for(near_age(n, rng, attempt))  # noqa: E731
+    return [Part(match.start(), match.end(), "age:" + fold(match.group()), "AGE", make, small_space=True)]

@@ -78,7 +78,7 @@ class CollisionCheck:
         self.store, self.scope, self.text = store, scope, text
         self._lower = text.lower()  # cheap pre-check before compiling a pattern
 
-    def free(self, candidate: str, real: str, *, word_like: bool = False) -> bool:
+    def free(self, candidate: str, real: str, *, word_like: bool = False, small_space: bool = False) -> bool:
         if not candidate or candidate != candidate.strip():
             return False
         folded = fold(candidate)
@@ -86,7 +86,7 @@ class CollisionCheck:
             return False
         if word_like and (folded in COMMON_WORDS or folded in BANNED_NAME_TOKENS):
             return False
-        if self.store.is_real_value(candidate) or self.store.standin_in_use(self.scope, candidate):
+        if (not small_space and self.store.is_real_value(candidate)) or self.store.standin_in_use(self.scope, candidate):
             return False
         first_word = candidate.split()[0].lower()
         return first_word not in self._lower or not appears_in(self.text, candidate)

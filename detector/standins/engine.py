@@ -117,12 +117,12 @@ class StandInSession:
                 candidate = apply_case_class(cls, part.make(rng, attempt))
             except Exception:  # same as above: never leave a value unprotected
                 candidate = reshape(real, rng)
-            if self.collisions.free(candidate, real, word_like=part.word_like):
+            if self.collisions.free(candidate, real, word_like=part.word_like, small_space=part.small_space):
                 return candidate
         # Last resort, still same-shaped and collision-checked: never give up on protecting.
         for attempt in range(MAX_ATTEMPTS, 4 * MAX_ATTEMPTS):
             candidate = reshape(real, rng_for(self.scope, part.key, attempt))
-            if self.collisions.free(candidate, real):
+            if self.collisions.free(candidate, real, small_space=part.small_space):
                 return candidate
         raise DetectionError("standins", f"no free stand-in for a {part.category} value")
 
@@ -136,7 +136,8 @@ def _as_written(part: Part, surface: str, view: normalize.View) -> Part:
         return dataclasses.replace(part, start=start, end=end)
     return Part(start, end, f"{part.key}|as:{real}", part.category,
                 lambda rng, attempt, make=part.make: normalize.written_like(make(rng, attempt), real),
-                seed_key=part.seed_key or part.key, word_like=part.word_like)
+                seed_key=part.seed_key or part.key, word_like=part.word_like,
+                small_space=part.small_space)
 
 
 def _on_word_edges(surface: str, parts: list[Part]) -> list[Part]:

@@ -20,6 +20,9 @@ class Part:
     make: Maker
     seed_key: str | None = None  # seed from this instead of key (same number, other format)
     word_like: bool = False  # name-like stand-in: also refuse everyday words
+    # Few values to choose from (an age): a stand-in avoids this conversation's stand-ins and
+    # the text, not every real value the vault ever held, which in time covers the whole range.
+    small_space: bool = False
 
 
 def whole(surface: str, key: str, category: str, make: Maker, **kw) -> list[Part]:

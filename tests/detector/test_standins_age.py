@@ -56,3 +56,24 @@ def test_ages_are_replaced_and_restored_in_a_sentence():
     assert " yrs old and my daughter is " in out.protected
     assert "34" not in out.protected and "seven" not in out.protected
     assert protector.restorer("scope").restore(out.protected) == text
+
+
+def test_a_vault_that_holds_every_age_still_gives_new_conversations_an_age():
+    # A long-lived vault collects many real ages; an age's stand-in space is small, so it must
+    # not avoid every real value ever stored (that blocked requests once the range was full).
+    store = InMemoryStore()
+    for n in range(1, 100):
+        text = f"I am {n}"
+        Protector(_Fixed([Span(5, len(text), str(n), Category.AGE, "model")]), store).protect(text, f"old:{n}")
+    text = "my son is 7 and I am 41"
+    spans = [Span(10, 11, "7", Category.AGE, "model"), Span(21, 23, "41", Category.AGE, "model")]
+    protector = Protector(_Fixed(spans), store)
+    out = protector.protect(text, "new")
+    assert "7" not in out.protected.split() and "41" not in out.protected
+    assert protector.restorer("new").restore(out.protected) == text
+
+
+def test_later_attempts_reach_further_but_stay_in_the_stage():
+    rng = random.Random(3)
+    seen = {near_age(40, rng, attempt) for attempt in range(64) for _ in range(5)}
+    assert max(seen) > 43 and all(26 <= m <= 64 for m in seen)
