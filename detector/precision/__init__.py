@@ -47,6 +47,9 @@ NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Categor
 # values whose format was checked or that need a labelled context of their own.
 RULES_NEVER_JUDGED = frozenset({Category.SECRET, Category.EMAIL, Category.CREDIT_CARD,
                                 Category.BANK_ACCOUNT, Category.ADDRESS})
+# Rule findings that make a block of data a record about a person.
+PERSONAL_RECORD = frozenset({Category.EMAIL, Category.PHONE, Category.ADDRESS, Category.ID_NUMBER,
+                             Category.CREDIT_CARD, Category.BANK_ACCOUNT})
 # Cues that tie a name inside code to a person ("author: Jane Roe", "Signed-off-by: ...").
 CODE_REASONS = ("in code", "identifier")
 CODE_PERSON_CUES = ("author", "owner", "maintainer", "copyright", "signed-off-by", "contact",
@@ -62,10 +65,18 @@ class PrecisionStage:
         """(span, verdict, reason) for every span, in order: the verdict is the span as it
         stays (maybe re-categorised) or None where the text is left alone; the reason names the
         check that decided ("kept" where none did; bench/precision_eval.py counts them)."""
+        # A country is a place whatever kind a layer took it for ("Australia" as an unknown
+        # capitalised word, an ORG): as a LOCATION it meets the user's policy for places.
+        spans = [replace(s, category=Category.LOCATION) if s.layer != Layer.RULES and s.category in (
+            Category.PERSON, Category.ORG) and public.is_country_or_region(s.text) else s for s in spans]
         judged = [s for s in spans if str(s.category) not in strict and self._judged(s)]
         if not judged:
             return [(s, s, "kept") for s in spans]
-        regions = code.code_regions(text)
+        # A region of data that holds a validated personal value (an e-mail, a phone, an ID...)
+        # is a record about someone ("Tenant: ...\nPhone: ..."), not code: names there stand.
+        regions = [r for r in code.code_regions(text) if not any(
+            s.layer == Layer.RULES and s.category in PERSONAL_RECORD and r[0] <= s.start and s.end <= r[1]
+            for s in spans)]
         # Persons and personal dates anchor a sentence to someone's life.
         # (A "person" that is a country or a nationality, as a layer may take "Mexico" or
         # "French", anchors nothing.)
@@ -126,6 +137,9 @@ class PrecisionStage:
                 span.category in (Category.PERSON, Category.ORG, Category.LOCATION)
                 and geo.is_nationality(span.text)):
             return (replace(span, category=Category.LOCATION), "nationality") if personal else (None, "nationality")
+        if span.category in (Category.PERSON, Category.ORG) and groups.is_belief(span.text):
+            # A religion a layer took for a name ("Muslim" as an unknown capitalised word).
+            return (replace(span, category=Category.BELIEF_IDENTITY), "belief") if personal else (None, "belief")
         if personal and not public.is_well_known_org(span.text):
             return span, "kept"
         # A country named as a topic, whatever kind a layer took it for ("Mexico" as a PERSON,

@@ -86,6 +86,9 @@ class CollisionCheck:
             return False
         if word_like and (folded in COMMON_WORDS or folded in BANNED_NAME_TOKENS):
             return False
+        real_folded = fold(real)
+        if word_like and len(real_folded) >= 3 and (real_folded in folded or folded in real_folded):
+            return False  # "Tom" -> "Tomasz" gives the name away (and every e-mail made from it)
         if (not small_space and self.store.is_real_value(candidate)) or self.store.standin_in_use(self.scope, candidate):
             return False
         first_word = candidate.split()[0].lower()

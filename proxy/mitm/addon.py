@@ -91,13 +91,16 @@ class Stats:
     categories: dict[str, int] = field(default_factory=dict)
 
 
-def blocked_response(reason: str, sentence: str, **extra: Any) -> http.Response:
+def blocked_response(reason: str, sentence: str, *, header: bool = True, **extra: Any) -> http.Response:
     """The 502 a client gets when Doppel refuses to send a request (OpenAI/Anthropic-ish shape,
-    so SDKs surface the sentence as the error message)."""
+    so SDKs surface the sentence as the error message). ``header``: also name the reason in
+    x-doppel-blocked (API clients; not on a chat web app, whose page reads its headers)."""
     error = {"type": "doppel_blocked", "code": reason, "message": sentence, **extra}
     body = json.dumps({"type": "error", "error": error}).encode()
-    return http.Response.make(502, body, {"content-type": "application/json",
-                                          "x-doppel-blocked": reason})
+    headers = {"content-type": "application/json"}
+    if header:
+        headers["x-doppel-blocked"] = reason
+    return http.Response.make(502, body, headers)
 
 
 class TextTooLarge(Exception):
@@ -209,7 +212,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
             refusal = self._refusal(flow, adapter, e)
             if refusal is not None:
                 reason, sentence, extra = refusal
-                flow.response = blocked_response(reason, sentence, **extra)
+                flow.response = blocked_response(reason, sentence, header=not adapter.web_app, **extra)
             return
         if state.shadow:
             flow.metadata[SHADOW_METADATA_KEY] = state

@@ -19,7 +19,11 @@ def test_thorough_adds_llm_spans_to_the_fast_ones():
     # Everything fast mode protects stays protected (resolution may merge it into a longer span).
     assert all(any(t.start <= f.start and f.end <= t.end for t in spans) for f in fast)
     assert any(s.text == "ana.souza@gmail.com" and s.category == Category.EMAIL for s in spans)
-    assert any(s.layer == Layer.LLM and "diabetes" in s.text for s in spans), [(s.layer, s.text) for s in spans]
+    # The LLM reads the diagnosis itself; in the merged result the tagger may hold it first
+    # (its rank is higher), so the merged spans only have to cover it.
+    llm = det.layers[-1].find(TEXT)
+    assert any(s.layer == Layer.LLM and "diabetes" in s.text for s in llm), [(s.layer, s.text) for s in llm]
+    assert any("diabetes" in s.text for s in spans), [(s.layer, s.text) for s in spans]
     assert "llm" in det.timings()
 
 

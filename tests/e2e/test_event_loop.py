@@ -64,7 +64,9 @@ async def test_concurrent_prompts_are_each_protected(doppel, upstream):
         async def one(p):
             async with s.post(doppel.url + "/v1/chat/completions",
                               json=request_body("openai_chat", p, False)) as r:
-                return (await r.json())["choices"][0]["message"]["content"]
+                body = await r.json()
+                assert r.status == 200, (p, body["error"]["message"])
+                return body["choices"][0]["message"]["content"]
         replies = await asyncio.gather(*(one(p) for p in prompts))
     for prompt, reply in zip(prompts, replies):
         assert reply == upstream.template.format(text=prompt)

@@ -118,11 +118,11 @@ async def test_terms_added_by_the_cli_reach_the_running_doppel(upstream, tmp_pat
                         str(free_port()), "--mode", f"reverse:{upstream.url}")
     try:
         port = int((await wait_ready(proc)).split("proxy 127.0.0.1:")[1].split(" ")[0])
-        text = "Our client bluebird signed; Taylor Swift sang."
+        text = "Our client bluebird signed; Carla Mendes sang."
         await _chat(port, text)
         sent = upstream.seen_text()
-        assert "bluebird" in sent and "Taylor Swift" not in sent
-        for args in (["bluebird", "--category", "org"], ["--never", "Taylor Swift"]):
+        assert "bluebird" in sent and "Carla Mendes" not in sent
+        for args in (["bluebird", "--category", "org"], ["--never", "Carla Mendes"]):
             cli = await asyncio.create_subprocess_exec(
                 DOPPEL, "terms", "add", *args, "--data-dir", data,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -130,7 +130,7 @@ async def test_terms_added_by_the_cli_reach_the_running_doppel(upstream, tmp_pat
             assert cli.returncode == 0
         reply = await _chat(port, text)
         sent = upstream.seen[-1].body.decode()
-        assert "bluebird" not in sent and "Taylor Swift" in sent
+        assert "bluebird" not in sent and "Carla Mendes" in sent
         assert reply["choices"][0]["message"]["content"] == upstream.template.format(text=text)
     finally:
         logs = await _stop(proc)

@@ -121,7 +121,7 @@ def test_why_column_reveal_and_never_protect_from_the_recent_list(browser, backe
     assert set(items) == {"PERSON", "EMAIL", "PHONE"}
     assert "rule · email/email" in items["EMAIL"].inner_text()
     assert "rule · phone/valid" in items["PHONE"].inner_text()
-    assert items["PERSON"].get_attribute("data-layer") in ("ner", "names")
+    assert items["PERSON"].get_attribute("data-layer") in ("model", "names")
     listed = settings.inner_text("#events")
     assert all(v not in listed for v in GOLD.values()), "no value in the list"
 

@@ -79,7 +79,7 @@ async def test_events_say_why_and_never_protect_this_works_by_id(api, doppel, ru
     assert set(why) == {"PERSON", "EMAIL", "PHONE"}
     assert (why["EMAIL"]["layer"], why["EMAIL"]["source"]) == ("rules", "email/email")
     assert (why["PHONE"]["layer"], why["PHONE"]["source"]) == ("rules", "phone/valid")
-    assert why["PERSON"]["layer"] in ("ner", "names") and why["PERSON"]["source"]
+    assert why["PERSON"]["layer"] in ("model", "names") and why["PERSON"]["source"]
     assert all(0 < r["score"] <= 1 and r["id"].startswith("r-") for r in why.values())
 
     revealed = await call(api, "POST", "/api/events/reveal", {"id": why["PHONE"]["id"]})
