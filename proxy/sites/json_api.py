@@ -19,8 +19,8 @@ from mitmproxy import http
 
 from proxy.sites import is_web_host
 from proxy.sites.scope import api_scope
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
-                              path_only, set_json_body)
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
+                              TextRun, carries_body, family_path, json_body, set_json_body)
 from proxy.sites.channels import TextChannels
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.restore_walk import JsonBodyRewriter
@@ -49,9 +49,11 @@ def messages_of(body: Any) -> list:
 
 
 class JsonApiAdapter(SiteAdapter):
-    """A POST with one JSON body on an API host (never a chat web app's host)."""
+    """A request with one JSON body on an API host (never a chat web app's host): any method
+    that carries a body, to a path whose family (base.family_path: any case, ``;params``,
+    encoded slashes) ends with one of ``paths``."""
 
-    paths: tuple[str, ...] = ()  # the request path ends with one of these
+    paths: tuple[str, ...] = ()  # the request's family path ends with one of these
 
     @abstractmethod
     def slots(self, body: Any, request: http.Request) -> TextSlots:
@@ -70,11 +72,14 @@ class JsonApiAdapter(SiteAdapter):
         return False
 
     def match(self, request: http.Request) -> bool:
-        return (not is_web_host(request.pretty_host) and request.method == "POST"
-                and path_only(request).endswith(self.paths))
+        return (not is_web_host(request.pretty_host) and carries_body(request)
+                and family_path(request).endswith(self.paths))
 
     def texts(self, request: http.Request) -> list[str]:
         return self.slots(json_body(request), request).texts()
+
+    def text_runs(self, request: http.Request, count: int) -> list[TextRun]:
+        return self.slots(json_body(request), request).runs()
 
     def rewrite(self, request: http.Request, protected: list[str]) -> None:
         body = json_body(request)
@@ -92,8 +97,9 @@ class JsonApiAdapter(SiteAdapter):
 
 
 class WebJsonAdapter(SiteAdapter):
-    """A chat web app's JSON requests: GET reads carry no user text, anything else has a JSON
-    object body whose texts ``body_slots`` registers."""
+    """A chat web app's JSON requests: reads without a body carry no user text, anything else
+    has a JSON object body whose texts ``body_slots`` registers (declared slots, then
+    ``TextSlots.cover`` with the app's structure: default-deny)."""
 
     label: str = "the"  # names the app in error messages ("the ChatGPT request body ...")
     web_app = True
@@ -103,7 +109,7 @@ class WebJsonAdapter(SiteAdapter):
         """The texts of a parsed request body (RequestFormatError if it is not this format)."""
 
     def _slots(self, request: http.Request) -> tuple[dict | None, TextSlots]:
-        if request.method == "GET":
+        if not carries_body(request):
             return None, TextSlots()
         body = json_body(request)
         if not isinstance(body, dict):
@@ -112,6 +118,9 @@ class WebJsonAdapter(SiteAdapter):
 
     def texts(self, request: http.Request) -> list[str]:
         return self._slots(request)[1].texts()
+
+    def text_runs(self, request: http.Request, count: int) -> list[TextRun]:
+        return self._slots(request)[1].runs()
 
     def rewrite(self, request: http.Request, protected: list[str]) -> None:
         body, slots = self._slots(request)

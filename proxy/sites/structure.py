@@ -1,0 +1,121 @@
+"""Default-deny: what in a wire format's JSON body is structure, not text.
+
+Every string of a request body is text the detector reads, unless it is one of:
+  - a declared prompt slot of the adapter (registered first: the adapter decides the order and
+    which texts form one run, see jsonwalk.TextSlots);
+  - structure on this format's short allow-list (``Structure``): type tags, roles, ids, model
+    names, enum-like settings, JSON-schema keywords, opaque tokens (signatures, encrypted
+    content), and the payloads that are not text (base64 blobs, ``data:`` URLs of attached
+    images and files).
+Anything else is protected as text wherever it sits: tool and function descriptions, system
+and instructions text, metadata, user fields, profile text, unknown or misspelled keys at any
+depth. Inside free-form JSON (tool-call arguments, tool inputs, metadata objects) numbers and
+object keys are text too (a card or a phone sent as a JSON number). jsonwalk.TextSlots.cover
+walks a body with these rules.
+
+Why an allow-list of structure and not a list of text fields: a field nobody planned for (a new
+API parameter, a typo, a client's extra) is then checked rather than sent unread. The price is a
+detector pass over strings that hold no text (cheap: most are short), and the risk that a
+setting the detector misreads is changed ("Europe/Berlin" read as two places, "en-US" as a
+country): such settings are on the lists below, each list short and per format.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+BASE_KEYS = frozenset({
+    "type", "role", "model", "object", "status", "index",  # tags and enum-like fields
+    "id", "uuid",  # ids (and every key ending in ID_SUFFIXES)
+    "signature", "encrypted_content",  # opaque tokens the API checks: any change breaks them
+    "media_type", "mime_type", "content_type", "detail", "ttl",  # payload and cache settings
+    "timezone", "locale",  # settings the detector would misread as places ("Europe/Berlin")
+})
+"""Keys whose string values (or lists of strings) are structure in every format."""
+
+ID_SUFFIXES = ("_id", "_ids", "uuid", "_uuids")
+
+TOOL_TYPES = frozenset({"function", "custom", "function_call", "custom_tool_call", "tool_use",
+                        "server_tool_use", "mcp_tool_use", "mcp_call", "mcp_list_tools",
+                        "mcp_approval_request", "mcp"})
+"""Object types whose ``name`` is a tool's identifier (the model must echo it exactly)."""
+
+TOOL_FIELDS = frozenset({"function", "functions", "function_call", "tools", "tool_choice",
+                         "json_schema", "format"})
+"""Fields under which an object's ``name`` is an identifier: a function, a tool, a schema's
+name. Elsewhere (``messages[].name``: a participant) a name is text."""
+
+# JSON schema (tool parameters, structured output): keywords are structure, but the words a
+# person wrote about a field (description, title, examples, defaults) are text.
+SCHEMA_KEYWORDS = frozenset({"type", "format", "enum", "required", "$ref", "$schema", "$id",
+                             "$anchor", "$dynamicRef", "$dynamicAnchor", "contentEncoding",
+                             "contentMediaType"})
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
+                         "dependentSchemas"})  # name -> schema (the names are identifiers)
+SCHEMA_ONE = frozenset({"items", "additionalProperties", "not", "if", "then", "else",
+                        "contains", "propertyNames", "unevaluatedItems",
+                        "unevaluatedProperties", "additionalItems"})  # -> one schema
+SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})  # -> a list of schemas
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
+_DATA_URL = re.compile(r"data:[\w.+/=;-]*,", re.IGNORECASE)  # RFC 2397: type, params, ","
+
+
+def is_payload(text: str) -> bool:
+    """A file or image the user attached, not text: a ``data:`` URL, or a long run of base64
+    (line breaks allowed, spaces not). README: Doppel does not rewrite files; a stand-in would
+    corrupt them."""
+    if _DATA_URL.match(text):
+        return True
+    return len(text) >= 256 and _BASE64.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One format's allow-list (see the module docstring). Everything not named is text."""
+
+    keys: frozenset[str] = BASE_KEYS
+    """A string (or list of strings) under one of these keys is structure. Objects under them
+    are still walked: only the strings sitting directly there are exempt."""
+    name_fields: frozenset[str] = TOOL_FIELDS
+    name_types: frozenset[str] = TOOL_TYPES
+    schemas: frozenset[str] = frozenset()
+    """The object under one of these keys is a JSON schema."""
+    free: frozenset[str] = frozenset()
+    """The value under one of these keys is free-form JSON: strings, numbers and keys are text."""
+    json_text: frozenset[str] = frozenset()
+    """A string under one of these keys is a JSON document (tool-call arguments): its strings,
+    numbers and keys are text, and it is written back as JSON."""
+    opaque: frozenset[str] = frozenset()
+    """The value under one of these keys, whatever its shape, is an opaque token the upstream
+    checks (credentials for a tool server): left whole."""
+    skip: Callable[[dict], bool] | None = None
+    """``skip(obj)``: the object and all under it are left whole (signed thinking)."""
+    token: Callable[[str], bool] | None = None
+    """``token(text)``: a string that is an opaque token by its shape (Gemini's "c_..." ids)."""
+    nested_json: bool = False
+    """A string that parses as a JSON list or object is walked as a document of its own (JSON
+    inside a form field inside JSON: Gemini's f.req), and written back as JSON."""
+
+    def plus(self, *, keys: frozenset[str] = frozenset(), **changes: Any) -> "Structure":
+        """This structure with more structural keys and other fields replaced."""
+        return replace(self, keys=self.keys | keys, **changes)
+
+    def is_structural(self, obj: dict, field_name: Any, key: Any) -> bool:
+        """Is the string value of ``obj[key]`` structure? ``field_name``: the key ``obj`` sits
+        under (for a list item, the list's key)."""
+        if not isinstance(key, str):
+            return False
+        if key in self.keys or key.endswith(ID_SUFFIXES):
+            return True
+        if key == "name":
+            kind = obj.get("type")
+            return field_name in self.name_fields or (isinstance(kind, str)
+                                                      and kind in self.name_types)
+        return False
+
+
+GENERIC = Structure(nested_json=True)
+"""An unknown JSON body on a chat host: only the keys every format shares are structure, and
+JSON inside strings is read as JSON."""
