@@ -263,6 +263,17 @@ def json_body(request: http.Request) -> Any:
         raise RequestFormatError(f"the request body is not valid JSON ({type(e).__name__})") from None
 
 
+def dumps_utf8(value: Any, separators: tuple[str, str] = (",", ":")) -> str:
+    """JSON text that encodes as UTF-8 (surrogateescape): characters kept as they are, unless a
+    lone surrogate (valid JSON as an escape) is in it, then written with ASCII escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=separators)
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, separators=separators)
+    return text
+
+
 def set_json_body(request: http.Request, body: Any) -> None:
     """Serialize ``body`` back (compact, UTF-8) and fix content-length. A lone surrogate (valid
     JSON as an escape, not encodable as UTF-8) is written escaped, as the client sent it."""

@@ -206,9 +206,11 @@ class ClaudeWeb(WebJsonAdapter):
                     slots.add(items, i)  # a title, or an unexpected nested list: its strings
         styles = body.get("personalized_styles")
         if isinstance(styles, list):  # written once, sent with every turn: profile text
-            for i, style in enumerate(styles):
+            for style in styles:
                 if isinstance(style, dict) and style.get("type") == "default":
-                    slots.exempt(styles, i)  # a built-in style: Claude's words, not the user's
+                    for key in ("name", "prompt", "summary"):  # a built-in style: Claude's words
+                        if isinstance(style.get(key), str):
+                            slots.exempt(style, key)
             slots.set_scope(profile_scope(SCOPE_PREFIX))
             slots.cover(body, "personalized_styles", STRUCTURE)
             slots.set_scope(None)

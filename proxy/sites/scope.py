@@ -29,6 +29,6 @@ def api_scope(request: http.Request, first_user_text: str) -> str:
     """Scope of an API conversation: "api:" + a digest of the client and the first user text."""
     h = hashlib.sha256()
     for part in (client_id(request), first_user_text):
-        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(part.encode("utf-8", "surrogatepass"))  # a lone surrogate is valid JSON
         h.update(b"\x00")
     return "api:" + h.hexdigest()[:32]

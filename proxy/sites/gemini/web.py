@@ -24,7 +24,8 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              RestorerLike, SiteAdapter, carries_body, family_path, loads_strict)
+                              RestorerLike, SiteAdapter, carries_body, dumps_utf8,
+                              family_path, loads_strict)
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.structure import GENERIC
 from proxy.sites.gemini.frames import FrameRewriter
@@ -40,6 +41,14 @@ _BATCH = re.compile(_DATA.pattern + r"batchexecute$")
 _CONVERSATION_ID = re.compile(r"^c_[0-9A-Za-z_-]+$")
 _ID = re.compile(r"^(c|r|rc)_[0-9A-Za-z_-]+$")  # conversation, reply and candidate ids
 
+# StreamGenerate's inner list by position: languages, the conversation's ids, the anti-bot
+# token, a hash. Each is structure only in its shape (docs/architecture.md#wire-formats).
+_POSITIONS = {1: re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"),
+              2: re.compile(r"^$|" + _ID.pattern),
+              3: re.compile(r"^!\S{4,}$"),
+              4: re.compile(r"^[0-9a-f]{6,64}$")}
+_RPC_ID = re.compile(r"^[A-Za-z0-9]{4,12}$")  # batchexecute rpc ids read like names: "MaZiqc"
+_RPC_MARK = re.compile(r"^generic$")
 STRUCTURE = GENERIC.plus(token=_ID.match)
 """Gemini's structure besides positions (_Form): ids; every other string is text."""
 
@@ -111,8 +120,8 @@ class _Form:
     """The texts of a Gemini request: every form value (default-deny), read by position where
     Gemini's lists say what a value is. StreamGenerate's f.req is [null, "<inner JSON>"]: the
     prompt (inner[0][0]) is the declared slot, inner[1:5] (languages, the conversation's ids,
-    the anti-bot token, a hash) are structure, everything else in it is text (upload file names
-    at inner[0][3] included). batchexecute's f.req is a list of [rpc id, "<args JSON>", null,
+    the anti-bot token, a hash) are structure where they have their shape, everything else in
+    it is text (upload file names at inner[0][3] included). batchexecute's f.req is a list of [rpc id, "<args JSON>", null,
     "generic"]: the rpc ids are structure (they read like names), the args are walked. The
     page's XSRF token ``at`` is structure; any other value is walked (JSON inside walked too)."""
 
@@ -147,26 +156,38 @@ class _Form:
                     and inner[0] and isinstance(inner[0][0], str)):
                 raise RequestFormatError("the Gemini prompt is not a string at inner[0][0]")
             self.slots.add(inner[0], 0)
-            for i in range(1, min(5, len(inner))):
-                self.slots.exempt(inner, i)
+            for i, shape in _POSITIONS.items():
+                if i < len(inner):
+                    self._exempt_shaped(inner, i, shape)
             self.slots.cover([inner], 0, STRUCTURE)
             self.slots.exempt(outer, 1)
         elif isinstance(outer, list) and outer and isinstance(outer[0], list):
             for call in outer[0]:
                 if isinstance(call, list):
-                    for i in (0, 3):  # the rpc id and its "generic" marker
-                        if len(call) > i and isinstance(call[i], str):
-                            self.slots.exempt(call, i)
+                    for i, shape in ((0, _RPC_ID), (3, _RPC_MARK)):
+                        if len(call) > i:
+                            self._exempt_shaped(call, i, shape)
         self.slots.cover([outer], 0, STRUCTURE)
         self.freq = (field, outer, inner)
+
+    def _exempt_shaped(self, holder: list, i: int, shape: re.Pattern) -> None:
+        """holder[i] (or each string in it, when a list) is structure if it has ``shape``: a
+        string of another shape there is read as text (a position is no licence)."""
+        value = holder[i]
+        if isinstance(value, str) and shape.match(value):
+            self.slots.exempt(holder, i)
+        elif isinstance(value, list):
+            for j, item in enumerate(value):
+                if isinstance(item, str) and shape.match(item):
+                    self.slots.exempt(value, j)
 
     def write(self, request: http.Request, protected: list[str]) -> None:
         self.slots.write(protected)
         if self.freq is not None:
             field, outer, inner = self.freq
             if inner is not None:
-                outer[1] = _compact(inner)
-            field[1] = _compact(outer)
+                outer[1] = dumps_utf8(inner)
+            field[1] = dumps_utf8(outer)
         request.urlencoded_form = [(k, v) for k, v in self.fields]
 
 
