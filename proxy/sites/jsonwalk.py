@@ -14,7 +14,12 @@ What a slot can be:
     when the protected text is again a number of the same kind (an integer with as many digits,
     or a float literal) it is written back as a number, else as a string (a stand-in of
     another shape still goes out, as text, never the real value);
-  - an object key inside free-form JSON: a replaced key is renamed to its stand-in, the
+  - a number elsewhere in the body, unless under a structural key or a numeric parameter
+    where a format puts its parameters (structure.NUMBER_KEYS, PARAMETER_HOLDERS): read and
+    written back the same way;
+  - an object key inside free-form JSON, or anywhere a key is not shaped like a field name
+    (structure.is_field_name: a misspelled field holding tool input keeps no key unread): a
+    replaced key is renamed to its stand-in, the
     object's order kept (a stand-in colliding with another key of the object refuses the
     request: two values under one key would lose one);
   - a JSON document inside a string (tool-call arguments; with ``Structure.nested_json`` any
@@ -32,10 +37,11 @@ from typing import Any
 
 from proxy.sites.base import DuplicateKey, RequestFormatError, TextRun, loads_strict
 from proxy.sites.structure import (SCHEMA_KEYWORDS, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE,
-                                   Structure, is_payload)
+                                   Structure, is_field_name, is_payload)
 
 _TEXT, _NUMBER, _KEY = 0, 1, 2
 _BODY, _FREE, _SCHEMA, _JSON_FREE, _JSON_BODY = range(5)  # how a value is read (see _walk)
+_SCHEMA_VOCABULARY = SCHEMA_KEYWORDS | SCHEMA_MAPS | SCHEMA_ONE | SCHEMA_LISTS
 _INTEGER = re.compile(r"-?[0-9]+")
 _FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
@@ -70,10 +76,7 @@ def dumps_like(value: Any, raw: str) -> str:
 
 
 def _dumps(value: Any, separators: tuple[str, str], ascii_only: bool) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=ascii_only, separators=separators)
-    except UnicodeEncodeError:  # pragma: no cover - json.dumps returns str, never encodes
-        return json.dumps(value, ensure_ascii=True, separators=separators)
+    return json.dumps(value, ensure_ascii=ascii_only, separators=separators)
 
 
 @dataclass(slots=True)
@@ -249,7 +252,9 @@ class TextSlots:
                 else:
                     items = range(len(value))
                 stack.extend((value, i, field, mode, doc) for i in reversed(items))
-            elif mode == _FREE and is_number(value):
+            elif is_number(value) and (mode == _FREE or (
+                    mode == _BODY and structure is not None
+                    and not structure.is_structural_number(field))):
                 self._slot(holder, key, _NUMBER, doc)
 
     @staticmethod
@@ -273,8 +278,9 @@ class TextSlots:
             return kids
         if mode == _SCHEMA:
             return self._schema_children(obj, doc)
+        self._odd_keys(obj, doc)
         for k, v in obj.items():
-            if k in structure.opaque:
+            if k in structure.opaque or (is_number(v) and structure.is_parameter(field, k)):
                 continue
             if k in structure.free:
                 kids.append((obj, k, k, _FREE, doc))
@@ -289,9 +295,16 @@ class TextSlots:
                 kids.append((obj, k, k, _BODY, doc))
         return kids
 
-    @staticmethod
-    def _schema_children(obj: dict, doc: int | None) -> list[tuple]:
+    def _odd_keys(self, keys: Any, doc: int | None, obj: dict | None = None) -> None:
+        """Keys (of ``obj``, default ``keys`` itself: a format object or a schema's property
+        map) that are not shaped like a field name are text (structure.is_field_name)."""
+        for k in keys:
+            if isinstance(k, str) and k and not is_field_name(k):
+                self._slot(keys if obj is None else obj, k, _KEY, doc)
+
+    def _schema_children(self, obj: dict, doc: int | None) -> list[tuple]:
         kids: list[tuple] = []
+        self._odd_keys({k: None for k in obj if k not in _SCHEMA_VOCABULARY}, doc, obj)
         for k, v in obj.items():
             if k in SCHEMA_KEYWORDS:
                 if isinstance(v, list):  # "type": ["string", "null"], "enum": [...]
@@ -300,7 +313,8 @@ class TextSlots:
                 elif not isinstance(v, str):
                     kids.append((obj, k, k, _BODY, doc))
             elif k in SCHEMA_MAPS and isinstance(v, dict):
-                kids += [(v, name, k, _SCHEMA, doc) for name in v]  # names: identifiers
+                self._odd_keys(v, doc)  # names: identifiers, unless shaped like text
+                kids += [(v, name, k, _SCHEMA, doc) for name in v]
             elif k in SCHEMA_ONE:
                 kids.append((obj, k, k, _SCHEMA, doc))
             elif k in SCHEMA_LISTS and isinstance(v, list):

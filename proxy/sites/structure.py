@@ -10,8 +10,12 @@ Every string of a request body is text the detector reads, unless it is one of:
 Anything else is protected as text wherever it sits: tool and function descriptions, system
 and instructions text, metadata, user fields, profile text, unknown or misspelled keys at any
 depth. Inside free-form JSON (tool-call arguments, tool inputs, metadata objects) numbers and
-object keys are text too (a card or a phone sent as a JSON number). jsonwalk.TextSlots.cover
-walks a body with these rules.
+object keys are text too (a card or a phone sent as a JSON number). Elsewhere in a body a
+number is text unless it sits under a structural key or a numeric parameter (``NUMBER_KEYS``:
+max_tokens, temperature...), and an object key is text unless it is shaped like a field name
+(``is_field_name``): a misspelled or unknown field ("inptu" for a tool's "input") holding an
+object is then read like free-form JSON, not passed with its numbers and keys unread.
+jsonwalk.TextSlots.cover walks a body with these rules.
 
 Why an allow-list of structure and not a list of text fields: a field nobody planned for (a new
 API parameter, a typo, a client's extra) is then checked rather than sent unread. The price is a
@@ -36,6 +40,28 @@ BASE_KEYS = frozenset({
 
 ID_SUFFIXES = ("_id", "_ids", "uuid", "_uuids")
 
+NUMBER_KEYS = frozenset({
+    "max_tokens", "max_completion_tokens", "max_output_tokens", "budget_tokens", "num_predict",
+    "num_ctx", "temperature", "top_p", "top_k", "min_p", "n", "seed", "presence_penalty",
+    "frequency_penalty", "repeat_penalty", "logprobs", "top_logprobs", "parallel_tool_calls",
+    "keep_alive"})
+"""Numeric parameters (counts and sampling settings) whose number is structure where a format
+puts them (``PARAMETER_HOLDERS``). Any other number outside free-form JSON is read by the
+detector (a small count finds nothing there)."""
+
+PARAMETER_HOLDERS = frozenset({None, "options", "thinking", "response"})
+"""Where parameters sit: the body's top level, Ollama's options, Anthropic's thinking, a
+Responses WebSocket event's response. "n" inside a misspelled "metadatas" is not a setting."""
+
+_FIELD_NAME = re.compile(r"[a-z_][A-Za-z0-9_-]{0,63}")
+
+
+def is_field_name(key: str) -> bool:
+    """A key shaped like a wire format's field name (snake_case or camelCase ASCII, starting
+    lower-case, at most 64 characters). Any other key (spaces, digits, "@", "+", a capital
+    first letter, non-ASCII) is text: a format's field never looks like that, a value does."""
+    return _FIELD_NAME.fullmatch(key) is not None
+
 TOOL_TYPES = frozenset({"function", "custom", "function_call", "custom_tool_call", "tool_use",
                         "server_tool_use", "mcp_tool_use", "mcp_call", "mcp_list_tools",
                         "mcp_approval_request", "mcp"})
@@ -50,7 +76,10 @@ name. Elsewhere (``messages[].name``: a participant) a name is text."""
 # person wrote about a field (description, title, examples, defaults) are text.
 SCHEMA_KEYWORDS = frozenset({"type", "format", "enum", "required", "$ref", "$schema", "$id",
                              "$anchor", "$dynamicRef", "$dynamicAnchor", "contentEncoding",
-                             "contentMediaType"})
+                             "contentMediaType", "minimum", "maximum", "exclusiveMinimum",
+                             "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+                             "minItems", "maxItems", "minProperties", "maxProperties",
+                             "uniqueItems"})
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
                          "dependentSchemas"})  # name -> schema (the names are identifiers)
 SCHEMA_ONE = frozenset({"items", "additionalProperties", "not", "if", "then", "else",
@@ -82,6 +111,9 @@ class Structure:
     name_types: frozenset[str] = TOOL_TYPES
     schemas: frozenset[str] = frozenset()
     """The object under one of these keys is a JSON schema."""
+    numbers: frozenset[str] = NUMBER_KEYS
+    """A number under one of these keys (where parameters sit), or under a structural key, is
+    structure; every other number outside free-form JSON is text."""
     free: frozenset[str] = frozenset()
     """The value under one of these keys is free-form JSON: strings, numbers and keys are text."""
     json_text: frozenset[str] = frozenset()
@@ -114,6 +146,15 @@ class Structure:
             return field_name in self.name_fields or (isinstance(kind, str)
                                                       and kind in self.name_types)
         return False
+
+    def is_parameter(self, holder_field: Any, key: Any) -> bool:
+        """Is a number at ``key`` (of an object under ``holder_field``) a setting?"""
+        return isinstance(key, str) and key in self.numbers and holder_field in PARAMETER_HOLDERS
+
+    def is_structural_number(self, field: Any) -> bool:
+        """Is a number under ``field`` (its key, or a list's key) structure wherever it is?"""
+        return isinstance(field, str) and (field in self.keys or field in SCHEMA_KEYWORDS
+                                           or field.endswith(ID_SUFFIXES))
 
 
 GENERIC = Structure(nested_json=True)
