@@ -282,7 +282,11 @@ class TextSlots:
         for k, v in obj.items():
             if k in structure.opaque or (is_number(v) and structure.is_parameter(field, k)):
                 continue
-            if k in structure.free:
+            if isinstance(k, str) and not is_field_name(k):
+                # Not a field of any format ("METADATA", "user data"): whatever is under it is
+                # read as free-form JSON, no key under it trusted as structure.
+                kids.append((obj, k, k, _FREE, doc))
+            elif k in structure.free:
                 kids.append((obj, k, k, _FREE, doc))
             elif k in structure.json_text:
                 kids.append((obj, k, k, _JSON_FREE, doc))

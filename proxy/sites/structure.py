@@ -91,6 +91,16 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 _DATA_URL = re.compile(r"data:[\w.+/=;-]*,", re.IGNORECASE)  # RFC 2397: type, params, ","
 
 
+_OPAQUE = re.compile(r"[A-Za-z0-9_\-:.]{1,200}")
+
+
+def looks_opaque(value: str) -> bool:
+    """An id as APIs write them ("msg_01XF...", a UUID, "c_9f3a"): one run of letters, digits
+    and _-:. with a letter in it. Not an e-mail ("@"), not a number or a phone (digits and
+    separators only), nothing with spaces."""
+    return _OPAQUE.fullmatch(value) is not None and any(c.isalpha() for c in value)
+
+
 def is_payload(text: str) -> bool:
     """A file or image the user attached, not text: a ``data:`` URL, or a long run of base64
     (line breaks allowed, spaces not). README: Doppel does not rewrite files; a stand-in would
@@ -139,8 +149,13 @@ class Structure:
         under (for a list item, the list's key)."""
         if not isinstance(key, str):
             return False
-        if key in self.keys or key.endswith(ID_SUFFIXES):
+        if key in self.keys:
             return True
+        if key.endswith(ID_SUFFIXES):
+            # "user_id", "session_id": clients put e-mails and phone numbers there too (the
+            # API asks them not to). An id is structure only while it looks like one.
+            value = obj.get(key)
+            return not isinstance(value, str) or looks_opaque(value)
         if key == "name":
             kind = obj.get("type")
             return field_name in self.name_fields or (isinstance(kind, str)

@@ -215,10 +215,18 @@ def test_byte_mutations(rig, adapter):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # 10,000 inputs through a real mitmproxy: minutes on 2 busy cores
 @pytest.mark.parametrize("adapter", ADAPTER_NAMES)
 def test_ten_thousand_inputs_per_adapter(rig, adapter):
     _structural(rig, adapter, SLOW)
     _bytes(rig, adapter, SLOW)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_ten_thousand_default_deny_mutations_per_adapter(rig, adapter):
+    _deny(rig, adapter, 2 * SLOW)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
