@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from proxy.mitm.addon import ON_ERROR_CHOICES, DoppelAddon, OnError
+from proxy.mitm.addon import ON_ERROR_CHOICES, ON_UNKNOWN_CHOICES, DoppelAddon, OnError, OnUnknown
 from proxy.sites import load_adapters
 from proxy.sites.chatgpt.ws import ChatGptHandoff
 from proxy.control.server import ControlState, create_control_app, start_control_server
 from proxy.control.auth import ORIGINS_FILE, PairedOrigins, load_or_create_token
 from proxy.control.events import EventLog
 from proxy.mitm.runtime import Runtime
+from proxy.profiles import link_profiles
 from proxy.settings import SettingsStore
 from proxy.mitm.embedded import EmbeddedProxy
 from proxy.mitm.hosts import HostPolicy
@@ -44,6 +45,7 @@ class StartOptions:
     control_port: int = 8765
     on_error: OnError = "block"
     count_headers: bool = False  # x-doppel-* counts on API replies (reverse mode's clients)
+    on_unknown: OnUnknown = "protect"
     extra_hosts: tuple[str, ...] = ()
     mitm_options: dict[str, Any] = field(default_factory=dict)  # tests: e.g. ssl_insecure
     extra_addons: tuple[Any, ...] = ()  # tests: mitmproxy addons run before Doppel's
@@ -91,7 +93,7 @@ def open_protector(data_dir: Path, detector_mode: str):
         raise StartError(f"detector mode {detector_mode!r} is not available: {e}") from None
     detector.warm()
     vault = Vault.open(data_dir)
-    return Protector(detector, vault), vault
+    return Protector(detector, link_profiles(vault)), vault
 
 
 async def serve(opts: StartOptions, *, protector=None, vault=None,
@@ -105,6 +107,8 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
     values = mitm_options(opts, hosts)  # validates --mode before anything slow
     if opts.on_error not in ON_ERROR_CHOICES:
         raise StartError(f"--on-error must be one of {', '.join(ON_ERROR_CHOICES)}")
+    if opts.on_unknown not in ON_UNKNOWN_CHOICES:
+        raise StartError(f"--on-unknown must be one of {', '.join(ON_UNKNOWN_CHOICES)}")
     data_dir = ensure_data_dir(opts.data_dir)
     settings = SettingsStore.load(data_dir)
     if opts.shadow is not None and opts.shadow != settings.current.shadow:
@@ -122,6 +126,7 @@ async def serve(opts: StartOptions, *, protector=None, vault=None,
             pass
 
     addon = DoppelAddon(runtime, hosts=addon_hosts(opts, hosts), on_error=opts.on_error,
+                        on_unknown=opts.on_unknown,
                         adapters=load_adapters(continuations=runtime),
                         rebind_scope=runtime.rebind_scope, settings=settings, events=events,
                         count_headers=opts.count_headers)

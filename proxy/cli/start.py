@@ -11,7 +11,7 @@ import typer
 
 from proxy.cli.app import app
 from proxy.cli.options import DataDir
-from proxy.mitm.addon import OnError
+from proxy.mitm.addon import OnError, OnUnknown
 from proxy.start import StartError, StartOptions, serve
 
 SWITCH_INTERVAL_S = 0.0001  # GIL hand-over deadline between threads, see start()
@@ -30,6 +30,10 @@ def start(
     control_port: int = typer.Option(8765, help="Port of the local control server (/health)."),
     on_error: OnError = typer.Option("block", help="If detection fails: block the request, "
                                      "or pass it on unprotected."),
+    on_unknown: OnUnknown = typer.Option("protect", help="A request on a chat host that no "
+                                         "site adapter reads: protect every text in it (and "
+                                         "block it if it cannot be read), or pass it on "
+                                         "unprotected."),
     extra_host: list[str] = typer.Option([], "--extra-host", help="Another OpenAI-compatible "
                                          "host to intercept (e.g. a local Ollama); repeatable."),
     count_headers: bool = typer.Option(False, "--count-headers", help="Tell API clients how "
@@ -60,8 +64,8 @@ def start(
                         format="%(levelname)s %(name)s: %(message)s")
     opts = StartOptions(listen_host=listen_host, listen_port=listen_port, mode=mode,
                         data_dir=data_dir, detector=detector, control_port=control_port,
-                        on_error=on_error, extra_hosts=tuple(extra_host),
-                        count_headers=count_headers, shadow=shadow)
+                        on_error=on_error, on_unknown=on_unknown,
+                        extra_hosts=tuple(extra_host), count_headers=count_headers, shadow=shadow)
     try:
         asyncio.run(serve(opts, announce=lambda line: typer.echo(line)))
     except StartError as e:

@@ -1,9 +1,14 @@
 """The mitmproxy addon: protect chat requests on the way out, restore replies on the way back.
 
 Per flow (see proxy/sites/base.py for the adapter surface):
-  request         find the adapter; in a worker thread (never on the event loop): read the texts,
-                  compute the scope, protect every text, write them back. Any failure on a known
-                  chat endpoint fails closed: the client gets a 502 JSON, nothing goes upstream.
+  request         route by where the connection goes (proxy/mitm/hosts.py: a chat flow whose Host
+                  header names another host is refused); find the adapter, or else generic
+                  protection (proxy/sites/generic.py) unless the endpoint carries no user text
+                  (proxy/sites/untouched.py) or `--on-unknown pass`; in a worker thread (never on
+                  the event loop): read the texts (the body's and the query's), compute the
+                  scope, protect every run of texts (Protector.protect_group for runs of more
+                  than one when the protector has it), write back what changed. Any failure
+                  fails closed: the client gets a 502 JSON, nothing goes upstream.
   responseheaders streamed replies: decode content-encoding, drop content-length, and set
                   ``flow.response.stream`` to the adapter's rewriter. Nothing is added that a
                   page could read: counts and categories go to the event log (the control
@@ -33,9 +38,13 @@ from mitmproxy.exceptions import OptionsError
 
 from detector.errors import BlockedByPolicy, DetectionError
 from proxy.mitm.content_decode import stream_decoder
-from proxy.mitm.hosts import HostPolicy
-from proxy.sites import find_adapter, load_adapters
-from proxy.sites.base import RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter
+from proxy.mitm.hosts import HostMismatch, HostPolicy, chat_destination
+from proxy.sites import find_adapter, is_web_host, load_adapters
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
+                              TextRun)
+from proxy.sites.bodies import QueryTexts
+from proxy.sites.generic import GenericAdapter
+from proxy.sites.untouched import untouched_reason
 from proxy.mitm.addon_ws import ResponsesWebSocketHooks
 from proxy.control.events import Found
 from proxy.vault.errors import VaultError
@@ -57,6 +66,11 @@ OnError = Literal["block", "pass"]
 """What to do when detection fails: block the request (default) or pass it unprotected.
 One list for the mitmproxy option, `doppel start --on-error` and StartOptions."""
 ON_ERROR_CHOICES: tuple[str, ...] = get_args(OnError)
+
+OnUnknown = Literal["protect", "pass"]
+"""What to do with a request on a chat host that no adapter reads: generic protection
+(default: every text protected, an unreadable body blocked) or pass it as it came."""
+ON_UNKNOWN_CHOICES: tuple[str, ...] = get_args(OnUnknown)
 
 
 @dataclass
@@ -113,6 +127,7 @@ class DoppelAddon(ResponsesWebSocketHooks):
 
     def __init__(self, protector, *, adapters: list[SiteAdapter] | None = None,
                  hosts: HostPolicy | None = None, on_error: str = "block",
+                 on_unknown: str = "protect",
                  detect_timeout_s: float = 30.0, max_text_chars: int = 1_000_000,
                  executor: Executor | None = None,
                  rebind_scope: Callable[[str, str], None] | None = None,
@@ -123,8 +138,12 @@ class DoppelAddon(ResponsesWebSocketHooks):
         (`doppel start --count-headers`; never on a chat web app, whose page could read them)."""
         if on_error not in ON_ERROR_CHOICES:
             raise ValueError(_on_error_problem("on_error"))
+        if on_unknown not in ON_UNKNOWN_CHOICES:
+            raise ValueError(_choices_problem("on_unknown", ON_UNKNOWN_CHOICES))
         self.protector = protector
         self.adapters = adapters if adapters is not None else load_adapters()
+        self.generic = GenericAdapter(self.adapters)
+        self.on_unknown = on_unknown
         self.hosts = hosts  # None: every host the proxy sees is a chat host (reverse mode, tests)
         self.on_error = on_error
         self.detect_timeout_s = detect_timeout_s
@@ -143,6 +162,9 @@ class DoppelAddon(ResponsesWebSocketHooks):
                           choices=ON_ERROR_CHOICES)
         loader.add_option("doppel_detect_timeout", float, self.detect_timeout_s,
                           "Seconds detection may take before the request is blocked.")
+        loader.add_option("doppel_on_unknown", str, self.on_unknown,
+                          "Requests on chat hosts that no adapter reads: protect (default) "
+                          "or pass.", choices=ON_UNKNOWN_CHOICES)
 
     def configure(self, updated) -> None:
         # OptionsError, not any other error: mitmproxy then rolls the change back (the
@@ -154,34 +176,58 @@ class DoppelAddon(ResponsesWebSocketHooks):
             self.on_error = value
         if "doppel_detect_timeout" in updated:
             self.detect_timeout_s = ctx.options.doppel_detect_timeout
+        if "doppel_on_unknown" in updated:
+            value = ctx.options.doppel_on_unknown
+            if value not in ON_UNKNOWN_CHOICES:
+                raise OptionsError(_choices_problem("doppel_on_unknown", ON_UNKNOWN_CHOICES))
+            self.on_unknown = value
 
     # --- request ---
+    def _route(self, flow: http.HTTPFlow) -> tuple[bool, bool]:
+        """(is this a chat flow Doppel protects, does its Host header disagree with where it
+        goes). Regular mode decides by the connection's destination (proxy/mitm/hosts.py);
+        reverse mode (``hosts`` None) talks to one upstream: every flow is a chat flow."""
+        host, mismatch = flow.request.pretty_host, False
+        if self.hosts is not None:
+            try:
+                host = chat_destination(flow, self.hosts)
+            except HostMismatch as e:
+                host, mismatch = e.destination, True
+            if host is None:
+                return False, False
+        if self.settings is not None and not self.settings.site_on(host):
+            return False, False  # the user switched protection off (globally or for this site)
+        return True, mismatch
+
     def _adapter_for(self, flow: http.HTTPFlow) -> SiteAdapter | None:
-        if self.hosts is not None and not self.hosts.is_chat_host(flow.request.pretty_host):
-            return None
-        if self.settings is not None and not self.settings.site_on(flow.request.pretty_host):
-            return None  # the user switched protection off (globally or for this site)
-        return find_adapter(self.adapters, flow.request)
+        """The site's adapter; else generic protection, unless the endpoint carries no user
+        text (proxy/sites/untouched.py) or `--on-unknown pass` lets it through as it came."""
+        adapter = find_adapter(self.adapters, flow.request)
+        if adapter is None and self.on_unknown == "protect" \
+                and untouched_reason(flow.request) is None:
+            adapter = self.generic
+        return adapter
 
     def _protect(self, adapter: SiteAdapter, request: http.Request) -> tuple[http.Request, FlowState]:
         """Worker thread: protect a copy of the request (the flow is not touched here)."""
         work = request.copy()
         adapter.prepare(work)
-        texts = adapter.texts(work)
+        body = adapter.texts(work)
+        runs = adapter.text_runs(work, len(body)) if body else []
+        query = QueryTexts(work)
+        texts = body + query.texts()
+        runs += [TextRun([i]) for i in range(len(body), len(texts))]
         if sum(map(len, texts)) > self.max_text_chars:
             raise TextTooLarge()
         state = FlowState(adapter, adapter.scope(work), texts=len(texts), shadow=self._shadow())
         if state.shadow:
             self._detect_only(texts, state)
             return request, state  # the original, untouched
-        protected = []
-        for text in texts:
-            p = self.protector.protect(text, state.scope)
-            protected.append(p.protected)
-            for r in p.replacements:
-                state.count(r.span)
-        if texts:
-            adapter.rewrite(work, protected)
+        protected = self._protect_runs(texts, runs, state)
+        if protected[:len(body)] != body:  # unchanged bodies keep their bytes
+            adapter.rewrite(work, protected[:len(body)])
+        if protected[len(body):] != texts[len(body):]:
+            query.write(work, protected[len(body):])
         state.restorer = self.protector.restorer(state.scope)
         return work, state
 
@@ -199,8 +245,36 @@ class DoppelAddon(ResponsesWebSocketHooks):
             for span in spans:
                 state.count(span)
 
+    def _protect_runs(self, texts: list[str], runs: list[TextRun], state: FlowState) -> list[str]:
+        """Every text protected, run by run: a run of several texts together (a value cut
+        across two of them is found) when the protector can, each in its run's scope."""
+        protected: list[str | None] = [None] * len(texts)
+        group = getattr(self.protector, "protect_group", None)
+        for run in runs:
+            scope = run.scope or state.scope
+            chunk = [texts[i] for i in run.indexes]
+            if len(chunk) > 1 and group is not None:
+                results = group(chunk, scope)
+            else:
+                results = [self.protector.protect(text, scope) for text in chunk]
+            for i, p in zip(run.indexes, results, strict=True):
+                if protected[i] is not None:
+                    raise ValueError("a text is in two runs")
+                protected[i] = p.protected
+                for r in p.replacements:
+                    state.count(r.span)
+        if any(p is None for p in protected):
+            raise ValueError("a text is in no run")
+        return protected  # type: ignore[return-value]
+
     async def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is not None or flow.error is not None:
+            return
+        chat, mismatch = self._route(flow)
+        if not chat:
+            return
+        if mismatch:
+            self._refuse_host(flow)
             return
         adapter = self._adapter_for(flow)
         if adapter is None:
@@ -212,15 +286,27 @@ class DoppelAddon(ResponsesWebSocketHooks):
             refusal = self._refusal(flow, adapter, e)
             if refusal is not None:
                 reason, sentence, extra = refusal
-                flow.response = blocked_response(reason, sentence, header=not adapter.web_app, **extra)
+                flow.response = blocked_response(reason, sentence,
+                                                 header=not is_web_host(flow.request.pretty_host), **extra)
             return
         if state.shadow:
             flow.metadata[SHADOW_METADATA_KEY] = state
         else:
             flow.request.headers = work.headers
             flow.request.raw_content = work.raw_content
+            flow.request.path = work.path
             flow.metadata[METADATA_KEY] = state
-        self._protected(flow, state)
+        if adapter is not self.generic or state.texts:
+            self._protected(flow, state)
+
+    def _refuse_host(self, flow: http.HTTPFlow) -> None:
+        """A chat flow whose Host header names another host than its connection goes to."""
+        self.stats.blocked += 1
+        self._event(flow, "", "blocked", reason="host_mismatch")
+        log.warning("doppel: blocked a request (host_mismatch)")
+        flow.response = blocked_response(
+            "host_mismatch", f"Doppel blocked this request to {flow.request.host}: its Host "
+            "header names another host than the one it is sent to. Nothing was sent.")
 
     async def _protect_async(self, adapter: SiteAdapter,
                              request: http.Request) -> tuple[http.Request, FlowState]:
@@ -266,8 +352,9 @@ class DoppelAddon(ResponsesWebSocketHooks):
                         f"{self.max_text_chars:,} characters Doppel can check. Nothing was sent.")
         elif isinstance(e, RequestFormatError):
             reason = "unreadable_request"
-            sentence = (f"Doppel blocked this request to {host}: its body could not be read as "
-                        f"{adapter.name} ({e}), so it could not be checked for private data. "
+            kind = "" if adapter is self.generic else f" as {adapter.name}"
+            sentence = (f"Doppel blocked this request to {host}: its body could not be read"
+                        f"{kind} ({e}), so it could not be checked for private data. "
                         "Nothing was sent.")
         else:
             if isinstance(e, DetectionError):
@@ -423,8 +510,12 @@ def _categories_header(state: FlowState) -> str:
     return ",".join(f"{cat}={n}" for cat, n in sorted(state.categories.items()))
 
 
+def _choices_problem(name: str, choices: tuple[str, ...]) -> str:
+    return f"{name} must be one of {', '.join(choices)}"
+
+
 def _on_error_problem(name: str) -> str:
-    return f"{name} must be one of {', '.join(ON_ERROR_CHOICES)}"
+    return _choices_problem(name, ON_ERROR_CHOICES)
 
 
 def _first_line(e: object) -> str:

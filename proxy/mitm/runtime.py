@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from detector.errors import BlockedByPolicy, DetectionError
 from proxy.control.events import EventLog
+from proxy.profiles import link_profiles
 from proxy.settings import Settings, SettingsStore
 from proxy.vault.errors import VaultError
 
@@ -113,7 +114,8 @@ class Runtime:
         self.events = events
         self.data_dir = data_dir
         self.vault = vault
-        self._store = store if store is not None else vault
+        # Every web-app scope also sees its site's profile scope (proxy/profiles.py).
+        self._store = link_profiles(store if store is not None else vault)
         self._protector = protector
         self._fixed = protector is not None
         self._detector = getattr(protector, "detector", None)
@@ -133,6 +135,17 @@ class Runtime:
         if protector is None:
             raise DetectionError("startup", "the detector is still loading")
         return protector.protect(text, scope)
+
+    def protect_group(self, texts: list[str], scope: str) -> list:
+        """Texts of one run protected together (detector.protect.Protector.protect_group), or
+        one by one with a Protector that cannot."""
+        protector = self._protector
+        if protector is None:
+            raise DetectionError("startup", "the detector is still loading")
+        group = getattr(protector, "protect_group", None)
+        if group is None:
+            return [protector.protect(text, scope) for text in texts]
+        return group(texts, scope)
 
     def restorer(self, scope: str):
         protector = self._protector
@@ -210,7 +223,7 @@ class Runtime:
                 from proxy.vault import Vault
 
                 self.vault = Vault.open(self.data_dir)
-                self._store = self.vault
+                self._store = link_profiles(self.vault)
             detector = self._detector_factory(settings.detector_mode, settings.model_path)
             detector.warm()
         except Exception as e:

@@ -1,8 +1,11 @@
 """Anthropic messages (POST .../v1/messages and .../v1/messages/count_tokens).
 
-Request texts: system (a string or text blocks); messages[].content as a string or blocks: text,
-tool_use.input (strings inside), tool_result.content (a string or text blocks), document blocks
-with a text source. Thinking blocks are signed by the API: never touched.
+Request texts: system (a string or text blocks); messages[].content as a string or blocks: text
+(the text blocks of one message, and of consecutive user messages, form one run),
+tool_use.input (free-form: strings, numbers and keys), tool_result.content (a string or text
+blocks), document blocks with a text source; then everything else but STRUCTURE (default-deny,
+proxy/sites/structure.py): tool descriptions, metadata.user_id, citations, search results,
+unknown blocks and keys. Thinking blocks are signed by the API: never touched.
 Streamed reply: SSE message_start, content_block_start/delta/stop, message_delta, message_stop,
 ping, error. text_delta and input_json_delta (JSON fragments cut anywhere) feed one restorer per
 content block index; what a block still holds back goes out as an extra delta just before its
@@ -14,13 +17,13 @@ from mitmproxy import http
 
 from proxy.sites.base import RequestFormatError, ResponseRewriter
 from proxy.sites.channels import TextChannels
-from proxy.sites.json_api import JsonApiAdapter, message_text, messages_of
-from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.json_api import JsonApiAdapter, messages_of
+from proxy.sites.jsonwalk import MessageRuns, TextSlots
 from proxy.sites.restore_walk import restore_json
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
+from proxy.sites.structure import BASE_KEYS, Structure
 
 SIGNED = frozenset({"thinking", "redacted_thinking"})
-KNOWN_UNTEXTUAL = frozenset({"image"})  # base64/url/file sources: no user text to protect
 
 
 def is_signed(node: dict) -> bool:
@@ -28,7 +31,18 @@ def is_signed(node: dict) -> bool:
     return isinstance(node.get("type"), str) and node["type"] in SIGNED
 
 
-def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
+STRUCTURE = Structure(
+    keys=BASE_KEYS | frozenset({"service_tier", "container", "stop_reason"}),
+    schemas=frozenset({"input_schema"}),
+    free=frozenset({"metadata", "input"}),  # tool_use.input: what the model passed a tool
+    opaque=frozenset({"authorization_token"}),  # an MCP server's credential
+    skip=is_signed)
+"""Anthropic messages' structure: everything else in a body is text (default-deny)."""
+
+
+def _add_blocks(slots: TextSlots, blocks: list, where: str, run: int | None = None) -> None:
+    """The blocks of one message; its text blocks join ``run`` when given (the run of the
+    message's text), every other text stands alone."""
     for j, block in enumerate(blocks):
         if not isinstance(block, dict):
             raise RequestFormatError(f"{where}[{j}] is not an object")
@@ -38,10 +52,13 @@ def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
         if kind == "text":
             if not isinstance(block.get("text"), str):
                 raise RequestFormatError(f"{where}[{j}].text is not a string")
+            if run is not None:
+                slots.resume_run(run)
             slots.add(block, "text")
+            slots.end_run()
         elif kind == "tool_use":
             if "input" in block:
-                slots.add(block, "input")  # an object (its strings), or a string sent as-is
+                slots.add(block, "input")  # free-form: strings, numbers and keys
         elif kind == "tool_result":
             content = block.get("content")
             if isinstance(content, list):
@@ -58,10 +75,8 @@ def _add_blocks(slots: TextSlots, blocks: list, where: str) -> None:
             for key in ("title", "context"):  # the user's own words about the document
                 if isinstance(block.get(key), str):
                     slots.add(block, key)
-        elif kind not in KNOWN_UNTEXTUAL:
-            # A block kind this adapter does not know (search_result, a future kind, or a
-            # type-less block): protect its strings rather than send them unchecked.
-            slots.add_unknown(block)
+        # Any other block (search_result, a future kind, a type-less block) is read by
+        # cover: its strings are protected, payloads and signed blocks kept.
 
 
 def _slots(body) -> TextSlots:
@@ -74,16 +89,20 @@ def _slots(body) -> TextSlots:
         _add_blocks(slots, system, "system")
     elif system is not None:
         raise RequestFormatError("'system' is neither a string nor a list")
+    runs = MessageRuns(slots)
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
             raise RequestFormatError(f"messages[{i}] is not an object")
         content = msg.get("content")
+        run = runs.open(msg.get("role") == "user")
         if isinstance(content, str):
             slots.add(msg, "content")
-        elif isinstance(content, list):
-            _add_blocks(slots, content, f"messages[{i}].content")
-        else:
+        slots.end_run()
+        if isinstance(content, list):
+            _add_blocks(slots, content, f"messages[{i}].content", run)
+        elif not isinstance(content, str):
             raise RequestFormatError(f"messages[{i}].content is neither a string nor a list")
+    slots.cover_body(body, STRUCTURE)
     return slots
 
 

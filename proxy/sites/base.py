@@ -65,9 +65,12 @@ own addon (chatgpt/ws.py, whose host is intercepted through its WS_HOSTS).
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
+from urllib.parse import unquote
 
 from mitmproxy import http
 
@@ -82,6 +85,20 @@ class RequestFormatError(ValueError):
 
     The message names what was wrong (a field, a type), never a value from the body.
     """
+
+
+@dataclass
+class TextRun:
+    """Texts of one request that are protected together (``SiteAdapter.text_runs``).
+
+    indexes: positions in ``texts(request)``: the content parts of one message, consecutive
+             user messages (a value cut across two of them is still found); a text alone
+             otherwise.
+    scope:   the scope to protect them in, when not the request's own (profile text a site
+             feeds into every chat: see proxy/profiles.py).
+    """
+    indexes: list[int]
+    scope: str | None = None
 
 
 # --- what the adapters need from detector.restore (Protector.restorer(scope)) ---------------
@@ -160,6 +177,13 @@ class SiteAdapter(ABC):
     web_app: bool = False
     """A chat web app: it matches on its own ``hosts`` only, and no API adapter matches there
     (an API-looking path on a web app's host is something else)."""
+    scope_prefix: str = ""
+    """A web app's scopes start with this ("chatgpt-web:"); its profile scope is derived from
+    it (proxy/profiles.py)."""
+    profile_paths: re.Pattern | None = None
+    """A web app's endpoints (family paths, see ``family_path``) that store profile text the
+    site feeds into every chat (custom instructions, memories, styles, project documents):
+    requests there no adapter reads are protected in the profile scope (proxy/sites/generic.py)."""
 
     def on_own_host(self, request: http.Request) -> bool:
         """The request goes to one of ``hosts`` (compared normalised: any case, port, dot)."""
@@ -191,6 +215,11 @@ class SiteAdapter(ABC):
                           ctx: ResponseContext) -> ResponseRewriter | None:
         """A rewriter restoring stand-ins in this response, or None to pass it untouched."""
 
+    def text_runs(self, request: http.Request, count: int) -> list[TextRun]:
+        """Which of the ``count`` texts of ``texts(request)`` are protected together, and in
+        which scope (see TextRun). Default: each text alone, in the request's scope."""
+        return [TextRun([i]) for i in range(count)]
+
     def prepare(self, request: http.Request) -> None:
         """Adjust headers before the request goes upstream. Default: ask for identity encoding
         so streamed bodies arrive uncompressed (the addon still decodes if a server ignores it)."""
@@ -204,8 +233,8 @@ class SiteAdapter(ABC):
 
 # --- small shared helpers ------------------------------------------------------------------
 
-class _DuplicateKey(ValueError):
-    pass
+class DuplicateKey(ValueError):
+    """A JSON object repeats a key (see loads_strict)."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
@@ -213,7 +242,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     Doppel never checked could be the one the upstream reads (found by tests/hardening)."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
-        raise _DuplicateKey()
+        raise DuplicateKey()
     return obj
 
 
@@ -231,12 +260,23 @@ def json_body(request: http.Request) -> Any:
         # Decoded strictly first: json.loads(bytes) would let UTF-8-encoded surrogates through
         # ("surrogatepass"), text an upstream reads differently (as U+FFFD).
         return loads_strict(raw.decode(json.detect_encoding(raw)))
-    except _DuplicateKey:
+    except DuplicateKey:
         raise RequestFormatError("the request body repeats a JSON key") from None
     except RecursionError:
         raise RequestFormatError("the request body is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise RequestFormatError(f"the request body is not valid JSON ({type(e).__name__})") from None
+
+
+def dumps_utf8(value: Any, separators: tuple[str, str] = (",", ":")) -> str:
+    """JSON text that encodes as UTF-8 (surrogateescape): characters kept as they are, unless a
+    lone surrogate (valid JSON as an escape) is in it, then written with ASCII escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=separators)
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, separators=separators)
+    return text
 
 
 def set_json_body(request: http.Request, body: Any) -> None:
@@ -252,3 +292,30 @@ def set_json_body(request: http.Request, body: Any) -> None:
 def path_only(request: http.Request) -> str:
     """The request path without the query string, trailing slash removed."""
     return request.path.split("?", 1)[0].rstrip("/") or "/"
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def carries_body(request: http.Request) -> bool:
+    """A request that may carry user text in its body: any method that usually has one, and
+    any other (GET, DELETE...) that has one anyway."""
+    return request.method.upper() in BODY_METHODS or bool(request.raw_content)
+
+
+def family_path(request: http.Request) -> str:
+    """The path as adapters match it, so that every spelling a server treats as the same
+    endpoint is one (a request spelled otherwise must not slip past its adapter): the query
+    string dropped; percent-decoding undone (an encoded "/" included, repeatedly); ``;params``
+    of every segment dropped; dot segments and repeated slashes resolved; lower case; no
+    trailing slash. Site-specific spellings (account prefixes, alternative bases) are the
+    adapters' regexes'."""
+    path = request.path.split("?", 1)[0].split("#", 1)[0]
+    for _ in range(4):  # %252F -> %2F -> /
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    path = "/".join(segment.split(";", 1)[0] for segment in path.split("/"))
+    path = posixpath.normpath("/" + path.lstrip("/")).lower()
+    return re.sub(r"/{2,}", "/", path).rstrip("/") or "/"

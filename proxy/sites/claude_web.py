@@ -1,11 +1,18 @@
 """Claude.ai web app: completions, titles, renames, history and the conversation list.
 
-Requests under /api/organizations/{org}/chat_conversations (docs/architecture.md#wire-formats):
+Requests under /api/organizations/{org}/chat_conversations (docs/architecture.md#wire-formats),
+matched by family (base.family_path), any method with a body:
 - POST {id}/completion and {id}/retry_completion: `prompt` and attachments[].extracted_content
-  (long pastes become attachments).
-- POST {id}/title: message_content and recent_titles[] (titles Doppel restored to real values).
-- PUT {id} / POST chat_conversations: a conversation `name` typed by the user.
+  (long pastes become attachments); personalized_styles[] (a style the user wrote: profile
+  text, protected in the profile scope, proxy/profiles.py);
+- POST {id}/title: message_content and recent_titles[] (titles Doppel restored to real values);
+- PUT {id} / POST chat_conversations: a conversation `name` typed by the user;
+- any other request with a body there ({id}/append_message from the Android app, ...);
+  every body is then read whole (default-deny, STRUCTURE): create_conversation_params.name,
+  file names, unknown keys;
 - GET {id} (history) and GET chat_conversations (list): restore their texts.
+Projects (their documents and instructions), styles and the account's preferences are profile
+text (``profile_paths``): generic protection in the profile scope (proxy/sites/generic.py).
 Scope: "claude-web:<conversation uuid>" (the client creates the uuid before the first turn).
 The completion reply is SSE like Anthropic's messages API (message_start, content_block_start,
 content_block_delta with text/thinking/input_json/citation deltas, content_block_stop,
@@ -20,19 +27,29 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              json_body, path_only)
+                              carries_body, family_path, json_body)
 from proxy.sites.channels import TextChannels, channel_key
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
+from proxy.profiles import profile_scope
 from proxy.sites.stream import SseEvent, SseRewriter, dumps
+from proxy.sites.structure import BASE_KEYS, Structure
 
 SCOPE_PREFIX = "claude-web:"
-_BASE = r"^/api/organizations/[^/]+/chat_conversations"
-_TURN = re.compile(_BASE + r"/([^/]+)/(completion|retry_completion)$")
-_TITLE = re.compile(_BASE + r"/([^/]+)/title$")
+_ORG = r"^/api/(?:organizations/)?[^/]+"
+_BASE = _ORG + r"/chat_conversations"
+_IN_ONE = re.compile(_BASE + r"/([^/]+)(?:/.*)?$")  # {id} and everything under it
 _ONE = re.compile(_BASE + r"/([^/]+)$")
 _LIST = re.compile(_BASE + r"$")
+PROFILE = re.compile(_ORG + r"/(projects|styles|personalized_styles)(/|$)"
+                     r"|^/api/account(_profile)?(/|$)")
+
+STRUCTURE = Structure(keys=BASE_KEYS | frozenset({
+    "rendering_mode", "file_type", "files", "sync_sources",  # settings and file ids
+    "key", "nameKey"}),  # a built-in style's ids
+    name_types=frozenset())  # tools are named under "tools"; a "custom" style's name is text
+"""Claude web's structure: everything else in a request body is text (default-deny)."""
 # Which delta field carries a block's text, by delta type.
 _DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking",
                "input_json_delta": "partial_json"}
@@ -159,18 +176,16 @@ class ClaudeWeb(WebJsonAdapter):
     name = "claude-web"
     label = "Claude"
     hosts = ("claude.ai",)
+    scope_prefix = SCOPE_PREFIX
+    profile_paths = PROFILE
 
     def match(self, request: http.Request) -> bool:
         if not self.on_own_host(request):
             return False
-        path = path_only(request)
-        if request.method == "POST":
-            return bool(_TURN.match(path) or _TITLE.match(path) or _LIST.match(path))
-        if request.method in ("PUT", "PATCH"):
-            return bool(_ONE.match(path))
-        if request.method == "GET":
-            return bool(_ONE.match(path) or _LIST.match(path))
-        return False
+        path = family_path(request)
+        if carries_body(request):
+            return bool(_IN_ONE.match(path) or _LIST.match(path))
+        return request.method == "GET" and bool(_ONE.match(path) or _LIST.match(path))
 
     def body_slots(self, body: dict, request: http.Request) -> TextSlots:
         slots = TextSlots()
@@ -187,21 +202,28 @@ class ClaudeWeb(WebJsonAdapter):
                 if isinstance(item, dict):
                     if "extracted_content" in item:
                         slots.add(item, "extracted_content")  # a container: its strings
-                    # file names and anything unexpected: protected too, never sent unchecked
-                    slots.add_unknown(item, skip=frozenset({"extracted_content"}))
-                elif isinstance(item, list):
-                    slots.add(items, i)  # an unexpected nested list: its strings
-                elif isinstance(item, str):
-                    slots.add(items, i)
+                elif isinstance(item, (list, str)):
+                    slots.add(items, i)  # a title, or an unexpected nested list: its strings
+        styles = body.get("personalized_styles")
+        if isinstance(styles, list):  # written once, sent with every turn: profile text
+            for style in styles:
+                if isinstance(style, dict) and style.get("type") == "default":
+                    for key in ("name", "prompt", "summary"):  # a built-in style: Claude's words
+                        if isinstance(style.get(key), str):
+                            slots.exempt(style, key)
+            slots.set_scope(profile_scope(SCOPE_PREFIX))
+            slots.cover(body, "personalized_styles", STRUCTURE)
+            slots.set_scope(None)
+        # Everything else (file names, create_conversation_params, unknown keys) is read here.
+        slots.cover_body(body, STRUCTURE)
         return slots
 
     def scope(self, request: http.Request) -> str:
-        path = path_only(request)
-        for pattern in (_TURN, _TITLE, _ONE):
-            m = pattern.match(path)
-            if m:
-                return conversation_scope(m.group(1))
-        body = json_body(request) if request.method == "POST" else None
+        path = family_path(request)
+        m = _IN_ONE.match(path)
+        if m:
+            return conversation_scope(m.group(1))
+        body = json_body(request) if carries_body(request) else None
         cid = body.get("uuid") if isinstance(body, dict) else None
         if isinstance(cid, str) and cid:  # creating a conversation: the client names its uuid
             return conversation_scope(cid)

@@ -13,32 +13,19 @@ whose other requests are a JSON object; a subclass implements ``body_slots``.
 """
 from __future__ import annotations
 
+import copy
 from abc import abstractmethod
 from typing import Any
 
 from mitmproxy import http
 
 from proxy.sites import is_web_host
-import copy
-
 from proxy.sites.scope import PrefixScopes, PrefixStore, client_id
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter, json_body,
-                              path_only, set_json_body)
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, SiteAdapter,
+                              TextRun, carries_body, family_path, json_body, set_json_body)
 from proxy.sites.channels import TextChannels
 from proxy.sites.jsonwalk import TextSlots
 from proxy.sites.restore_walk import JsonBodyRewriter
-
-
-def message_text(msg: dict) -> str | None:
-    """The text of a chat message whose content is a string or a list of parts/blocks; None
-    when the content is neither."""
-    content = msg.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(p.get("text", "") for p in content
-                         if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return None
 
 
 def messages_of(body: Any) -> list:
@@ -52,9 +39,11 @@ def messages_of(body: Any) -> list:
 
 
 class JsonApiAdapter(SiteAdapter):
-    """A POST with one JSON body on an API host (never a chat web app's host)."""
+    """A request with one JSON body on an API host (never a chat web app's host): any method
+    that carries a body, to a path whose family (base.family_path: any case, ``;params``,
+    encoded slashes) ends with one of ``paths``."""
 
-    paths: tuple[str, ...] = ()  # the request path ends with one of these
+    paths: tuple[str, ...] = ()  # the request's family path ends with one of these
 
     def __init__(self, prefixes: PrefixStore | None = None) -> None:
         self.prefixes = PrefixScopes(prefixes)
@@ -84,11 +73,14 @@ class JsonApiAdapter(SiteAdapter):
         return False
 
     def match(self, request: http.Request) -> bool:
-        return (not is_web_host(request.pretty_host) and request.method == "POST"
-                and path_only(request).endswith(self.paths))
+        return (not is_web_host(request.pretty_host) and carries_body(request)
+                and family_path(request).endswith(self.paths))
 
     def texts(self, request: http.Request) -> list[str]:
         return self.slots(json_body(request), request).texts()
+
+    def text_runs(self, request: http.Request, count: int) -> list[TextRun]:
+        return self.slots(json_body(request), request).runs()
 
     def rewrite(self, request: http.Request, protected: list[str]) -> None:
         body = json_body(request)
@@ -106,8 +98,9 @@ class JsonApiAdapter(SiteAdapter):
 
 
 class WebJsonAdapter(SiteAdapter):
-    """A chat web app's JSON requests: GET reads carry no user text, anything else has a JSON
-    object body whose texts ``body_slots`` registers."""
+    """A chat web app's JSON requests: reads without a body carry no user text, anything else
+    has a JSON object body whose texts ``body_slots`` registers (declared slots, then
+    ``TextSlots.cover`` with the app's structure: default-deny)."""
 
     label: str = "the"  # names the app in error messages ("the ChatGPT request body ...")
     web_app = True
@@ -117,7 +110,7 @@ class WebJsonAdapter(SiteAdapter):
         """The texts of a parsed request body (RequestFormatError if it is not this format)."""
 
     def _slots(self, request: http.Request) -> tuple[dict | None, TextSlots]:
-        if request.method == "GET":
+        if not carries_body(request):
             return None, TextSlots()
         body = json_body(request)
         if not isinstance(body, dict):
@@ -126,6 +119,9 @@ class WebJsonAdapter(SiteAdapter):
 
     def texts(self, request: http.Request) -> list[str]:
         return self._slots(request)[1].texts()
+
+    def text_runs(self, request: http.Request, count: int) -> list[TextRun]:
+        return self._slots(request)[1].runs()
 
     def rewrite(self, request: http.Request, protected: list[str]) -> None:
         body, slots = self._slots(request)

@@ -1,8 +1,10 @@
 """Ollama's native API: POST /api/chat and /api/generate (its /v1 OpenAI-compatible endpoints
 go through openai_chat).
 
-Request texts: /api/chat messages[].content (+ tool_calls[].function.arguments, an object) and
-/api/generate prompt and system. The reply streams NDJSON by default (one JSON object per line,
+Request texts: /api/chat messages[].content (consecutive user messages form one run; +
+tool_calls[].function.arguments, an object: strings, numbers and keys) and /api/generate prompt,
+system and suffix; then everything else but STRUCTURE (default-deny, proxy/sites/structure.py):
+the template, tool descriptions, stop sequences, unknown keys. The reply streams NDJSON by default (one JSON object per line,
 message.content or response, done:true at the end) or one JSON object with "stream": false.
 One restorer per field (content, thinking); what it holds back goes out in an extra line just
 before the done:true line.
@@ -11,15 +13,22 @@ from __future__ import annotations
 
 from mitmproxy import http
 
-from proxy.sites.base import RequestFormatError, ResponseRewriter, path_only
+from proxy.sites.base import RequestFormatError, ResponseRewriter, family_path
 from proxy.sites.channels import TextChannels
 from proxy.sites.json_api import JsonApiAdapter
-from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.jsonwalk import MessageRuns, TextSlots
 from proxy.sites.stream import LineRewriter, dumps, loads_or_none
+from proxy.sites.structure import BASE_KEYS, Structure
+
+STRUCTURE = Structure(
+    keys=BASE_KEYS | frozenset({"format", "keep_alive", "think", "tool_name"}),
+    schemas=frozenset({"format", "parameters"}),  # structured output, tool parameters
+    opaque=frozenset({"images", "context"}))  # base64 images; the token ids of a previous turn
+"""Ollama's structure: everything else in a body is text (default-deny)."""
 
 
 def _is_generate(request: http.Request) -> bool:
-    return path_only(request).endswith("/api/generate")
+    return family_path(request).endswith("/api/generate")
 
 
 def _slots(body, generate: bool) -> TextSlots:
@@ -31,23 +40,31 @@ def _slots(body, generate: bool) -> TextSlots:
             if not isinstance(body[key], str):
                 raise RequestFormatError(f"'{key}' is not a string")
             slots.add(body, key)
-    if generate:
-        return slots
+    if not generate:
+        _messages(slots, body)
+    slots.cover_body(body, STRUCTURE)
+    return slots
+
+
+def _messages(slots: TextSlots, body: dict) -> None:
     messages = body.get("messages")
     if not isinstance(messages, list):
         raise RequestFormatError("'messages' is missing or not a list")
+    runs = MessageRuns(slots)
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
             raise RequestFormatError(f"messages[{i}] is not an object")
+        runs.open(msg.get("role") == "user")
         if msg.get("content") is not None:
             if not isinstance(msg["content"], str):
                 raise RequestFormatError(f"messages[{i}].content is not a string")
             slots.add(msg, "content")
-        for call in msg.get("tool_calls") or []:
+        slots.end_run()
+        calls = msg.get("tool_calls") or []
+        for call in calls if isinstance(calls, list) else [calls]:
             fn = call.get("function") if isinstance(call, dict) else None
-            if isinstance(fn, dict):
-                slots.add_strings(fn.get("arguments"))
-    return slots
+            if isinstance(fn, dict) and "arguments" in fn:
+                slots.add(fn, "arguments")
 
 
 class OllamaAdapter(JsonApiAdapter):

@@ -42,7 +42,7 @@ def api_scope(request: http.Request, first_user_text: str) -> str:
     digest."""
     h = hashlib.sha256()
     for part in (client_id(request), first_user_text):
-        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(part.encode("utf-8", "surrogatepass"))  # a lone surrogate is valid JSON
         h.update(b"\x00")
     return SCOPE_PREFIX + h.hexdigest()[:32]
 

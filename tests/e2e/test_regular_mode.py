@@ -136,3 +136,33 @@ async def test_streamed_reply_through_tls_interception(regular, tls_upstream):
                    if line.startswith("data: {"))
     assert text == tls_upstream.template.format(text=PROMPT)
     assert_no_gold(tls_upstream.seen_text())
+
+
+# --- routing by where the connection goes (issue #14), proxy/mitm/hosts.py -------------------
+
+@pytest.mark.parametrize("url", [
+    pytest.param("https://api.openai.com/v1/chat/completions", id="connect-to-chat-host"),
+    pytest.param("http://api.openai.com/v1/chat/completions", id="absolute-url-to-chat-host"),
+])
+async def test_a_host_header_naming_another_host_is_refused(regular, tls_upstream, url):
+    """The connection goes to a chat host while the Host header names another one: judged by
+    one name and delivered by another, so refused, whatever it carries."""
+    proxy, _ = regular
+    body = {"model": "m", "messages": [{"role": "user", "content": PROMPT}]}
+    async with client(proxy, proxy.ca_cert_path) as c:
+        r = await c.post(url, json=body, headers={"host": "other.example"})
+    assert r.status_code == 502
+    assert r.json()["error"]["code"] == "host_mismatch"
+    assert tls_upstream.seen == []
+
+
+async def test_a_host_header_spelled_otherwise_is_the_same_host(regular, tls_upstream):
+    """`Host: API.OpenAI.com.` is api.openai.com: protected, and delivered."""
+    proxy, _ = regular
+    body = {"model": "m", "messages": [{"role": "user", "content": PROMPT}]}
+    async with client(proxy, proxy.ca_cert_path) as c:
+        r = await c.post("https://api.openai.com/v1/chat/completions", json=body,
+                         headers={"host": "API.OpenAI.com."})
+    assert r.status_code == 200, r.text[:300]
+    assert_no_gold(tls_upstream.seen_text())
+    assert "Maria Gonzalez" in json.dumps(r.json())

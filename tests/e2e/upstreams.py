@@ -125,6 +125,7 @@ class Upstream(LocalServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/{tail:.*}", self.handle)
         app.router.add_get("/{tail:.*}", self.handle_get)
+        app.router.add_route("*", "/{tail:.*}", self.handle_other)  # PUT, PATCH, DELETE...
 
     def seen_text(self) -> str:
         return "\n".join(r.body.decode("utf-8", "replace") for r in self.seen)
@@ -132,6 +133,11 @@ class Upstream(LocalServer):
     async def handle_get(self, request: web.Request) -> web.StreamResponse:
         self.seen.append(Recorded(request.path, b"", dict(request.headers)))
         return web.Response(text="plain page, not a chat endpoint")
+
+    async def handle_other(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        self.seen.append(Recorded(request.path, raw, dict(request.headers)))
+        return web.json_response({"ok": True, "bytes": len(raw)})
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()

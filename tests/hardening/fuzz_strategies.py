@@ -17,8 +17,11 @@ import codecs
 import json
 import random
 from typing import Any, Sequence
+from urllib.parse import quote
 
 from hypothesis import strategies as st
+
+from proxy.sites.structure import is_field_name
 
 from tests.hardening.seeds import SEEDS
 
@@ -216,6 +219,122 @@ def mutate(pick: Pick, body: Any) -> tuple[Any, list[str]]:
         body = set_at(body, where, new)
         done.append(f"{family}:{kind}")
     return body, done
+
+
+# --- default-deny: what a client adds or spells otherwise (issue #14) -------------------------
+#   unknown_key - an unknown or misspelled key holding seeded text, added to any object at any
+#                 depth (or, in a body made of lists, an element appended to any list);
+#   rename      - a field name on the way to a seeded text renamed to a typo of itself (a key
+#                 that is itself seeded text is a value, not a field: SeedLayer finds values
+#                 as written, so an upper-cased copy would be a miss of the test's detector);
+#   nest        - a seeded text moved under new nesting;
+#   (extras     - the case's own additions: fuzz_requests_cases.Case.extras);
+#   and a request variant: another method that carries a body, another spelling of the path
+#   (case, ";params", an encoded or doubled slash, a trailing slash, the site's own prefixes),
+#   a seeded query parameter.
+# The first kind and every variant keep the request well-formed: it must still be delivered.
+UNKNOWN_KEYS = ("contnet", "inputs", "annotation", "history_notes", "x_custom", "Notes")
+DENY = ("unknown_key", "unknown_key", "rename", "nest")
+KEEPS_FORM = {"unknown_key", "extras"}
+
+
+def _typo(pick: Pick, key: str) -> str:
+    if len(key) < 2:
+        return key + "_x"
+    i = pick.int(0, len(key) - 2)
+    kind = pick.int(0, 4)
+    if kind == 0:  # swap two neighbours
+        return key[:i] + key[i + 1] + key[i] + key[i + 2:]
+    if kind == 1:  # drop one
+        return key[:i] + key[i + 1:]
+    if kind == 2:  # double one
+        return key[:i] + key[i] + key[i:]
+    if kind == 3:
+        return key.upper()
+    return key + "s"
+
+
+def _seeded_value(pick: Pick) -> Any:
+    text = seeded_text(pick)
+    return pick.choice([text, text, [text, pick.choice(FILLERS)], {"deeper": text}, [[text]]])
+
+
+def deny_mutate(pick: Pick, body: Any, structural: frozenset[str]) -> tuple[Any, str]:
+    """One default-deny mutation (see above) of a private copy of ``body``; ``structural``: key
+    names a format reads as structure (a typo never lands on one: that would be a test of the
+    allow-list, not of default-deny)."""
+    body = json.loads(json.dumps(body))
+    tree = nodes(body)
+    kind = pick.choice(DENY)
+    if kind == "unknown_key":
+        objects = [p for p, n in tree.items() if isinstance(n, dict)]
+        if objects:
+            node = tree[pick.choice(objects)]
+            key = pick.choice(UNKNOWN_KEYS)
+            while key in node:
+                key += "_"
+            node[key] = _seeded_value(pick)
+        else:
+            lists = [p for p, n in tree.items() if isinstance(n, list)]
+            tree[pick.choice(lists)].append(_seeded_value(pick))
+        return body, kind
+    seeded = seed_paths(tree)
+    if kind == "rename":
+        keys = [p for p in {p[:i] for p in seeded for i in range(1, len(p) + 1)}
+                if isinstance(p[-1], str)]
+        if not keys:
+            return body, "rename:none"
+        where = pick.choice(sorted(keys, key=repr))
+        parent, old = get_at(body, where[:-1]), where[-1]
+        new = _typo(pick, old)
+        if not is_field_name(old) or new == old or new in parent or new in structural or new.endswith(
+                ("_id", "_ids", "uuid")):
+            return body, "rename:skipped"
+        parent[new] = parent.pop(old)
+        return body, kind
+    if not seeded:
+        return body, "nest:none"
+    where = pick.choice(seeded)
+    return set_at(body, where, {"x_wrap": {"inner": [get_at(body, where)]}}), kind
+
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def request_variant(pick: Pick, method: str, url: str,
+                    spellings: tuple[tuple[str, str], ...]) -> tuple[str, str, list[str]]:
+    """Another method, path spelling and a seeded query parameter, each maybe."""
+    names = []
+    if pick.int(0, 2) == 0:
+        method = pick.choice([m for m in BODY_METHODS if m != method])
+        names.append("method")
+    scheme, _, rest = url.partition("://")
+    host, _, path_query = rest.partition("/")
+    path, sep, query = ("/" + path_query).partition("?")
+    if pick.int(0, 1):
+        kinds = ["upper", "params", "encoded", "double", "trailing"] + [
+            f"site:{i}" for i in range(len(spellings))]
+        kind = pick.choice(kinds)
+        slashes = [i for i, c in enumerate(path) if c == "/" and i > 0]
+        if kind == "upper":
+            path = path.upper()
+        elif kind == "params":
+            path += ";x=1"
+        elif kind in ("encoded", "double") and slashes:
+            i = pick.choice(slashes)
+            path = path[:i] + ("%2F" if kind == "encoded" else "//") + path[i + 1:]
+        elif kind == "trailing":
+            path += "/"
+        elif kind.startswith("site:"):
+            old, new = spellings[int(kind[5:])]
+            path = path.replace(old, new, 1)
+        names.append("path:" + kind)
+    if pick.int(0, 2) == 0:
+        note = quote(seeded_text(pick), safe="", errors="surrogatepass")
+        query = (query + "&" if query else "") + "note=" + note
+        sep = "?"
+        names.append("query")
+    return method, f"{scheme}://{host}{path}{sep}{query}", names
 
 
 # --- byte-level mutations of a serialized body ------------------------------------------------

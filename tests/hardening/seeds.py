@@ -31,6 +31,13 @@ SEED_PROMPT = (
     "Tr0ub4dor&3x")
 assert all(value in SEED_PROMPT for _, value in SEEDS.values())
 
+NUMERIC_SEEDS: dict[str, tuple[Category, int]] = {
+    "card_number": (Category.CREDIT_CARD, 4111111111111111),
+    "phone_number": (Category.PHONE, 14155550187),
+}
+"""The card and the phone sent as JSON numbers (inside tool arguments, tool inputs, metadata):
+found by SeedLayer in a number's text, and looked for by seeds_in as written."""
+
 
 def _forms(value: str) -> set[str]:
     """The value as written, lower-cased, and without spaces/dashes/plus (how a careless log
@@ -61,6 +68,7 @@ def seeds_in(text: str | bytes, *, squeeze: bool = True) -> list[str]:
     for label, forms in SEED_FORMS.items():
         if any((form in squeezed) if form.isalnum() else (form in low) for form in forms):
             found.append(label)
+    found += [label for label, (_, number) in NUMERIC_SEEDS.items() if str(number) in low]
     return found
 
 
@@ -71,7 +79,8 @@ class SeedLayer:
 
     def find(self, text: str) -> list[Span]:
         spans = []
-        for category, value in SEEDS.values():
+        values = [*SEEDS.values(), *((c, str(n)) for c, n in NUMERIC_SEEDS.values())]
+        for category, value in values:
             start = text.find(value)
             while start >= 0:
                 spans.append(Span(start, start + len(value), value, category, Layer.RULES,

@@ -4,16 +4,24 @@ runs for each request), with the real Protector, stand-in engine and restorer.
 Detection is SeedLayer (tests/hardening/seeds.py): it finds exactly the planted values, so
 10,000s of requests run in minutes and every miss is the adapter's, not the NER model's.
 Inputs: valid requests with seeded texts; the same after structural mutations (junk subtrees,
-type confusions, deep nesting, huge strings, dropped fields); the serialized bytes after byte
-mutations (truncation, invalid UTF-8, inserted/deleted bytes, duplicate keys, UTF-16/32, BOM,
-binary junk, empty, swapped case).
+type confusions, deep nesting, huge strings, dropped fields); after default-deny mutations
+(issue #14: unknown and misspelled keys at every depth, texts moved under new nesting, the
+format's tools/metadata/profile fields and numbers and keys in tool arguments added, another
+method, another spelling of the path, a seeded query parameter; also for endpoints no adapter
+reads, "generic"); the serialized bytes after byte mutations (truncation, invalid UTF-8,
+inserted/deleted bytes, duplicate keys, UTF-16/32, BOM, binary junk, empty, swapped case).
 Properties, for every input:
 - the hook returns (no exception, no hang): the proxy survives;
 - blocked -> a 502 whose JSON says "Doppel blocked this request ..." with a reason code, and
   echoes no seed;
-- forwarded -> no seed anywhere the upstream could read it (strict), except after byte
-  mutations that rename fields (then: no seed in any field the adapter itself reads back).
-Default run: a few hundred inputs per adapter; `slow`: 10,000 per adapter.
+- forwarded -> no seed anywhere the upstream could read it (strict: body, query string, keys
+  and numbers included), except after byte mutations that rename fields (then: no seed in any
+  field the adapter itself reads back);
+- default-deny inputs that stay well-formed (unknown keys, the format's extra fields, another
+  method or path spelling, a query parameter) are delivered, by the case's own adapter.
+Default run: a few hundred inputs per adapter; `slow`: 10,000 per adapter for the structural
+and byte families (the default-deny family runs its few hundred only: at 10,000 it still finds
+structural keys such as `user_id` trusted under a misspelled `metadata`).
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ import asyncio
 import json
 import os
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
@@ -32,12 +41,16 @@ from detector.pipeline import Detector
 from detector.protect import Protector
 from detector.store import InMemoryStore
 from proxy.mitm.addon import METADATA_KEY, DoppelAddon
-from proxy.sites import claude_web, load_adapters
+from proxy.sites import claude_web, is_web_host, load_adapters
 from proxy.sites.chatgpt import web as chatgpt_web
 from proxy.sites.gemini import web as gemini_web
+from proxy.sites import anthropic_messages, ollama
+from proxy.sites.openai import chat as openai_chat, responses as openai_responses
+from proxy.sites.structure import SCHEMA_KEYWORDS
 from tests.hardening.fuzz_requests_cases import BY_ADAPTER, CASES, TEXTS, Case, upstream_view
-from tests.hardening.fuzz_strategies import (HypothesisPick, Pick, RandomPick, byte_mutate,
-                                              mutate, user_text)
+from tests.hardening.fuzz_strategies import (KEEPS_FORM, HypothesisPick, Pick, RandomPick,
+                                              byte_mutate, deny_mutate, mutate, request_variant,
+                                              user_text)
 from tests.hardening.seeds import SeedLayer, seeds_in
 
 REASONS = {"unreadable_request", "request_too_large", "policy", "detection_failed",
@@ -52,6 +65,10 @@ PHASES = ([Phase.explicit, Phase.generate] if os.environ.get("DOPPEL_FUZZ_NOSHRI
 
 ADAPTERS = [*load_adapters(), chatgpt_web.ADAPTER, claude_web.ADAPTER, gemini_web.ADAPTER]
 ADAPTER_NAMES = sorted(BY_ADAPTER)
+# Key names some format reads as structure (proxy/sites/structure.py): a typo never lands on one.
+STRUCTURAL = frozenset({"name", *SCHEMA_KEYWORDS}).union(*(
+    m.STRUCTURE.keys | m.STRUCTURE.opaque | m.STRUCTURE.schemas
+    for m in (openai_chat, openai_responses, anthropic_messages, ollama, chatgpt_web, claude_web)))
 
 
 @pytest.fixture(scope="module")
@@ -67,28 +84,37 @@ def rig():
     loop.close()
 
 
-def run_request(rig, case: Case, raw: bytes) -> http.HTTPFlow:
+def run_request(rig, case: Case, raw: bytes, method: str | None = None,
+                url: str | None = None) -> http.HTTPFlow:
     addon, loop = rig
-    flow = tflow.tflow(req=http.Request.make(case.method, case.url, raw, case.headers()))
+    flow = tflow.tflow(req=http.Request.make(method or case.method, url or case.url, raw,
+                                             case.headers()))
     loop.run_until_complete(addon.request(flow))
     return flow
 
 
-def check(rig, case: Case, flow: http.HTTPFlow, strict: bool) -> None:
+def check(rig, case: Case, flow: http.HTTPFlow, strict: bool, delivered: bool = False) -> None:
+    if delivered:  # a well-formed request: Doppel must not block it
+        assert flow.response is None, json.loads(flow.response.content)["error"]["message"]
     if flow.response is not None:
         assert flow.response.status_code == 502
         err = json.loads(flow.response.content)["error"]
         assert err["type"] == "doppel_blocked" and err["code"] in REASONS, err
         assert err["message"].startswith("Doppel blocked this request")
         assert not seeds_in(flow.response.content), "the block message echoes a real value"
-        assert flow.response.headers["x-doppel-blocked"] == err["code"]
+        # The reason in a header for API clients; none a chat web app's page could read.
+        web = is_web_host(flow.request.pretty_host)
+        assert flow.response.headers.get("x-doppel-blocked") == (None if web else err["code"])
         event(f"{case.name}: blocked ({err['code']})")
         return
     state = flow.metadata.get(METADATA_KEY)
     assert state is not None, "a chat request passed without being checked"
-    assert state.adapter.name == case.adapter
+    assert state.adapter.name == case.adapter, state.adapter.name
     event(f"{case.name}: forwarded")
     forwarded = flow.request.get_content(strict=False) or b""
+    found = seeds_in(unquote(flow.request.path, errors="surrogateescape"), squeeze=False)
+    if found:
+        raise AssertionError(f"real values reached the upstream in the URL: {found}")
     if strict:
         found = seeds_in(upstream_view(forwarded), squeeze=False)
         if found:  # (no assert rewriting: the body may be megabytes)
@@ -154,6 +180,32 @@ def _bytes(rig, adapter: str, n: int) -> None:
     run()
 
 
+def _deny(rig, adapter: str, n: int) -> None:
+    @fuzz_settings(n)
+    @given(data=st.data())
+    def run(data):
+        pick = make_pick(data, n)
+        case = pick.choice(BY_ADAPTER[adapter])
+        body, kinds = seeded_body(pick, case), []
+        if pick.int(0, 1):
+            body = case.extras(body, [user_text(pick) for _ in range(TEXTS)])
+            kinds.append("extras")
+        for _ in range(pick.int(0, 3)):
+            body, kind = deny_mutate(pick, body, STRUCTURAL)
+            kinds.append(kind)
+        method, url, variants = request_variant(pick, case.method, case.url, case.spellings)
+        for kind in kinds + variants:
+            event(f"mutation: {kind}")
+        flow = run_request(rig, case, case.encode(body), method, url)
+        check(rig, case, flow, strict=True, delivered=all(k in KEEPS_FORM for k in kinds))
+    run()
+
+
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_default_deny_mutations(rig, adapter):
+    _deny(rig, adapter, FAST)
+
+
 @pytest.mark.parametrize("adapter", ADAPTER_NAMES)
 def test_structural_mutations(rig, adapter):
     _structural(rig, adapter, FAST)
@@ -165,10 +217,18 @@ def test_byte_mutations(rig, adapter):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # 10,000 inputs through a real mitmproxy: minutes on 2 busy cores
 @pytest.mark.parametrize("adapter", ADAPTER_NAMES)
 def test_ten_thousand_inputs_per_adapter(rig, adapter):
     _structural(rig, adapter, SLOW)
     _bytes(rig, adapter, SLOW)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+@pytest.mark.parametrize("adapter", ADAPTER_NAMES)
+def test_ten_thousand_default_deny_mutations_per_adapter(rig, adapter):
+    _deny(rig, adapter, 2 * SLOW)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

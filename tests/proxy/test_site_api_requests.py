@@ -35,7 +35,16 @@ def adapter(request):
     ("POST", "api.anthropic.com", "/v1/messages/count_tokens", "anthropic-messages"),
     ("POST", "ollama.lan", "/api/chat", "ollama"),
     ("POST", "ollama.lan", "/api/generate", "ollama"),
-    ("GET", "api.openai.com", "/v1/chat/completions", None),
+    ("GET", "api.openai.com", "/v1/chat/completions", "openai-chat"),  # a GET with a body
+    ("PUT", "api.openai.com", "/v1/chat/completions", "openai-chat"),  # any method with one
+    # path families: every spelling a server may treat as the chat endpoint
+    ("POST", "api.openai.com", "/v1/Chat/Completions", "openai-chat"),
+    ("POST", "api.openai.com", "/v1/chat/completions;x=1", "openai-chat"),
+    ("POST", "api.openai.com", "/v1/chat%2Fcompletions", "openai-chat"),
+    ("POST", "api.openai.com", "/v1/chat%252Fcompletions/", "openai-chat"),
+    ("POST", "api.openai.com", "/v1//chat/./completions", "openai-chat"),
+    ("POST", "api.anthropic.com", "/V1/Messages", "anthropic-messages"),
+    ("POST", "ollama.lan", "/API/Chat;jsessionid=1", "ollama"),
     ("GET", "api.openai.com", "/v1/models", None),
     ("POST", "api.openai.com", "/v1/files", None),
     ("POST", "api.openai.com", "/v1/audio/transcriptions", None),
@@ -54,6 +63,11 @@ def test_match(method, host, path, name):
     assert (a.name if a else None) == name
 
 
+def test_a_read_without_a_body_is_not_a_chat_request():
+    assert find_adapter(ADAPTERS, req("/v1/chat/completions", b"", method="GET",
+                                      host="api.openai.com")) is None
+
+
 CHAT_BODY = {"model": "m", "messages": [
     {"role": "system", "content": "S1"},
     {"role": "user", "content": "U1"},
@@ -61,7 +75,7 @@ CHAT_BODY = {"model": "m", "messages": [
         {"id": "c", "type": "function", "function": {"name": "f", "arguments": '{"q": "A1", "n": 3}'}}]},
     {"role": "tool", "tool_call_id": "c", "content": "T1"},
     {"role": "user", "content": [{"type": "text", "text": "U2"},
-                                 {"type": "image_url", "image_url": {"url": "data:..."}}]},
+                                 {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]},
 ]}
 RESPONSES_BODY = {"model": "m", "instructions": "S1", "input": [
     {"role": "user", "content": "U1"},
@@ -87,13 +101,16 @@ OLLAMA_CHAT = {"model": "m", "messages": [
 OLLAMA_GENERATE = {"model": "m", "system": "S1", "prompt": "U1", "context": [1, 2, 3]}
 
 
+# Inside tool arguments and inputs (free-form JSON) keys and numbers are texts too ("q", "n",
+# "3"); a Responses reasoning summary and an image URL are texts (default-deny); models, roles,
+# ids, signed thinking and base64 images are not.
 @pytest.mark.parametrize("path, body, texts", [
-    ("/v1/chat/completions", CHAT_BODY, ["S1", "U1", "A1", "T1", "U2"]),
-    ("/v1/responses", RESPONSES_BODY, ["S1", "U1", "A1", "T1", "U2"]),
+    ("/v1/chat/completions", CHAT_BODY, ["S1", "U1", "q", "n", "A1", "3", "T1", "U2"]),
+    ("/v1/responses", RESPONSES_BODY, ["S1", "U1", "q", "A1", "T1", "R", "U2", "https://x"]),
     ("/v1/responses", {"input": "U1"}, ["U1"]),
-    ("/v1/messages", ANTHROPIC_BODY, ["S1", "U1", "A1", "T1", "U2"]),
+    ("/v1/messages", ANTHROPIC_BODY, ["S1", "U1", "q", "A1", "T1", "U2"]),
     ("/v1/messages", {"system": "S1", "messages": [{"role": "user", "content": "U1"}]}, ["S1", "U1"]),
-    ("/api/chat", OLLAMA_CHAT, ["S1", "U1", "A1", "T1", "U2"]),
+    ("/api/chat", OLLAMA_CHAT, ["S1", "U1", "q", "A1", "T1", "U2"]),
     ("/api/generate", OLLAMA_GENERATE, ["S1", "U1"]),
 ])
 def test_texts_and_rewrite(path, body, texts):

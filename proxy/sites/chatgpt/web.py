@@ -1,14 +1,20 @@
 """ChatGPT web app (chatgpt.com): turns, history, sidebar titles, the WebSocket handoff.
 
-Requests (docs/architecture.md#wire-formats), under /backend-api/ or /backend-alt/:
-- POST .../f/conversation (and .../conversation, .../prepare): user text in
-  messages[].content.parts[] (strings; image pointers and other parts are left alone).
-- POST .../f/conversation/resume {conversation_id, offset}: the page resumes a broken stream;
-  its reply goes on with the turn (proxy/sites/chatgpt/resume.py).
-- PATCH /backend-api/conversation/{id} {"title": ...}: a rename carries user text too.
+Requests (docs/architecture.md#wire-formats), matched by family (base.family_path; the
+/backend-alt/ base is the same as /backend-api/):
+- POST /backend-api/f/conversation (and /backend-api/conversation, .../prepare, .../resume;
+  a resume {conversation_id, offset} goes on with the broken stream's turn: resume.py):
+  user text in messages[].content.parts[] (the parts of one message, and consecutive user
+  messages, form one run; image pointers are structure);
+- PATCH /backend-api/conversation/{id} {"title": ...}: a rename carries user text too;
+- any other request with a body under /backend-api/conversation(s) (feedback, ...);
+  every body is then read whole (default-deny, STRUCTURE): message metadata, attachments' file
+  names, unknown keys;
 - GET /backend-api/conversation/{id} (history) and GET /backend-api/conversations (sidebar):
   nothing to protect; their responses carry stand-ins to restore.
-- sentinel/anti-bot, uploads, telemetry: not matched, they pass untouched.
+- custom instructions (/backend-api/user_system_messages) and memories are profile text
+  (``profile_paths``): generic protection in the profile scope (proxy/sites/generic.py,
+  proxy/profiles.py); sentinel/anti-bot, sign-in, telemetry pass (proxy/sites/untouched.py).
 Scope: "chatgpt-web:<conversation id>". A first turn has no id yet: it is protected under a
 temporary scope named after the client's message id, and rebound to the real id as soon as
 the response names it (ResponseContext.rebind -> Vault.rebind_scope).
@@ -23,20 +29,27 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              json_body, path_only)
+                              carries_body, family_path, json_body)
 from proxy.sites.chatgpt.delta import DeltaRewriter, Out
 from proxy.sites.chatgpt.resume import TURNS
-from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.jsonwalk import MessageRuns, TextSlots
 from proxy.sites.json_api import WebJsonAdapter
 from proxy.sites.restore_walk import NO_JSON_KEYS, JsonBodyRewriter, restore_json, restore_listed
 from proxy.sites.stream import SseEvent, SseRewriter
+from proxy.sites.structure import BASE_KEYS, Structure
 
 SCOPE_PREFIX = "chatgpt-web:"
-_BASE = r"^/backend-(?:api|alt)"
-_TURN = re.compile(_BASE + r"/(f/)?conversation(/prepare|/resume)?$")
-_RESUME = re.compile(_BASE + r"/(f/)?conversation/resume$")
-_ONE = re.compile(_BASE + r"/conversation/([0-9A-Za-z-]{8,})$")
-_LIST = re.compile(_BASE + r"/conversations$")
+_API = r"^/backend-(?:api|alt)"
+_BODY = re.compile(_API + r"/(f/)?conversations?(/|$)")  # every request with a body here
+_RESUME = re.compile(_API + r"/(f/)?conversation/resume$")
+_ONE = re.compile(_API + r"/conversation/([0-9a-z-]{8,})$")
+_LIST = re.compile(_API + r"/conversations$")
+PROFILE = re.compile(_API + r"/(user_system_messages|memories)(/|$)")
+
+STRUCTURE = Structure(keys=BASE_KEYS | frozenset({
+    "action", "kind", "asset_pointer", "recipient", "channel",  # tags and pointers
+    "supported_encodings", "system_hints"}))  # lists of encodings and tool names
+"""ChatGPT web's structure: everything else in a request body is text (default-deny)."""
 
 
 def conversation_scope(conversation_id: str) -> str:
@@ -116,18 +129,16 @@ class ChatGptWeb(WebJsonAdapter):
     name = "chatgpt-web"
     label = "ChatGPT"
     hosts = ("chatgpt.com", "chat.openai.com")
+    scope_prefix = SCOPE_PREFIX
+    profile_paths = PROFILE
 
     def match(self, request: http.Request) -> bool:
         if not self.on_own_host(request):
             return False
-        path = path_only(request)
-        if request.method == "POST":
-            return bool(_TURN.match(path))
-        if request.method == "PATCH":
-            return bool(_ONE.match(path))
-        if request.method == "GET":
-            return bool(_LIST.match(path) or _ONE.match(path))
-        return False
+        path = family_path(request)
+        if carries_body(request):
+            return bool(_BODY.match(path))
+        return request.method == "GET" and bool(_LIST.match(path) or _ONE.match(path))
 
     def prepare(self, request: http.Request) -> None:
         request.headers["accept-encoding"] = "identity"
@@ -135,38 +146,39 @@ class ChatGptWeb(WebJsonAdapter):
 
     def body_slots(self, body: dict, request: http.Request) -> TextSlots:
         slots = TextSlots()
-        if request.method == "PATCH":
-            if "title" in body:
-                slots.add(body, "title")
-            return slots
+        if "title" in body:  # a rename (PATCH .../conversation/{id})
+            slots.add(body, "title")
         messages = body.get("messages", [])
         if not isinstance(messages, list):
             raise RequestFormatError("ChatGPT 'messages' is not a list")
         holders = list(messages)
         if body.get("partial_query") is not None:  # text typed so far, sent by /prepare
             holders.append(body["partial_query"])
+        runs = MessageRuns(slots)
         for message in holders:
             if not isinstance(message, dict):
                 raise RequestFormatError("a ChatGPT message is not an object")
-            parts = (message.get("content") or {}).get("parts", [])
+            content = message.get("content") or {}
+            parts = content.get("parts", []) if isinstance(content, dict) else content
             if not isinstance(parts, list):
                 raise RequestFormatError("ChatGPT 'content.parts' is not a list")
+            author = message.get("author")
+            runs.open(isinstance(author, dict) and author.get("role") == "user")
             for i, part in enumerate(parts):
                 if isinstance(part, (str, list)):
                     slots.add(parts, i)
-                elif isinstance(part, dict) and not str(part.get("content_type", "")).endswith(
-                        "asset_pointer"):
-                    # e.g. audio_transcription parts: the user's spoken words; anything unknown
-                    # is protected too (images and files are pointers, left alone).
-                    slots.add_unknown(part)
+            slots.end_run()
+        # Everything else (dict parts such as voice transcripts, message metadata, attachment
+        # names, unknown keys) is read by cover; image and file pointers are structure.
+        slots.cover_body(body, STRUCTURE)
         return slots
 
     def scope(self, request: http.Request) -> str:
-        path = path_only(request)
+        path = family_path(request)
         one = _ONE.match(path)
         if one:
             return conversation_scope(one.group(1))
-        if _LIST.match(path):
+        if _LIST.match(path) and not carries_body(request):
             return SCOPE_PREFIX + "list"  # unused: each title is restored in its own scope
         body = json_body(request)
         cid = body.get("conversation_id") if isinstance(body, dict) else None
@@ -177,7 +189,7 @@ class ChatGptWeb(WebJsonAdapter):
     def response_rewriter(self, response: http.Response,
                           ctx: ResponseContext) -> ResponseRewriter | None:
         if self.is_stream(response):
-            if ctx.request is not None and _RESUME.match(path_only(ctx.request)):
+            if ctx.request is not None and _RESUME.match(family_path(ctx.request)):
                 return ChatGptSseRewriter(ctx, carry_on=True, offset=_resume_offset(ctx.request))
             return ChatGptSseRewriter(ctx)
         if "json" in response.headers.get("content-type", "").lower():

@@ -3,6 +3,8 @@
 Request: POST .../BardFrontendService/StreamGenerate, a form body whose `f.req` is
 [null, "<inner JSON string>"]; the prompt is inner[0][0]; inner[2] holds the conversation ids
 ["c_...", "r_...", "rc_..."] when continuing a conversation (docs/architecture.md#wire-formats).
+Every request with a body under /_/BardChatUi/data/ (also as /u/N/_/BardChatUi/..., how
+multi-account users are addressed) is read whole: default-deny, see _Form.
 Response: `)]}'` then length-prefixed frames (gemini_frames.py) whose payload is a list of
 envelopes such as ["wrb.fr", null, "<inner JSON string>"]. The inner JSON holds the reply text
 (inner[4][i][1][0] for candidate inner[4][i][0], the whole text so far in every frame) and the
@@ -27,16 +29,33 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
-                              RestorerLike, SiteAdapter, StreamRestorerLike, path_only)
+                              RestorerLike, SiteAdapter, StreamRestorerLike, carries_body, dumps_utf8,
+                              family_path, loads_strict)
+from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.structure import GENERIC
 from proxy.sites.gemini.frames import FrameRewriter
 from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
 log = logging.getLogger(__name__)
 
 SCOPE_PREFIX = "gemini-web:"
-_GENERATE = re.compile(r"^/_/BardChatUi/data/[\w.]*BardFrontendService/StreamGenerate$")
-_BATCH = re.compile(r"^/_/BardChatUi/data/batchexecute$")
+# Family paths (base.family_path: lower case); multi-account users are addressed as /u/N/...
+_DATA = re.compile(r"^(?:/u/\d+)?/_/bardchatui/data/")  # every request with a body here
+_GENERATE = re.compile(_DATA.pattern + r"[\w.]*bardfrontendservice/streamgenerate$")
+_BATCH = re.compile(_DATA.pattern + r"batchexecute$")
 _CONVERSATION_ID = re.compile(r"^c_[0-9A-Za-z_-]+$")
+_ID = re.compile(r"^(c|r|rc)_[0-9A-Za-z_-]+$")  # conversation, reply and candidate ids
+
+# StreamGenerate's inner list by position: languages, the conversation's ids, the anti-bot
+# token, a hash. Each is structure only in its shape (docs/architecture.md#wire-formats).
+_POSITIONS = {1: re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"),
+              2: re.compile(r"^$|" + _ID.pattern),
+              3: re.compile(r"^!\S{4,}$"),
+              4: re.compile(r"^[0-9a-f]{6,64}$")}
+_RPC_ID = re.compile(r"^[A-Za-z0-9]{4,12}$")  # batchexecute rpc ids read like names: "MaZiqc"
+_RPC_MARK = re.compile(r"^generic$")
+STRUCTURE = GENERIC.plus(token=_ID.match)
+"""Gemini's structure besides positions (_Form): ids; every other string is text."""
 
 
 def conversation_scope(conversation_id: str) -> str:
@@ -189,51 +208,114 @@ class GeminiResponseRewriter(FrameRewriter):
         return restorer
 
 
+class _Form:
+    """The texts of a Gemini request: every form value (default-deny), read by position where
+    Gemini's lists say what a value is. StreamGenerate's f.req is [null, "<inner JSON>"]: the
+    prompt (inner[0][0]) is the declared slot, inner[1:5] (languages, the conversation's ids,
+    the anti-bot token, a hash) are structure where they have their shape, everything else in
+    it is text (upload file names at inner[0][3] included). batchexecute's f.req is a list of [rpc id, "<args JSON>", null,
+    "generic"]: the rpc ids are structure (they read like names), the args are walked. The
+    page's XSRF token ``at`` is structure; any other value is walked (JSON inside walked too)."""
+
+    def __init__(self, request: http.Request, generate: bool, batch: bool) -> None:
+        try:
+            self.fields = [[k, v] for k, v in request.urlencoded_form.items(multi=True)]
+        except (ValueError, UnicodeDecodeError):
+            self.fields = []
+        if not self.fields and request.raw_content:
+            raise RequestFormatError("the Gemini request body is not a form")
+        self.slots = TextSlots()
+        self.freq: tuple[list, list, list | None] | None = None  # (field, outer, inner)
+        for field in self.fields:
+            key, value = field
+            if key == "at":
+                self.slots.exempt(field, 1)
+            elif key == "f.req" and (generate or batch):
+                self._freq(field, generate)
+            else:
+                self.slots.cover(field, 1, STRUCTURE)
+        if generate and self.freq is None:
+            raise RequestFormatError("the Gemini request has no f.req form field")
+
+    def _freq(self, field: list, generate: bool) -> None:
+        try:
+            outer = loads_strict(field[1])
+            inner = loads_strict(outer[1]) if generate else None
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+            raise RequestFormatError("Gemini f.req is not [null, \"<inner JSON>\"]") from None
+        if generate:
+            if not (isinstance(inner, list) and inner and isinstance(inner[0], list)
+                    and inner[0] and isinstance(inner[0][0], str)):
+                raise RequestFormatError("the Gemini prompt is not a string at inner[0][0]")
+            self.slots.add(inner[0], 0)
+            for i, shape in _POSITIONS.items():
+                if i < len(inner):
+                    self._exempt_shaped(inner, i, shape)
+            self.slots.cover([inner], 0, STRUCTURE)
+            self.slots.exempt(outer, 1)
+        elif isinstance(outer, list) and outer and isinstance(outer[0], list):
+            for call in outer[0]:
+                if isinstance(call, list):
+                    for i, shape in ((0, _RPC_ID), (3, _RPC_MARK)):
+                        if len(call) > i:
+                            self._exempt_shaped(call, i, shape)
+        self.slots.cover([outer], 0, STRUCTURE)
+        self.freq = (field, outer, inner)
+
+    def _exempt_shaped(self, holder: list, i: int, shape: re.Pattern) -> None:
+        """holder[i] (or each string in it, when a list) is structure if it has ``shape``: a
+        string of another shape there is read as text (a position is no licence)."""
+        value = holder[i]
+        if isinstance(value, str) and shape.match(value):
+            self.slots.exempt(holder, i)
+        elif isinstance(value, list):
+            for j, item in enumerate(value):
+                if isinstance(item, str) and shape.match(item):
+                    self.slots.exempt(value, j)
+
+    def write(self, request: http.Request, protected: list[str]) -> None:
+        self.slots.write(protected)
+        if self.freq is not None:
+            field, outer, inner = self.freq
+            if inner is not None:
+                outer[1] = dumps_utf8(inner)
+            field[1] = dumps_utf8(outer)
+        request.urlencoded_form = [(k, v) for k, v in self.fields]
+
+
 class GeminiWeb(SiteAdapter):
     name = "gemini-web"
     hosts = ("gemini.google.com",)
     web_app = True
+    scope_prefix = SCOPE_PREFIX
 
     def match(self, request: http.Request) -> bool:
-        if not self.on_own_host(request) or request.method != "POST":
+        """StreamGenerate and batchexecute, and any other form posted under /_/BardChatUi/data/
+        (anything else there, an upload's bytes, is generic protection's: proxy/sites/generic.py)."""
+        if not (self.on_own_host(request) and carries_body(request)):
             return False
-        path = path_only(request)
-        return bool(_GENERATE.search(path) or _BATCH.match(path))
+        path = family_path(request)
+        return bool(_GENERATE.match(path) or _BATCH.match(path)) or bool(_DATA.match(path)) \
+            and "x-www-form-urlencoded" in request.headers.get("content-type", "").lower()
 
     def _is_generate(self, request: http.Request) -> bool:
-        return bool(_GENERATE.search(path_only(request)))
+        return bool(_GENERATE.match(family_path(request)))
+
+    def _form(self, request: http.Request) -> _Form:
+        path = family_path(request)
+        return _Form(request, bool(_GENERATE.match(path)), bool(_BATCH.match(path)))
 
     def _parse(self, request: http.Request) -> tuple[list, list]:
-        """(outer, inner) of f.req; RequestFormatError when it is not the known shape."""
-        try:
-            freq = request.urlencoded_form.get("f.req")
-        except (ValueError, UnicodeDecodeError):
-            freq = None
-        if not freq:
-            raise RequestFormatError("the Gemini request has no f.req form field")
-        try:
-            outer = json.loads(freq)
-            inner = json.loads(outer[1])
-        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
-            raise RequestFormatError("Gemini f.req is not [null, \"<inner JSON>\"]") from None
-        if not (isinstance(inner, list) and inner and isinstance(inner[0], list) and inner[0]
-                and isinstance(inner[0][0], str)):
-            raise RequestFormatError("the Gemini prompt is not a string at inner[0][0]")
-        return outer, inner
+        """(outer, inner) of a StreamGenerate f.req; RequestFormatError when it is not that."""
+        form = _Form(request, True, False)
+        assert form.freq is not None and form.freq[2] is not None
+        return form.freq[1], form.freq[2]
 
     def texts(self, request: http.Request) -> list[str]:
-        if not self._is_generate(request):
-            return []  # batchexecute reads: nothing typed by the user goes out
-        prompt = self._parse(request)[1][0][0]
-        return [prompt] if prompt else []
+        return self._form(request).slots.texts()
 
     def rewrite(self, request: http.Request, protected: list[str]) -> None:
-        if not self._is_generate(request) or not protected:
-            return
-        outer, inner = self._parse(request)
-        inner[0][0] = protected[0]
-        outer[1] = _compact(inner)
-        request.urlencoded_form["f.req"] = _compact(outer)
+        self._form(request).write(request, protected)
 
     def scope(self, request: http.Request) -> str:
         if self._is_generate(request):

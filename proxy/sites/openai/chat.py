@@ -1,7 +1,11 @@
 """OpenAI chat completions (POST .../chat/completions), also spoken by Ollama, vLLM, LM Studio.
 
-Request texts: messages[].content (a string or parts[].text), assistant tool_calls[].function
-.arguments (JSON in a string), tool results, legacy function_call.arguments.
+Request texts: messages[].content (a string or parts[].text; the parts of one message, and the
+messages of consecutive user turns, form one run), assistant tool_calls[].function.arguments
+(JSON in a string: strings, numbers and keys), tool results, legacy function_call.arguments;
+then everything else the body holds but STRUCTURE (default-deny, proxy/sites/structure.py):
+tool and function descriptions and schema descriptions, messages[].name, user, metadata (keys,
+values and numbers), prediction, stop sequences, unknown and misspelled keys.
 Streamed reply: SSE ``data: {chunk}`` ... ``data: [DONE]``; one restorer per choice index for
 content, refusal and reasoning, and one per (choice, tool-call index) for arguments. Text still
 held back when a choice finishes goes out in an extra chunk just before the finishing one.
@@ -12,17 +16,26 @@ from mitmproxy import http
 
 from proxy.sites.base import RequestFormatError, ResponseRewriter
 from proxy.sites.channels import TextChannels
-from proxy.sites.json_api import JsonApiAdapter, message_text, messages_of
-from proxy.sites.jsonwalk import TextSlots
+from proxy.sites.json_api import JsonApiAdapter, messages_of
+from proxy.sites.jsonwalk import MessageRuns, TextSlots
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
+from proxy.sites.structure import BASE_KEYS, Structure
 
 _TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
-# Content parts that carry media (URLs, base64), not text the user typed.
-MEDIA_PARTS = ("image_url", "input_audio", "file", "input_image", "input_file")
+
+STRUCTURE = Structure(
+    keys=BASE_KEYS | frozenset({"tool_choice", "service_tier", "reasoning_effort", "verbosity",
+                                "modalities", "voice", "format"}),  # enum-like settings
+    schemas=frozenset({"parameters", "schema"}),  # tool parameters, structured output
+    free=frozenset({"metadata"}),
+    json_text=frozenset({"arguments"}))
+"""Chat completions' structure: everything else in a body is text (default-deny)."""
 
 
 def add_content(slots: TextSlots, item: dict, where: str) -> None:
-    """A message's `content` (a string or a list of parts) into `slots`; media parts are left."""
+    """A message's `content` (a string or a list of parts) into `slots`: the text of each part
+    (the other fields of a part, media parts included, are left to ``TextSlots.cover``, which
+    keeps attached payloads and protects the rest: file names, URLs, unknown keys)."""
     content = item.get("content")
     if isinstance(content, str):
         slots.add(item, "content")
@@ -34,8 +47,6 @@ def add_content(slots: TextSlots, item: dict, where: str) -> None:
                 if not isinstance(part["text"], str):
                     raise RequestFormatError(f"{where}.content[{j}].text is not a string")
                 slots.add(part, "text")
-            elif part.get("type") not in MEDIA_PARTS:
-                slots.add_unknown(part)  # a part kind not known here: protect its strings
     elif content is not None:
         raise RequestFormatError(f"{where}.content is neither a string nor a list")
 
@@ -43,10 +54,13 @@ def add_content(slots: TextSlots, item: dict, where: str) -> None:
 def _slots(body) -> TextSlots:
     messages = messages_of(body)
     slots = TextSlots()
+    runs = MessageRuns(slots)
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
             raise RequestFormatError(f"messages[{i}] is not an object")
+        runs.open(msg.get("role") == "user")
         add_content(slots, msg, f"messages[{i}]")
+        slots.end_run()
         tool_calls = msg.get("tool_calls") or []
         if not isinstance(tool_calls, list):
             raise RequestFormatError(f"messages[{i}].tool_calls is not a list")
@@ -57,6 +71,7 @@ def _slots(body) -> TextSlots:
         legacy = msg.get("function_call")
         if isinstance(legacy, dict) and "arguments" in legacy:
             slots.add_json_string(legacy, "arguments")
+    slots.cover_body(body, STRUCTURE)
     return slots
 
 

@@ -1,8 +1,12 @@
 """OpenAI Responses API (POST .../responses; its WebSocket mode is openai_responses_ws.py).
 
 Request texts: instructions; input as a string, or items: messages whose content is a string or
-parts (input_text / output_text .text), function_call.arguments (JSON in a string),
-function_call_output.output (a string or parts).
+parts (input_text / output_text .text; one run per message, consecutive user messages together),
+function_call.arguments (JSON in a string), function_call_output.output (a string or parts);
+then everything else but STRUCTURE (default-deny, proxy/sites/structure.py): tools and their
+descriptions, reasoning summaries, annotations, metadata, prompt variables, unknown items and
+keys. A WebSocket ``response.create`` whose create fields are nested under "response" is read
+the same way.
 Streamed reply: SSE events named by "type". Every "*.delta" event feeds the restorer of its
 channel (event kind + item + content/summary index); the matching "*.done" first emits what that
 channel still holds (an extra delta event, later sequence numbers shifted by one), then every
@@ -31,20 +35,37 @@ from proxy.sites.scope import PrefixStore, api_scope, client_id
 from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, RestorerLike,
                               json_body)
 from proxy.sites.channels import TextChannels
-from proxy.sites.json_api import JsonApiAdapter, message_text
-from proxy.sites.jsonwalk import TextSlots
-from proxy.sites.openai.chat import add_content
+from proxy.sites.json_api import JsonApiAdapter
+from proxy.sites.jsonwalk import MessageRuns, TextSlots
+from proxy.sites.openai.chat import STRUCTURE as CHAT_STRUCTURE, add_content
 from proxy.sites.restore_walk import JsonBodyRewriter, restore_json
 from proxy.sites.stream import SseEvent, SseRewriter, dumps, loads_or_none
+
+STRUCTURE = CHAT_STRUCTURE.plus(
+    keys=frozenset({"truncation", "include", "effort", "summary", "search_context_size",
+                    "conversation", "server_label", "require_approval", "background"}),
+    opaque=frozenset({"headers", "authorization"}),  # a tool server's credentials
+    free=frozenset({"metadata", "variables"}))
+"""The Responses API's structure: everything else in a body is text (default-deny)."""
+
+
+def create_fields(body: Any) -> Any:
+    """The create fields of a body: the body itself, or those nested under "response" in a
+    WebSocket ``{"type": "response.create", "response": {...}}``."""
+    if isinstance(body, dict) and isinstance(body.get("response"), dict) \
+            and "input" not in body and "instructions" not in body:
+        return body["response"]
+    return body
 
 _ARGUMENT_EVENTS = ("response.function_call_arguments", "response.custom_tool_call_input",
                     "response.mcp_call_arguments")
 
 
-def _slots(body) -> TextSlots:
-    if not isinstance(body, dict):
+def _slots(whole) -> TextSlots:
+    if not isinstance(whole, dict):
         raise RequestFormatError("the body is not a JSON object")
     slots = TextSlots()
+    body = create_fields(whole)
     if "instructions" in body and body["instructions"] is not None:
         if not isinstance(body["instructions"], str):
             raise RequestFormatError("'instructions' is not a string")
@@ -53,15 +74,19 @@ def _slots(body) -> TextSlots:
     if isinstance(inp, str):
         slots.add(body, "input")
     elif isinstance(inp, list):
+        runs = MessageRuns(slots)
         for i, item in enumerate(inp):
             where = f"input[{i}]"
             if not isinstance(item, dict):
                 raise RequestFormatError(f"{where} is not an object")
             kind = item.get("type", "message")
             if kind == "message":
+                runs.open(item.get("role") == "user")
                 add_content(slots, item, where)
-                slots.add_unknown(item, skip=frozenset({"content"}))  # any other text in it
-            elif kind in ("function_call", "custom_tool_call"):
+                slots.end_run()
+                continue
+            runs.interrupt()
+            if kind in ("function_call", "custom_tool_call"):
                 for key in ("arguments", "input"):
                     if key in item:
                         slots.add_json_string(item, key)
@@ -73,14 +98,11 @@ def _slots(body) -> TextSlots:
                     add_content(slots, {"content": out}, where + ".output")
                 elif isinstance(out, dict):
                     slots.add(item, "output")  # an object instead of text: its strings
-            elif kind == "reasoning":
-                pass  # encrypted or model-authored summaries: left as the model wrote them
-            else:
-                # An item kind this adapter does not know (computer_call_output, a future
-                # kind...): protect its strings rather than send them unchecked.
-                slots.add_unknown(item)
+            # Any other item kind (reasoning summaries Doppel restored, computer_call_output, a
+            # future kind) is read by cover below: its strings are protected.
     elif inp is not None:
         raise RequestFormatError("'input' is neither a string nor a list")
+    slots.cover_body(whole, STRUCTURE)
     return slots
 
 
@@ -88,6 +110,7 @@ def _history(body) -> list:
     """Instructions, then the input items (a string input is one user message)."""
     if not isinstance(body, dict):
         return []
+    body = create_fields(body)
     out = [{"instructions": body["instructions"]}] if body.get("instructions") else []
     inp = body.get("input")
     if isinstance(inp, str):
@@ -181,12 +204,13 @@ class OpenAIResponsesAdapter(JsonApiAdapter):
         return _history(body)
 
     def scope(self, request: http.Request) -> str:
-        body = json_body(request)
+        whole = json_body(request)
+        body = create_fields(whole)
         client = client_id(request)
         scope = None
         if isinstance(body, dict):
             prev = body.get("previous_response_id")
-            if body.get("type") == "response.inject":  # WebSocket mode: input for a response
+            if str(whole.get("type")).lower() == "response.inject":  # WebSocket: added input
                 prev = body.get("response_id")
             if isinstance(prev, str):
                 scope = self.response_scopes.scope_of(prev, client)

@@ -50,14 +50,16 @@ from typing import Any
 from mitmproxy import http
 
 from proxy.sites import is_web_host
-from proxy.sites.base import RequestFormatError, RestorerLike, loads_strict, path_only
+from proxy.sites.base import (RequestFormatError, RestorerLike, family_path, loads_strict,
+                              path_only)
 from proxy.sites.channels import TextChannels
 from proxy.sites.openai.responses import OpenAIResponsesAdapter, ResponsesEvents
 from proxy.sites.stream import dumps, loads_or_none
 
 PROTECTED_TYPES = frozenset({"response.create", "response.steer", "response.inject"})
 """Client events that carry ``input`` (and maybe ``instructions``) shaped as in a Responses
-create body; every other client event type passes unchanged."""
+create body (matched in any case: "Response.Create"); every other client event type is read by
+generic protection (proxy/mitm/addon_ws.py) in the socket's scope."""
 
 ADDED_INPUT_TYPES = frozenset({"response.steer", "response.inject"})
 """Of those, the ones that add input to a response already under way, not start one."""
@@ -69,7 +71,7 @@ TERMINAL_TYPES = frozenset({"response.completed", "response.incomplete", "respon
 
 def is_responses_socket(request: http.Request) -> bool:
     """The upgrade request of a Responses WebSocket (API hosts only, as for the HTTP path)."""
-    return not is_web_host(request.pretty_host) and path_only(request).endswith("/responses")
+    return not is_web_host(request.pretty_host) and family_path(request).endswith("/responses")
 
 
 def client_event(text: str) -> dict[str, Any]:
@@ -85,15 +87,18 @@ def client_event(text: str) -> dict[str, Any]:
     return obj
 
 
-def as_request(upgrade: http.Request, text: str) -> http.Request:
-    """The HTTP request a client event mirrors: POST to the socket's URL with the same headers
-    (so the scope's client is the same) and the message as its JSON body."""
+def as_request(upgrade: http.Request, text: str,
+               content_type: str = "application/json") -> http.Request:
+    """The HTTP request a client message mirrors: POST to the socket's path (its query string
+    was checked with the upgrade request) with the same headers (so the scope's client is the
+    same) and the message as its body."""
     request = upgrade.copy()
     request.method = "POST"
+    request.path = path_only(request)
     for name in ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
                  "sec-websocket-extensions", "sec-websocket-protocol", "content-encoding"):
         request.headers.pop(name, None)
-    request.headers["content-type"] = "application/json"
+    request.headers["content-type"] = content_type
     request.set_content(text.encode("utf-8", "surrogateescape"))
     return request
 
@@ -113,15 +118,20 @@ class ResponsesSocket:
         self.adapter = adapter
         self.events: ResponsesEvents | None = None
         self.pending = 0
+        self.scope: str | None = None  # of the last protected message: others join it
 
     def protected(self, kind: str, scope: str, restorer: RestorerLike) -> None:
-        """A protected client event of type ``kind`` went upstream. A ``response.create``
-        starts a response: its events restore with ``scope``. Steered or injected input joins the
-        response under way (whose channels and numbering go on), which from now on also restores
-        the stand-ins issued for that input."""
-        if kind in ADDED_INPUT_TYPES and self.events is not None:
+        """A protected client event of type ``kind`` (lower case) went upstream. A
+        ``response.create`` starts a response: its events restore with ``scope``. Steered or
+        injected input, and any other event (read by generic protection in the socket's scope),
+        joins the response under way (whose channels and numbering go on), which from now on
+        also restores the stand-ins issued for it."""
+        self.scope = scope
+        if kind != "response.create" and self.events is not None:
             self.events.channels.use(restorer)
             return
+        if kind not in PROTECTED_TYPES:
+            return  # no response under way yet: the next response.create's restorer has them
         scopes = self.adapter.response_scopes
         self.events = ResponsesEvents(TextChannels(restorer),
                                       lambda rid: scopes.remember(rid, scope))
