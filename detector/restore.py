@@ -213,6 +213,8 @@ class Restorer:
         for r_start, r_end in scan.regions:
             if e <= r_start or (r_end is not None and s >= r_end):
                 continue
+            if category == "EMAIL" and s < r_start:
+                continue  # the e-mail's own domain, written apart ("david @ curry-tech.com")
             if category != "URL" or r_start != s:
                 return False  # a stand-in inside a URL the model wrote
             if r_end is None:  # the URL goes on to the end of the text so far

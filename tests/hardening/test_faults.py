@@ -22,7 +22,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-import detector.ner.layer as ner
 from bench.load import DoppelProcess
 from detector.pipeline import Detector
 from detector.protect import Protector
@@ -205,16 +204,15 @@ async def test_detector_layer_raises(tmp_path, all_log_records):
 
 
 async def test_model_missing_at_runtime(tmp_path, all_log_records, monkeypatch):
-    """spaCy's model cannot be loaded (deleted, broken install): every request is blocked."""
-    monkeypatch.setattr(ner, "MODEL", str(tmp_path / "no-such-spacy-model"))
-    monkeypatch.setattr(ner, "_nlp", None)
+    """Fast mode's tagger cannot be loaded (deleted, broken install): every request is blocked."""
+    monkeypatch.setenv("DOPPEL_TAGGER", str(tmp_path / "no-such-tagger.spacy.tar"))
     up = await Upstream().start()
     try:
         protector = Protector(Detector("fast", cache_size=0), InMemoryStore())
         async with Doppel(protector, up.url, tmp_path / "conf") as d:
             status, raw = await d.post(body())
         err = blocked_error(raw)
-        assert status == 502 and err["code"] == "detection_failed" and "'ner'" in err["message"]
+        assert status == 502 and err["code"] == "detection_failed" and "'model'" in err["message"]
         assert up.seen == [] and not seeds_in(raw)
         assert "blocked a request (detection_failed)" in warnings_of(all_log_records)
     finally:
