@@ -111,6 +111,8 @@ class PrecisionStage:
     def judge(self, text: str, span: Span, regions, people, about_writer: bool = False) -> tuple[Span | None, str]:
         """(verdict, reason): the span as it should stay (maybe re-categorised) or None to leave
         the text alone, and the check that decided (bench/ counts them)."""
+        if span.layer != Layer.RULES and _bare_number(text, span):
+            return None, "bare number"  # a JSON number read alone: no context says what it is
         token = code.machine_token_around(text, span.start, span.end)
         if token is not None and not (span.layer == Layer.RULES and (span.start, span.end) == token):
             return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
@@ -171,6 +173,15 @@ class PrecisionStage:
         before = text[max(0, span.start - 32):span.start]
         return (any(cue in before.lower() for cue in CODE_PERSON_CUES) or bool(code.USER_FOLDER.search(before))
                 or bool(code.PERSON_KEY.search(before)))
+
+
+_NUMBER_ONLY = re.compile(r"[\d\s.,:+-]+")
+
+
+def _bare_number(text: str, span: Span) -> bool:
+    """The whole text is one number (a size, a count, a timestamp sent as JSON) and the span is
+    it: a model layer has no context to read it by, only a rule's format check can."""
+    return text.strip() == span.text.strip() and _NUMBER_ONLY.fullmatch(text.strip()) is not None
 
 
 SENTENCE_START = re.compile(r"(?:^|[.!?:\n#*•>\-]\s*|\n\s*)$")

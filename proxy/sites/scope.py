@@ -51,10 +51,10 @@ def history_digests(client: str, history: list[Any]) -> list[str]:
     """The digest of each prefix of ``history`` (its messages as the client sent them, any
     JSON), shortest first: each hashes the one before it and the next message."""
     out, prev = [], hashlib.sha256(b"doppel-history-v1\x00" + client.encode(
-        "utf-8", "surrogateescape")).hexdigest()
+        "utf-8", "surrogatepass")).hexdigest()
     for message in history:
         canon = json.dumps(message, sort_keys=True, ensure_ascii=False, default=str)
-        prev = hashlib.sha256((prev + "\x00" + canon).encode("utf-8", "surrogateescape")).hexdigest()
+        prev = hashlib.sha256((prev + "\x00" + canon).encode("utf-8", "surrogatepass")).hexdigest()
         out.append(prev)
     return out
 
