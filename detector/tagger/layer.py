@@ -80,8 +80,8 @@ class TaggerLayer:
         spans = []
         for start, end, label, score in runtime.find(text):
             start, end = _trim(text, start, end)
-            if end - start < 1:
-                continue
+            if not any(c.isalnum() for c in text[start:end]):
+                continue  # a lone bracket or dash tagged as a value: nothing private, no stand-in fits
             spans.append(Span(start, end, text[start:end], Category(label), Layer.MODEL, score,
                               source=f"model:{label}"))
         return spans

@@ -158,3 +158,15 @@ def test_public_knowledge_questions_are_left_alone(fast):
     for text in ("How do I reverse a linked list in Python?", "What are the side effects of ibuprofen?",
                  "Explain how photosynthesis works for a ten year old."):
         assert [s for s in fast.find(text) if s.layer == Layer.MODEL] == [], text
+
+
+def test_a_span_without_a_letter_or_digit_is_no_value(monkeypatch):
+    # The model once tagged a lone ")" as an EMAIL and "<" as a URL in long PUPA prompts: no
+    # stand-in has that shape, and the request was blocked. The decoder's output is replayed.
+    text = "see the table (below) < and mail me at odile@proton.me"
+    decoded = [(text.index(")"), text.index(")") + 1, "EMAIL", 0.9),
+               (text.index("<"), text.index("<") + 1, "URL", 0.8),
+               (text.index("odile@"), len(text), "EMAIL", 0.95)]
+    layer = TaggerLayer()
+    monkeypatch.setattr(layer, "_runtime", lambda: type("R", (), {"find": staticmethod(lambda t: decoded)})())
+    assert [s.text for s in layer.find(text)] == ["odile@proton.me"]
