@@ -60,6 +60,9 @@ def near_age(n: int, rng, attempt: int = 0) -> int:
 
 def parts(surface: str, session) -> list[Part]:
     match = _DIGITS.search(surface)
+    if match is not None and surface[match.end():match.end() + 2][:1] in ".," and \
+            surface[match.end() + 1:match.end() + 2].isdigit():
+        return []  # "0.15": a decimal is no age; the engine's same-shape fallback
     if match is not None and int(match.group()) < 130:
         n = int(match.group())
         make = lambda rng, attempt, n=n: str(near_age(n, rng, attempt))  # noqa: E731

@@ -78,7 +78,11 @@ class CollisionCheck:
         self.store, self.scope, self.text = store, scope, text
         self._lower = text.lower()  # cheap pre-check before compiling a pattern
 
-    def free(self, candidate: str, real: str, *, word_like: bool = False, small_space: bool = False) -> bool:
+    def free(self, candidate: str, real: str, *, word_like: bool = False, small_space: bool = False,
+             in_text_ok: bool = False) -> bool:
+        """May ``candidate`` stand in for ``real``? ``in_text_ok``: the last try for a small
+        space (an age in a text full of numbers): it may also occur in the text (a reply that
+        repeats that number may then be restored to the real one: a wrong number, never a leak)."""
         if not candidate or candidate != candidate.strip():
             return False
         folded = fold(candidate)
@@ -92,4 +96,4 @@ class CollisionCheck:
         if (not small_space and self.store.is_real_value(candidate)) or self.store.standin_in_use(self.scope, candidate):
             return False
         first_word = candidate.split()[0].lower()
-        return first_word not in self._lower or not appears_in(self.text, candidate)
+        return in_text_ok or first_word not in self._lower or not appears_in(self.text, candidate)

@@ -124,6 +124,11 @@ class StandInSession:
             candidate = reshape(real, rng_for(self.scope, part.key, attempt))
             if self.collisions.free(candidate, real, small_space=part.small_space):
                 return candidate
+        if part.small_space:  # every near value is in the text: take one anyway
+            for attempt in range(MAX_ATTEMPTS):
+                candidate = apply_case_class(cls, part.make(rng_for(self.scope, part.key, attempt), MAX_ATTEMPTS + attempt))
+                if self.collisions.free(candidate, real, small_space=True, in_text_ok=True):
+                    return candidate
         raise DetectionError("standins", f"no free stand-in for a {part.category} value")
 
 

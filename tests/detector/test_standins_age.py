@@ -77,3 +77,18 @@ def test_later_attempts_reach_further_but_stay_in_the_stage():
     rng = random.Random(3)
     seen = {near_age(40, rng, attempt) for attempt in range(64) for _ in range(5)}
     assert max(seen) > 43 and all(26 <= m <= 64 for m in seen)
+
+
+def test_an_age_in_a_text_full_of_numbers_still_gets_a_stand_in():
+    # Every age near 5 already stood in the text (a table of numbers): the request was blocked.
+    numbers = " ".join(str(n) for n in range(0, 100))
+    text = f"my son is 5 and here is the data: {numbers}"
+    spans = [Span(10, 11, "5", Category.AGE, "model")]
+    protector = Protector(_Fixed(spans), InMemoryStore())
+    out = protector.protect(text, "s")
+    assert out.protected.startswith("my son is ") and not out.protected.startswith("my son is 5 ")
+    assert protector.restorer("s").restore_exact(out.protected) == text
+
+
+def test_a_decimal_is_not_cut_into_an_age():
+    assert parts("0.15", None) == []
