@@ -23,7 +23,8 @@ def _vendor_keys() -> tuple[Pattern, ...]:
     triggers: dict[str, list[str]] = {}
     for key in KEY_FORMATS:
         prefixes = "|".join(re.escape(p) for p in sorted(key.prefixes, key=len, reverse=True))
-        alternatives.setdefault(key.name, []).append(f"(?:{prefixes}){key.body}")
+        # A prefix in any case: text typed or pasted in capitals ("SK-PROJ-...") still holds it.
+        alternatives.setdefault(key.name, []).append(f"(?i:{prefixes}){key.body}")
         triggers.setdefault(key.name, []).extend(p.lower() for p in key.prefixes)
     patterns = []
     for name, regexes in alternatives.items():

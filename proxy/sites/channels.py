@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from typing import Hashable
 
-from proxy.sites.base import RestorerLike, StreamRestorerLike
+from proxy.sites.base import RestorerLike, StreamRestorerLike, dumps_utf8
 
 
 def _escape(text: str) -> str:
     """JSON string body (no quotes) for ``text``."""
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    return dumps_utf8(text)[1:-1]  # a lone surrogate stays an escape
 
 
 _OPAQUE = "\ufffd"  # what a raw escape reads as to the restorer

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from proxy.sites.base import ResponseRewriter
+from proxy.sites.base import ResponseRewriter, dumps_utf8
 
 
 class Utf8Stream:
@@ -221,12 +221,10 @@ class WholeBodyRewriter(ResponseRewriter):
             return body
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def dumps(obj) -> str:
-    """Compact JSON as the big APIs send it (one line, UTF-8 kept)."""
-    return _ENCODER.encode(obj)
+    """Compact JSON as the big APIs send it (one line, UTF-8 kept; a lone surrogate, valid as
+    an escape, stays one: base.dumps_utf8)."""
+    return dumps_utf8(obj)
 
 
 def loads_or_none(text: str | None):

@@ -203,6 +203,8 @@ def _multipart(body: dict) -> bytes:
 
 
 def _form(body: dict) -> bytes:
+    if not isinstance(body, dict):  # a mutation replaced the whole body: one field holds it
+        body = {"q": body}
     return urlencode({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()},
                      errors="surrogatepass").encode()
 

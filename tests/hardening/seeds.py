@@ -78,12 +78,15 @@ class SeedLayer:
     name = Layer.RULES
 
     def find(self, text: str) -> list[Span]:
+        # In any case, as the real rules find them: default-deny reads every string, a body
+        # whose case was swapped included ("PROMPT": "... INGRID.LINDQVIST@FASTMAIL.COM").
         spans = []
-        values = [*SEEDS.values(), *((c, str(n)) for c, n in NUMERIC_SEEDS.values())]
-        for category, value in values:
-            start = text.find(value)
-            while start >= 0:
-                spans.append(Span(start, start + len(value), value, category, Layer.RULES,
+        for category, pattern in _SEED_PATTERNS:
+            for m in pattern.finditer(text):
+                spans.append(Span(m.start(), m.end(), m.group(), category, Layer.RULES,
                                   validated=True))
-                start = text.find(value, start + len(value))
         return spans
+
+
+_SEED_PATTERNS = [(category, re.compile(re.escape(value), re.IGNORECASE))
+                  for category, value in [*SEEDS.values(), *((c, str(n)) for c, n in NUMERIC_SEEDS.values())]]

@@ -36,7 +36,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
-from proxy.sites.base import RestorerLike
+from proxy.sites.base import RestorerLike, dumps_utf8
 from proxy.sites.channels import TextChannels
 from proxy.sites.restore_walk import NO_JSON_KEYS, restore_json
 
@@ -316,4 +316,4 @@ def _escape(key: str) -> str:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    return dumps_utf8(obj, separators=(", ", ": "))  # a lone surrogate stays an escape

@@ -21,14 +21,13 @@ the response names it (ResponseContext.rebind -> Vault.rebind_scope).
 """
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any
 
 from mitmproxy import http
 
-from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter,
+from proxy.sites.base import (RequestFormatError, ResponseContext, ResponseRewriter, dumps_utf8,
                               carries_body, family_path, json_body)
 from proxy.sites.chatgpt.delta import DeltaRewriter, Out
 from proxy.sites.chatgpt.resume import TURNS
@@ -115,7 +114,7 @@ class ChatGptJsonRewriter(JsonBodyRewriter):
         self.ctx = ctx
 
     def dumps(self, body: Any) -> str:
-        return json.dumps(body, ensure_ascii=False)
+        return dumps_utf8(body, separators=(", ", ": "))
 
     def rewrite_json(self, body: Any) -> tuple[Any, bool]:
         items = body.get("items") if isinstance(body, dict) else None

@@ -27,7 +27,7 @@ from typing import Any, Callable, Hashable
 from mitmproxy import http
 
 from proxy.hostnames import normalize_host
-from proxy.sites.base import ResponseContext, RestorerLike
+from proxy.sites.base import ResponseContext, RestorerLike, dumps_utf8
 from proxy.sites.chatgpt.web import ChatGptSseRewriter, conversation_scope
 from proxy.sites.restore_walk import restore_json
 
@@ -72,7 +72,7 @@ class HandoffRewriter:
             new, changed = restore_json(obj, _Where(None), switch=_Where.of, restore=self._item)
         except RecursionError:  # nested too deeply to be ours: passes unchanged
             return text
-        return json.dumps(new, ensure_ascii=False) if changed else text
+        return dumps_utf8(new, separators=(", ", ": ")) if changed else text
 
     def _item(self, where: "_Where", text: str, key: Hashable) -> str:
         """One string of a message: a stream item (SSE text) goes through its conversation's

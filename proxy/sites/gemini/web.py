@@ -63,7 +63,7 @@ def conversation_scope(conversation_id: str) -> str:
 
 
 def _compact(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return dumps_utf8(obj)  # compact; a lone surrogate stays an escape
 
 
 def _conversation_id(value: Any) -> str | None:
