@@ -30,7 +30,7 @@ THOROUGH_NOT_BUILT = "thorough mode needs the on-device LLM layer, which is not 
 def fast_layers() -> list:
     """Rules, the names layer and the tagger. spaCy's NER is not among them: on top of the
     tagger it added recall on PUPA but cost precision, PII-free texts changed and, reading
-    every text a second time, the 30-ms p95 budget (the ablation in docs/evaluation.md)."""
+    every text a second time, the 30-ms p95 budget (the ablation in docs/evaluation-ablation.md)."""
     from detector.names.layer import NamesLayer
     from detector.rules import RulesLayer
     from detector.tagger.layer import TaggerLayer

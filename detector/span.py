@@ -14,7 +14,7 @@ class Layer:
     NER = "ner"
     NAMES = "names"  # lexicon and capitalisation name finder (detector/names*.py): ranks as NER
     LLM = "llm"
-    MODEL = "model"  # the tagger (detector/tagger/): its rank is set by the ablation in docs/evaluation.md
+    MODEL = "model"  # the tagger (detector/tagger/): its rank is set by the ablation in docs/evaluation-ablation.md
     TERMS = "terms"  # the user's "always protect" list (detector/terms.py): ranks with rules
     PRIORITY = {RULES: 3, TERMS: 3, NER: 2, NAMES: 2, MODEL: 2, LLM: 1}
 

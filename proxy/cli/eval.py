@@ -76,6 +76,7 @@ def eval_command(
     command += "" if precision else " --no-precision"
     command += f" --limit {limit}" if limit else ""
     command += f" --data {data}" if data else ""
+    command += f" --out {out}" if out != DEFAULT_OUT else ""
     console.print(eval_table(results))
     report = render(results, command=command, unavailable=unavailable)
     if precision:
