@@ -77,13 +77,11 @@ class PrecisionStage:
         regions = [r for r in code.code_regions(text) if not any(
             s.layer == Layer.RULES and s.category in PERSONAL_RECORD and r[0] <= s.start and s.end <= r[1]
             for s in spans)]
-        # Persons and personal dates anchor a sentence to someone's life.
-        # (A "person" that is a country or a nationality, as a layer may take "Mexico" or
-        # "French", anchors nothing.)
+        # Persons and personal dates anchor a sentence to someone's life. (Countries are
+        # LOCATIONs by now; a "person" that is a nationality, "French", anchors nothing.)
         people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
             s.category is Category.PERSON and not public.is_public_figure(s.text)
-            and not public.is_well_known_org(s.text) and not public.is_country_or_region(s.text)
-            and not geo.is_nationality(s.text))]
+            and not public.is_well_known_org(s.text) and not geo.is_nationality(s.text))]
         about_writer = cues.describes_writer(text)
         decided = {id(s): self.judge(text, s, regions, people, about_writer) for s in judged}
         # One verdict per name: a name kept anywhere is kept everywhere, or its other mentions
@@ -144,11 +142,9 @@ class PrecisionStage:
             return (replace(span, category=Category.BELIEF_IDENTITY), "belief") if personal else (None, "belief")
         if personal and not public.is_well_known_org(span.text):
             return span, "kept"
-        # A country named as a topic, whatever kind a layer took it for ("Mexico" as a PERSON,
-        # an unknown capitalised "Australia" as an ORG).
-        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and (
-                public.is_country_or_region(span.text)
-                or (span.category is Category.LOCATION and public.list_of_places(span.text))):
+        # (A country a layer took for a PERSON or ORG is a LOCATION by now: see explain.)
+        if span.category is Category.LOCATION and (public.is_country_or_region(span.text)
+                                                   or public.list_of_places(span.text)):
             return None, "country"
         if span.category not in (Category.PERSON, Category.ORG, Category.LOCATION):
             return span, "kept"
