@@ -71,9 +71,10 @@ def test_extension_routes_protects_and_takes_terms_in_firefox(firefox, backend):
     reply = send_prompt(firefox, chat, prompt)
     assert CLIENT not in backend.site.user_texts()[-1] and reply.count(CLIENT) == 2
 
-    # Badge and popup counts, read from Doppel's response headers as in Chromium.
+    # Badge and popup counts: the background pairs Doppel's events with the tab's requests once
+    # a request completes, a moment after the page has its reply, so the test waits for them.
     tab = firefox.evaluate(popup, f"browser.tabs.query({{url: 'https://{CHAT_HOST}/*'}}).then((t) => t[0].id)")
-    assert firefox.evaluate(popup, f"browser.action.getBadgeText({{tabId: {tab}}})") == "4"
+    firefox.wait_for(popup, f"browser.action.getBadgeText({{tabId: {tab}}}).then((t) => t === '4')")
     firefox.navigate(popup, f"{POPUP}?tab={tab}")
     firefox.wait_for(popup, "document.getElementById('backend').dataset.state === 'on'")
     firefox.wait_for(popup, "document.getElementById('tab-total').textContent === '4'")

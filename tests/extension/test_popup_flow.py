@@ -33,7 +33,8 @@ def test_protects_prompt_counts_it_and_turning_off_sends_raw(browser, backend):
 
     # Badge and popup: three values replaced in this tab, per category.
     tab = tab_id_of(popup, f"https://{CHAT_HOST}/*")
-    assert popup.evaluate("async (t) => chrome.action.getBadgeText({tabId: t})", tab) == "3"
+    # The background counts a request once it completes, a moment after the page has its reply.
+    popup.wait_for_function("async (t) => (await chrome.action.getBadgeText({tabId: t})) === '3'", arg=tab)
     popup.goto(popup.url.split("?")[0] + f"?tab={tab}")
     popup.wait_for_selector('#backend[data-state="on"]')
     assert popup.inner_text("#tab-total") == "3"

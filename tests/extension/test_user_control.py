@@ -91,7 +91,8 @@ def test_shadow_mode_sends_raw_text_and_the_popup_says_so(browser, backend):
     assert event["outcome"] == "shadow" and event["replaced"] == 3
 
     tab = tab_id_of(popup, f"https://{CHAT_HOST}/*")
-    assert popup.evaluate("async (t) => chrome.action.getBadgeText({tabId: t})", tab) == "SHDW"
+    # The background counts a request once it completes, a moment after the page has its reply.
+    popup.wait_for_function("async (t) => (await chrome.action.getBadgeText({tabId: t})) === 'SHDW'", arg=tab)
     popup = open_popup(browser, tab)
     popup.wait_for_selector('#backend[data-state="shadow"]')
     assert popup.is_visible("#shadow-banner")

@@ -187,6 +187,8 @@ def _header_safe(text: str) -> str:
 
 def _multipart(body: dict) -> bytes:
     """A multipart body: each field a text part, and one file whose name is ``body["file"]``."""
+    if not isinstance(body, dict):  # a mutation replaced the whole body: one field holds it
+        body = {"note": body}
     out = b""
     for key, value in body.items():
         value = value if isinstance(value, str) else json.dumps(value)
