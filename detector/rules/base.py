@@ -56,9 +56,15 @@ class Recognizer:
         """The explanation a span carries: this family and the pattern ("phone/valid")."""
         return f"{self.category.lower()}/{pattern}"
 
-    def find(self, text: str) -> list[Span]:
-        spans: list[Span] = []
-        seen: set[tuple[int, int]] = set()  # two patterns of one family may match the same text
+    # Two patterns matching the same place: the first accepted wins, or (True) the best verdict,
+    # a passing check over a context rescue (one digit run can be several countries' ID).
+    best_per_place: bool = False
+
+    def find(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
+        """Spans in pattern order. `regions` ((start, end) pairs) limits where a match may lie; an
+        end should reach two characters past the last one a match may use, so the patterns'
+        look-aheads read the real text (look-behinds read it anyway)."""
+        spans: dict[tuple[int, int], Span] = {}
         lowered = text.lower()
         context_anywhere: bool | None = None
         for pattern in self.PATTERNS:
@@ -70,17 +76,18 @@ class Recognizer:
                 if not context_anywhere:
                     continue
             has_value_group = "value" in pattern.regex.groupindex
-            for match in pattern.regex.finditer(text):
-                start, end = match.span("value") if has_value_group else match.span()
-                if start < 0 or start == end:
-                    continue
-                if (start, end) in seen:
-                    continue
-                span = self.judge(text, start, end, pattern)
-                if span is not None:
-                    seen.add((start, end))
-                    spans.append(span)
-        return spans
+            for a, b in regions if regions is not None else ((0, len(text)),):
+                for match in pattern.regex.finditer(text, a, b):
+                    start, end = match.span("value") if has_value_group else match.span()
+                    if start < 0 or start == end:
+                        continue
+                    old = spans.get((start, end))
+                    if old is not None and not self.best_per_place:
+                        continue
+                    span = self.judge(text, start, end, pattern)
+                    if span is not None and (old is None or (span.validated, span.score) > (old.validated, old.score)):
+                        spans[(start, end)] = span
+        return list(spans.values())
 
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
         """Apply context and validation to one candidate; None drops it."""
