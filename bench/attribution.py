@@ -1,5 +1,6 @@
 """False attributions and missed references of each attribution rule on the corpus of
-bench/attribution_corpus.py: `python -m bench.attribution [--split dev|test|all] [--personas N]`.
+bench/attribution_corpus.py: `python -m bench.attribution [--split dev|test|fresh|fresh2|all]
+[--personas N]`.
 
 A false attribution is a coincidental use that was restored ("The Rowe Bridge" -> "The Gonzalez
 Bridge"); a missed reference is a reference left as its stand-in. The rate Doppel's target is
@@ -86,7 +87,7 @@ def report(split: str, n_personas: int) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "test", "fresh", "all"), default="fresh")
+    ap.add_argument("--split", choices=("dev", "test", "fresh", "fresh2", "all"), default="fresh2")
     ap.add_argument("--personas", type=int, default=40)
     args = ap.parse_args(argv)
     print(report(args.split, args.personas))

@@ -169,6 +169,54 @@ FRESH_COINCIDENTAL = [
     "You need the {ll} package for this script.",
 ]
 
+# A second held-out batch (2026-12-07), written before the rule was revised for the one
+# template of FRESH_COINCIDENTAL it got wrong ("The ship {F} sank"): FRESH had then been read,
+# so these are what the revised rule is reported on.
+FRESH2_REFERENCES = [
+    "Your landlord {F} should have sent the inventory by now.",
+    "My advice: let {F} handle the negotiation.",
+    "The caretaker, {F} {L}, has the spare keys.",
+    "{F} has until Friday to reply to the notice.",
+    "Regarding {L}'s complaint, the council will reply in writing.",
+    "Cc: {FULL}",
+    "Is {F} still living at the old address?",
+    "Your sister {F} can co-sign if needed.",
+    "Once {F} sends the photos, forward them to the agent.",
+    "Ms. {L} asked whether the boiler was serviced.",
+    "P.S. {F}, don't forget the meter reading.",
+    "Sure, {F}. Let me rewrite that paragraph.",
+    "{L} and the agency both signed the addendum.",
+    "Our neighbour {F} saw the water damage first.",
+    "Dear Mr {L},\n\nPlease find attached the invoice.",
+    "Your friend {F} is right about the deposit scheme.",
+    "When you see {F} tomorrow, mention the new rules.",
+    "Captain {L} signed the crew list.",
+    "For {F}: the appeal form is on page 3.",
+    "The tenants are you and {FULL}.",
+]
+FRESH2_COINCIDENTAL = [
+    "The yacht {F} was moored in the harbour all summer.",
+    "The song {F} topped the charts in 1983.",
+    "Have you read the novel {F} by Jane Austen?",
+    "The {L} Trust owns most of the land here.",
+    "Meet me at {L} Plaza at six.",
+    "The comet {F} will be visible in March.",
+    "Typhoon {F} forced the airport to close.",
+    "The {L} Clinic has a walk-in service on Saturdays.",
+    "The album {F} was recorded in Memphis.",
+    "Check the {L} Library for older editions.",
+    "The {L} Stakes is run every June.",
+    "The {L} test is used for small samples.",
+    "The steamer {F} carried mail between the islands.",
+    "Take exit 4 toward {L} Heights.",
+    "The {L} Company sold the building in 2010.",
+    "She sang the aria from the opera {F}.",
+    "Pass the {ll} flag to turn on verbose output.",
+    "The {L} Collection is on the second floor.",
+    "Operation {F} began at dawn.",
+    "{L} County raised its property taxes.",
+]
+
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -183,7 +231,7 @@ class Reply:
     scope: str
     text: str
     occurrences: tuple[Occurrence, ...]
-    split: str  # "dev", "test" or "fresh"
+    split: str  # "dev", "test", "fresh" or "fresh2"
     template: int
     reference_template: bool
 
@@ -253,11 +301,13 @@ def corpus(n_personas: int = 40) -> tuple[InMemoryStore, list[Reply]]:
     store = InMemoryStore()
     replies = []
     for p in personas(store, n_personas):
-        for reference, templates, fresh in ((True, REFERENCES, False), (False, COINCIDENTAL, False),
-                                            (True, FRESH_REFERENCES, True),
-                                            (False, FRESH_COINCIDENTAL, True)):
+        for reference, templates, fresh in ((True, REFERENCES, ""), (False, COINCIDENTAL, ""),
+                                            (True, FRESH_REFERENCES, "fresh"),
+                                            (False, FRESH_COINCIDENTAL, "fresh"),
+                                            (True, FRESH2_REFERENCES, "fresh2"),
+                                            (False, FRESH2_COINCIDENTAL, "fresh2")):
             for i, template in enumerate(templates):
                 text, occ = _fill(template, p, reference)
-                split = "fresh" if fresh else "dev" if i % 2 == 0 else "test"
+                split = fresh or ("dev" if i % 2 == 0 else "test")
                 replies.append(Reply(p.scope, text, tuple(occ), split, i, reference))
     return store, replies

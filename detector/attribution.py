@@ -10,8 +10,9 @@ another of the names ("elena.rowe") are references; so is a capitalised name on 
   all      every occurrence (what Doppel did before #15);
   case     and not a lower-case occurrence of a name the user wrote capitalised ("rowe");
   context  and not after an article ("the Rowe"), before a place or organisation word ("Rowe
-           Street", "Elena Foundation", an eponym "Rowe syndrome") or after a place prefix
-           ("Lake Elena", "Hurricane Elena");
+           Street", "Elena Foundation", an eponym "Rowe syndrome"), after a place prefix
+           ("Lake Elena", "Hurricane Elena") or after an article and a noun for a thing people
+           name ("the ship Elena", "the song Elena"; "the email Elena sent" is a reference);
   strict   and not next to any other capitalised word that is not a name, title or sentence
            start ("Santa Elena", "Elena Ferrante", "Rowe's Diner").
 A title (Ms, Dr, ... and job titles such as "Officer") before a name makes it a reference under
@@ -47,10 +48,18 @@ ROLE_TITLES = frozenset("""officer nurse agent senator detective sergeant inspec
 president governor mayor minister councillor councilor chancellor ambassador general colonel
 major lieutenant commander admiral chief father sister brother rabbi imam pastor bishop
 principal dean counsel attorney representative rep""".split())
+# Nouns for things people give names to (hand list): after an article, a name right after one
+# names the thing ("the ship Elena sank"). Only these: after other nouns a name is mostly the
+# subject of a clause that refers to the person ("the email Elena sent").
+NAMED_THING_NOUNS = frozenset("""ship boat vessel yacht ferry liner schooner steamer frigate
+submarine cruiser tanker barge tugboat hurricane storm typhoon cyclone tornado song single album
+track ep film movie series novel poem play opera musical painting sculpture statue comet asteroid
+planet galaxy nebula rocket probe spacecraft satellite locomotive brand label font typeface rose
+cultivar variety codename band duo choir robot doll""".split())
 # Words before a name that make it a place or an event (hand list).
 PLACE_PREFIXES = frozenset("""lake mount mt port fort ft saint st san santa sankt cape glen
 hurricane storm typhoon cyclone camp new north south east west upper lower old great little
-isle loch""".split())
+isle loch operation mission project""".split())
 # Words after a name that make it a landmark (hand list; streets, organisations and eponyms
 # come from the detector's own lists below).
 _LANDMARKS = frozenset("""bridge tower towers building hall station airport river lake bay island
@@ -204,6 +213,10 @@ def refers(text: str, start: int, end: int, names: Names, rule: str = DEFAULT_RU
         return False
     if spaced_prev and _capitalised(prev.word) and fold(prev.word) in PLACE_PREFIXES:
         return False
+    if spaced_prev and fold(prev.word) in NAMED_THING_NOUNS:
+        article = _left(text[max(0, start - CONTEXT):start - len(prev.gap) - len(prev.word)])
+        if article.word and article.gap.isspace() and not article.dot and fold(article.word) in ARTICLES:
+            return False  # "the ship Elena": a thing named, not the person
     if spaced_next and _capitalised(nxt.word) and fold(nxt.word) in HEADS:
         return False
     if spaced_next and not possessive and fold(nxt.word) not in _VERB_HEADS \

@@ -6,7 +6,7 @@ from detector.attribution import DEFAULT_RULE
 
 def test_every_occurrence_is_found_where_the_template_put_it():
     store, replies = corpus(n_personas=3)
-    assert {r.split for r in replies} == {"dev", "test", "fresh"}
+    assert {r.split for r in replies} == {"dev", "test", "fresh", "fresh2"}
     for reply in replies:
         for occ in reply.occurrences:
             assert reply.text[occ.start:occ.end].strip() == reply.text[occ.start:occ.end] != ""

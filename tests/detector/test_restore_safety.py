@@ -90,6 +90,13 @@ def test_a_tool_call_url_keeps_its_stand_in():
     ("Elena Rowe and Ingrid", "Maria Gonzalez and Margaret"),
     ("elena.rowe is her handle", "maria.gonzalez is her handle"),
     ("lena and Lena", "sara and Sara"),  # the user wrote "sara" in lower case
+    # a thing named after an article and a noun for things people name; other nouns refer
+    ("The ship Elena sank.", "The ship Elena sank."),
+    ("Have you heard the album Elena?", "Have you heard the album Elena?"),
+    ("Operation Elena began.", "Operation Elena began."),
+    ("the tenant Elena paid.", "the tenant Maria paid."),
+    ("In the email Elena sent, the date is wrong.", "In the email Maria sent, the date is wrong."),
+    ("Your friend Elena agreed.", "Your friend Maria agreed."),
 ])
 def test_lone_names_only_where_they_refer(reply, expected):
     assert R.restore(reply) == expected
