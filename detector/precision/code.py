@@ -137,6 +137,27 @@ def _merged(regions: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+# A clock time to the second with a fraction or a time zone right after a date (the date's own
+# span may hold it): a machine wrote it (logs, mail and commit headers, kubectl), not a person
+# telling a day. "When: 1971-09-07 22:49:16" has neither and stays a date.
+MACHINE_TIME = re.compile(r"[ T]?\d{1,2}:\d{2}:\d{2}(?:[.,]\d{3,}|(?:\s\d{4})?\s?(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)(?!\w))")
+
+
+def machine_timestamp(text: str, start: int, end: int) -> bool:
+    """Whether the date text[start:end] is followed (or ended) by a machine's time stamp."""
+    m = MACHINE_TIME.search(text, start, min(len(text), end + 40))
+    return m is not None and m.start() <= end + 1
+
+
+_FIELD = re.compile(r"[ \t]*(?:- )?[\w .'\"/-]{1,30}:[ \t]*")
+
+
+def record_field(text: str, start: int) -> bool:
+    """Whether a value starts right after a key of its own line ("Date: 1978-04-13",
+    "DOB: ..."): a field of a record about someone, not a literal inside code."""
+    return _FIELD.fullmatch(text, text.rfind("\n", 0, start) + 1, start) is not None
+
+
 def inside(regions: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in regions)
 

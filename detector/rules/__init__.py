@@ -1,14 +1,16 @@
 """The rules layer: structured identifiers found by pattern, context and validation.
 
 One module per category, each paired with the stand-in module of the same name
-(detector/standins/<name>.py): address, bank_account, credit_card, email, id_number (national
-IDs, US SSNs, passports and other documents), ip_address, phone, secret, url, username.
+(detector/standins/<name>.py): address, age, bank_account, credit_card, date, email, id_number
+(national IDs, US SSNs, passports and other documents), ip_address, phone, secret, url, username.
 base.py holds what every recognizer shares (Pattern, Recognizer, context look-up).
 """
 from detector.rules.address import AddressRecognizer
+from detector.rules.age import AgeRecognizer
 from detector.rules.bank_account import BankAccountRecognizer
 from detector.rules.base import Recognizer
 from detector.rules.credit_card import CreditCardRecognizer
+from detector.rules.date import DateRecognizer
 from detector.rules.email import EmailRecognizer
 from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
@@ -24,6 +26,7 @@ def default_recognizers() -> list[Recognizer]:
         EmailRecognizer(), PhoneRecognizer(), CreditCardRecognizer(), BankAccountRecognizer(),
         UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
+        DateRecognizer(), AgeRecognizer(),
     ]
 
 

@@ -163,15 +163,25 @@ def conversation_offset(session) -> int:
     return session.memo("date-offset", compute)
 
 
+# A time of day after a date ("1971-09-07 22:49:16", "March 3, 9:15 pm"): it stays as written (a
+# time alone singles no one out), and a changed hour could be no hour ("27:27"). An ISO "T" time
+# is one word with its date: the fallback below keeps its clock.
+TIME_AFTER = re.compile(r"(?:\s+|,\s*|\s+at\s+)\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+                        r"(?:\s?[ap]\.?m\.?|\s?Z|[+-]\d{2}:?\d{2})?\Z", re.IGNORECASE)
+
+
 def _fallback(text: str, rng) -> str:
-    """Unparsed date text: years move by a little, day/month numbers change, words stay."""
+    """Unparsed date text: years move by a little, day/month numbers change, words and clock
+    times stay."""
     def repl(m):
+        if m.group("clock"):
+            return m.group()
         digits = m.group()
         if len(digits) == 4:
             return str(int(digits) + rng.choice((-2, -1, 1, 2)))
         top = 12 if int(digits) <= 12 else 28  # a month stays a possible month
         return f"{rng.randint(1, top):0{len(digits)}d}"
-    return re.sub(r"\d+", repl, text)
+    return re.sub(r"(?P<clock>\d+(?::\d+)+)|\d+", repl, text)
 
 
 def make_date(surface: str, session):
@@ -195,5 +205,8 @@ def parts(surface: str, session) -> list[Part]:
     m = re.search(r"\w(?:.*\w)?", surface, re.DOTALL)
     if not m:
         return []
-    core = m.group()
-    return [Part(m.start(), m.end(), "date:" + fold(core), "DATE", make_date(core, session))]
+    core, end = m.group(), m.end()
+    time = TIME_AFTER.search(core)
+    if time and time.start() > 0:
+        core, end = core[:time.start()], m.start() + time.start()
+    return [Part(m.start(), end, "date:" + fold(core), "DATE", make_date(core, session))]

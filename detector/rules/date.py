@@ -1,0 +1,68 @@
+"""DATE rules: a full date, a day together with its month ("3 March", "March 3rd, 1990",
+"12/03/1990", "1990-03-12", "1971-09-07 22:49:16"), is a quasi-identifier wherever it stands
+(a birthday, an admission, a hearing). Bare years, weekdays, durations and "today" are not
+reported: they rarely single anyone out and fill questions about history (the asq-phi lesson in
+docs/architecture.md#detection); the tagger reads those from context.
+
+A numeric date must be a real calendar day read day-first, month-first or year-first; versions
+("v2.10.12", "Python 3.12.1") and dotted numbers inside longer runs are not dates.
+Their stand-ins: detector/standins/date.py (one offset per conversation, the format kept).
+"""
+import datetime as dt
+import re
+
+from detector.categories import Category
+from detector.rules.base import Pattern, Recognizer
+
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?:19|20)\d{2})?"
+# "3 March 1990", "3rd of March", "March 3", "March 3rd, 1990" (a day with its month).
+NAMED = re.compile(rf"(?i)(?<![\w.])(?:{DAY}\s+(?:of\s+)?{MONTH}{_YEAR}|{MONTH}\s+{DAY}{_YEAR})(?![\w])")
+# "12/03/1990", "3.12.90", "1990-03-12", with a time of day if one follows ("1990-03-12 08:15",
+# "...T08:15:00Z": one timestamp; its stand-in keeps the time): not inside a longer dotted or
+# dashed run, not after "v".
+NUMERIC = re.compile(r"(?<![\w.:/-])(?P<date>(?P<a>\d{1,2}|\d{4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2}))"
+                     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?(?![\w]|[.:/-]\d)")
+# "version 3.12.10", "Python 3.11.2", "v1.2.3": a version, not a day.
+VERSION_BEFORE = re.compile(r"(?i)(?:version|release|build|ver|python|node|java|ios|android|macos|"
+                            r"windows|kernel|firmware|api)\s*\Z")
+
+
+def _real_day(a: int, b: int, c: int, year_first: bool) -> bool:
+    def ok(year: int, month: int, day: int) -> bool:
+        try:
+            dt.date(year if year >= 100 else 2000 + year, month, day)
+            return True
+        except ValueError:
+            return False
+    if year_first:
+        return ok(a, b, c)
+    return ok(c, b, a) or ok(c, a, b)  # day-first or month-first
+
+
+class DateRecognizer(Recognizer):
+    category = Category.DATE
+    PATTERNS = (
+        Pattern("named", NAMED, score=0.5),
+        Pattern("numeric", NUMERIC, score=0.5),
+    )
+
+    def find(self, text: str, regions=None):
+        return [s for s in super().find(text, regions) if _not_a_version(text, s.start)
+                and not (s.text[:3].lower() == "may" and s.text[0] == "m" and not re.search(r"\d{4}", s.text))]
+
+    def validate(self, value: str, pattern: Pattern) -> bool | None:
+        if pattern.name != "numeric":
+            return None
+        m = NUMERIC.fullmatch(value)
+        a, b, c = int(m["a"]), int(m["b"]), int(m["c"])
+        return _real_day(a, b, c, year_first=len(m["a"]) == 4)
+
+    # A failed calendar check is never rescued: "13/13/2020" is no day in any context.
+    context_rescues = False
+
+
+def _not_a_version(text: str, start: int) -> bool:
+    return not (start > 0 and text[start - 1] in "vV") and not VERSION_BEFORE.search(text, max(0, start - 12), start)
