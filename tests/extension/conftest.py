@@ -22,6 +22,7 @@ import asyncio
 import json
 import socket
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,3 +214,15 @@ def send_prompt(page, prompt: str = PROMPT) -> str:
 
 def tab_id_of(popup, url_pattern: str) -> int:
     return popup.evaluate("async (p) => (await chrome.tabs.query({url: p}))[0].id", url_pattern)
+
+
+def badge_of(popup, tab_id: int, expected: str, timeout: float = 30) -> str:
+    """The tab's badge text once it reads ``expected`` (or the last text read after ``timeout``):
+    the background counts a request when it completes, a moment after the page has its reply.
+    Polled from Python: a string wait_for_function is blocked by the extension page's CSP."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = popup.evaluate("async (t) => chrome.action.getBadgeText({tabId: t})", tab_id)
+        if text == expected or time.monotonic() > deadline:
+            return text
+        time.sleep(0.1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extension.conftest import CHAT_HOST, GOLD, IMG_DIR, PROMPT, pair, send_prompt, tab_id_of
+from tests.extension.conftest import CHAT_HOST, GOLD, IMG_DIR, PROMPT, badge_of, pair, send_prompt, tab_id_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(90)]
 
@@ -33,8 +33,7 @@ def test_protects_prompt_counts_it_and_turning_off_sends_raw(browser, backend):
 
     # Badge and popup: three values replaced in this tab, per category.
     tab = tab_id_of(popup, f"https://{CHAT_HOST}/*")
-    # The background counts a request once it completes, a moment after the page has its reply.
-    popup.wait_for_function("async (t) => (await chrome.action.getBadgeText({tabId: t})) === '3'", arg=tab)
+    assert badge_of(popup, tab, "3") == "3"
     popup.goto(popup.url.split("?")[0] + f"?tab={tab}")
     popup.wait_for_selector('#backend[data-state="on"]')
     assert popup.inner_text("#tab-total") == "3"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extension.conftest import (CHAT_HOST, GOLD, IMG_DIR, PROMPT, open_popup, pair,
+from tests.extension.conftest import (CHAT_HOST, GOLD, IMG_DIR, PROMPT, badge_of, open_popup, pair,
                                       send_prompt, tab_id_of)
 from tests.extension.test_settings_page import open_settings
 
@@ -91,8 +91,7 @@ def test_shadow_mode_sends_raw_text_and_the_popup_says_so(browser, backend):
     assert event["outcome"] == "shadow" and event["replaced"] == 3
 
     tab = tab_id_of(popup, f"https://{CHAT_HOST}/*")
-    # The background counts a request once it completes, a moment after the page has its reply.
-    popup.wait_for_function("async (t) => (await chrome.action.getBadgeText({tabId: t})) === 'SHDW'", arg=tab)
+    assert badge_of(popup, tab, "SHDW") == "SHDW"
     popup = open_popup(browser, tab)
     popup.wait_for_selector('#backend[data-state="shadow"]')
     assert popup.is_visible("#shadow-banner")
