@@ -43,7 +43,11 @@ _LOCALE_SIGNS = (
 _US_STATE_ZIP = re.compile(r"(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>" + formats.US_ZIP + ")")
 _US_CITY_STATE_ZIP = re.compile(r"(?P<city>[^\d,]+?)(?P<sp1>\s+)(?P<state>[A-Z]{2})(?P<sp>\s+)(?P<zip>" + formats.US_ZIP + ")")
 _UK_POSTCODE = re.compile(formats.UK_POSTCODE, re.I)
-_TOKEN = re.compile(r"\d+[A-Za-z]?\b|[^\W\d_]+\.?|\S")
+_CA_POSTCODE = re.compile(formats.CA_POSTCODE, re.I)
+# Letters and digits mixed in one word ("B0J", "NW1", "2H0", "221B") form one token: a code
+# (a postcode, a house number) reshaped character by character, not a name to replace.
+_CODE = re.compile(r"(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+")
+_TOKEN = re.compile(r"\d+[A-Za-z]?\b|" + _CODE.pattern + r"|[^\W\d_]+\.?|\S")
 
 
 def infer_locale(text: str) -> str:
@@ -79,7 +83,7 @@ def _street_segment(seg: str, locale: str, rng) -> str:
         out.append(seg[pos:m.start()])
         pos = m.end()
         low = fold(tok)
-        if tok[0].isdigit():
+        if tok[0].isdigit() or _CODE.fullmatch(tok):
             out.append(reshape(tok, rng))
             pending_root = False
         elif not tok[0].isalpha():
@@ -117,6 +121,8 @@ def _segment(seg: str, locale: str, rng) -> str:
         return seg.replace(stripped, new)
     if _UK_POSTCODE.fullmatch(stripped):
         return seg.replace(stripped, _faker("en_GB", rng).postcode())
+    if _CA_POSTCODE.fullmatch(stripped):
+        return seg.replace(stripped, reshape(stripped.upper(), rng))
     if fold(stripped) in geo.countries():
         return seg
     if geo.is_us_state(stripped):

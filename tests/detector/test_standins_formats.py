@@ -259,6 +259,16 @@ def test_address_keeps_shape(real):
             assert "straße" in fake
 
 
+@pytest.mark.parametrize("real", ["B0J 2H0", "Mill Village NS B0J 2H0", "Unit 4, 12 King St W, Toronto ON M5H 1A1"])
+def test_a_postcode_of_letters_and_digits_keeps_its_shape(real):
+    """Canadian postcodes (and any code of letters and digits) are reshaped character by
+    character: "B0J 2H0" -> "O2Y 3V3", not a town name spliced into it."""
+    code = re.search(r"[A-Z]\d[A-Z] \d[A-Z]\d$", real).group()
+    for fake in standins(real, C.ADDRESS):
+        assert re.search(r"(?<!\w)[A-Z]\d[A-Z] \d[A-Z]\d$", fake), fake
+        assert not fake.endswith(code)
+
+
 @pytest.mark.parametrize("real, same_kind", [
     ("Germany", lambda f: f in __import__("detector.standins.geo", fromlist=["x"]).STANDIN_COUNTRIES),
     ("California", lambda f: f in __import__("detector.standins.geo", fromlist=["x"]).US_STATES),
