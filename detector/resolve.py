@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from detector import formats
 from detector.categories import Category
 from detector.span import Layer, Span
 from detector.text import SPAN_TITLES
@@ -22,8 +23,8 @@ def rank(span: Span) -> int:
 
 def settle(text: str, spans: list[Span], is_word=lambda word: False) -> list[Span]:
     """Everything the pipeline does with the layers' spans: resolve overlaps, join split names,
-    then mark the other mentions of each name."""
-    return propagate(text, merge_adjacent(text, resolve(spans)), is_word)
+    add the postcode written beside a town, then mark the other mentions of each name."""
+    return propagate(text, postcodes_by_towns(text, merge_adjacent(text, resolve(spans))), is_word)
 
 
 def resolve(spans: list[Span]) -> list[Span]:
@@ -147,3 +148,28 @@ def merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+# A postcode right after a town a layer found ("Arendal 4844", "Wrocław 53-320", "Mill Village
+# NS B0J 2H0", a region code between them allowed): the town alone would leave the postcode,
+# which pins the place down further, in clear. A year is no postcode ("Paris 2024").
+POSTCODE_AFTER = re.compile(r",?[ \t]+(?:[A-Z]{2}[ \t]+)?(?P<code>" + formats.NUMERIC_POSTCODE + "|"
+                            + formats.CA_POSTCODE + "|" + formats.UK_POSTCODE + r")(?![\w-]|[.,]\d)")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def postcodes_by_towns(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for i, span in enumerate(spans):
+        out.append(span)
+        if span.category is not Category.LOCATION or span.layer == Layer.RULES:
+            continue
+        m = POSTCODE_AFTER.match(text, span.end)
+        if m is None or _YEAR.fullmatch(m["code"]):
+            continue
+        start, end = m.span("code")
+        if i + 1 < len(spans) and spans[i + 1].start < end:
+            continue  # something else was found there already
+        out.append(Span(start, end, text[start:end], Category.ADDRESS, span.layer, span.score,
+                        source="postcode beside a town"))
+    return out

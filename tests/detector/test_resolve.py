@@ -128,3 +128,18 @@ def test_resolution_is_sorted_non_overlapping_and_faithful(case):
         top = [s for s in spans if rank(s) == best]
         longest = max(top, key=lambda s: (s.end - s.start, -s.start))
         assert longest in out or any(o.start == longest.start and o.end == longest.end for o in out)
+
+
+def test_a_postcode_beside_a_town_joins_the_protected_values():
+    cases = {"I moved to Wrocław 53-320 last year": ("Wrocław", "53-320"),
+             "Mill Village NS B0J 2H0": ("Mill Village", "B0J 2H0"),
+             "She lives in Arendal 4844, near the sea": ("Arendal", "4844"),
+             "We met in Paris 2024 at the games": ("Paris", None),  # a year
+             "Paris 12 is a district": ("Paris", None)}  # two digits
+    for text, (town, code) in cases.items():
+        out = settle(text, [at(town, Category.LOCATION, Layer.MODEL, text=text)])
+        codes = [s.text for s in out if s.category is Category.ADDRESS]
+        assert codes == ([code] if code else []), text
+    # only beside a place: "the Boeing 747" is no postcode
+    text = "the Boeing 747 crashed"
+    assert [s.text for s in settle(text, [at("Boeing", Category.ORG, Layer.MODEL, text=text)])] == ["Boeing"]
