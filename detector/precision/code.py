@@ -12,6 +12,7 @@ the language of a text that is code already).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 FENCE = re.compile(r"(?m)^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1[ \t]*$|\Z)")
@@ -50,6 +51,7 @@ MERGE_WORDS = 4      # regions this few words apart join
 SCORE_CODE, SCORE_WEAK = 1.0, 0.5
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a pure function of one token; prose repeats its words
 def token_score(token: str) -> float | None:
     """How code-like one whitespace-free token is: 1, 0.5 (a keyword alone), 0, or None for a
     token that tells nothing (a number, a quoted word, a link)."""
