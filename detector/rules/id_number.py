@@ -138,9 +138,11 @@ class NationalIdRecognizer(Recognizer):
     def find(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
         # 32 shapes scanned over a whole prompt cost ~5 ms per 200 words; each needs 4+ digits
         # in a run of digits, capitals and separators, so only such runs are scanned.
-        regions = [(m.start(), min(len(text), m.end() + 2)) for m in ID_RUN.finditer(text)
-                   if sum(c.isdigit() for c in m.group()) >= 4]
-        return sorted(Recognizer.find(self, text, regions), key=lambda s: s.start) if regions else []
+        runs = [(m.start(), min(len(text), m.end() + 2)) for m in ID_RUN.finditer(text)
+                if sum(c.isdigit() for c in m.group()) >= 4]
+        if regions is not None:  # a caller's limits too
+            runs = [(max(a, c), min(b, d)) for a, b in runs for c, d in regions if max(a, c) < min(b, d)]
+        return sorted(Recognizer.find(self, text, runs), key=lambda s: s.start) if runs else []
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         try:
