@@ -17,7 +17,8 @@ _N = r"(?P<value>\d{1,3})"
 # "34 years old", "34-year-old", "34 yo", "34 y/o", "34yo", "34 yrs old"
 YEARS_OLD = re.compile(rf"(?i)(?<![\w.,]){_N}(?:\s*|-)(?:years?|yrs?|y)(?:\s+|-)old(?!\w)")
 YO = re.compile(rf"(?i)(?<![\w.,]){_N}\s?(?:y/o|yo)(?!\w)")
-# "aged 61", "age 61", "age: 61", "at the age of 72", "turned 40", "when I was 64", "I'm 34 now"
+# "aged 61", "age 61", "age: 61", "at the age of 72", "turned 40", "when I was 64" (a bare "I'm 34"
+# is left to the tagger: "I'm 34 minutes late")
 CUED = re.compile(rf"(?i)(?<!\w)(?:aged?\s*[:=]?\s*|(?:at\s+)?the\s+age\s+of\s+|turn(?:ed|s|ing)\s+|"
                   rf"(?:when|since)\s+(?:i|he|she|they|we)\s+(?:was|were)\s+){_N}(?![\w.,]\d|\d|\s*%)")
 # A bound of a range ("under 5 years old", "over 70"): nobody's age.
@@ -54,8 +55,8 @@ class AgeRecognizer(Recognizer):
         if _RANGE_AFTER.match(text, end) and pattern.name == "cued":
             return None  # "aged 18 to 45"
         if pattern.name == "cued":
-            generic = _GENERIC_PERSON.search(before) and not _SAID_OF.search(
-                before[:_GENERIC_PERSON.search(before).start()] + "a ")
+            person = _GENERIC_PERSON.search(before)  # "a male patient, age 68", unless "she is a patient"
+            generic = person is not None and not _SAID_OF.search(before[:person.start()] + "a ")
         else:
             generic = _RANGE.search(before) or (_GENERIC_BEFORE.search(before) and not _SAID_OF.search(before))
         if generic:
