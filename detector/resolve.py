@@ -153,8 +153,40 @@ def merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
 # A postcode right after a town a layer found ("Arendal 4844", "Wrocław 53-320", "Mill Village
 # NS B0J 2H0", a region code between them allowed): the town alone would leave the postcode,
 # which pins the place down further, in clear. A year is no postcode ("Paris 2024").
-POSTCODE_AFTER = re.compile(r",?[ \t]+(?:[A-Z]{2}[ \t]+)?(?P<code>" + formats.NUMERIC_POSTCODE + "|"
-                            + formats.CA_POSTCODE + "|" + formats.UK_POSTCODE + r")(?![\w-]|[.,]\d)")
+_CODE = (r"(?P<code>" + formats.NUMERIC_POSTCODE + "|" + formats.CA_POSTCODE + "|" + formats.UK_POSTCODE
+         + r")(?![\w-]|[.,]\d)")
+POSTCODE_AFTER = re.compile(r",?[ \t]+(?:[A-Z]{2}[ \t]+)?" + _CODE)
+# After a street address, the rest of its block: a town of up to three words and a region,
+# then the postcode, on one line ("... Suite 442, Mill Village NS B0J 2H0") or one part per line
+# as forms and billing blocks are pasted ("Puruntie 82\n  LAPPEENRANTA\n  SK\n  53650"). On one
+# line every word between must be capitalised ("12 Main St costs 500" has no town); a block
+# of one part per line is itself the evidence, so a short part there may be any case.
+_PART_SEP = re.compile(r"[ \t]*(?:,|\r?\n)?[ \t]*")
+_PART_WORD = re.compile(r"[^\W\d_][^\W\d_'.-]*")
+_CODE_ALONE = re.compile(_CODE)
+_BLOCK_PARTS = 4
+
+
+def _code_closing_address(text: str, end: int) -> re.Match | None:
+    """The postcode that closes the address ending at ``end``, if the block has one."""
+    pos, words = end, 0
+    for _ in range(_BLOCK_PARTS + 1):
+        sep = _PART_SEP.match(text, pos)
+        if sep is None or sep.end() == pos:
+            return None
+        code = _CODE_ALONE.match(text, sep.end())
+        if code is not None:
+            return code
+        word = _PART_WORD.match(text, sep.end())
+        if word is None or words == _BLOCK_PARTS:
+            return None
+        own_line = "\n" in sep.group() and "\n" in _PART_SEP.match(text, word.end()).group()
+        if not (word.group()[0].isupper() or (own_line and len(word.group()) <= 3)):
+            return None
+        pos, words = word.end(), words + 1
+    return None
+
+
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 
@@ -162,14 +194,22 @@ def postcodes_by_towns(text: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for i, span in enumerate(spans):
         out.append(span)
-        if span.category is not Category.LOCATION or span.layer == Layer.RULES:
+        if span.category is Category.LOCATION and span.layer != Layer.RULES:
+            codes = [POSTCODE_AFTER.match(text, span.end)]
+            source = "postcode beside a town"
+        elif span.category is Category.ADDRESS:
+            # A unit number the street rule left ("... Suite | 838\n Tujetsch\n 7188") reads
+            # as a code: it is part of the address, and the block's postcode follows it.
+            first = _code_closing_address(text, span.end)
+            codes = [first, first and _code_closing_address(text, first.end())]
+            source = "postcode closing an address"
+        else:
             continue
-        m = POSTCODE_AFTER.match(text, span.end)
-        if m is None or _YEAR.fullmatch(m["code"]):
-            continue
-        start, end = m.span("code")
-        if i + 1 < len(spans) and spans[i + 1].start < end:
-            continue  # something else was found there already
-        out.append(Span(start, end, text[start:end], Category.ADDRESS, span.layer, span.score,
-                        source="postcode beside a town"))
+        limit = spans[i + 1].start if i + 1 < len(spans) else len(text)
+        for m in codes:
+            if m is None or _YEAR.fullmatch(m["code"]) or m.end("code") > limit:
+                break  # a year, or something else was found there already
+            start, end = m.span("code")
+            out.append(Span(start, end, text[start:end], Category.ADDRESS, span.layer, span.score,
+                            source=source))
     return out

@@ -143,3 +143,25 @@ def test_a_postcode_beside_a_town_joins_the_protected_values():
     # only beside a place: "the Boeing 747" is no postcode
     text = "the Boeing 747 crashed"
     assert [s.text for s in settle(text, [at("Boeing", Category.ORG, Layer.MODEL, text=text)])] == ["Boeing"]
+
+
+def test_a_postcode_closing_a_street_address_joins_it():
+    """The rest of an address block after the street: town, region, postcode, on one line or
+    one part per line as forms are pasted; a unit number the street left reads on to the code."""
+    cases = {"Ship to 12 Main St, Springfield, IL 62704.": ("12 Main St", ["62704"]),
+             "Billing:\n  Puruntie 82 Apt. 595\n  LAPPEENRANTA\n  SK\n  53650": ("Puruntie 82 Apt. 595", ["53650"]),
+             "Billing:\n  Via Franscini 71 Suite 838\n  Tujetsch\n  nan\n  7188": ("Via Franscini 71 Suite", ["838", "7188"]),
+             "Send it to 2437 Main St Suite 442    Mill Village     NS     B0J 2H0": ("2437 Main St Suite 442", ["B0J 2H0"]),
+             # no town: the words between are not capitalised, or not one part per line
+             "I live at 12 Main St and it costs 500 a month": ("12 Main St", []),
+             "12 Main St, springfield il 62704": ("12 Main St", []),
+             # a year is no postcode
+             "12 Main St, Springfield\nSince 2015 we rent": ("12 Main St", [])}
+    for text, (street, codes) in cases.items():
+        out = settle(text, [at(street, Category.ADDRESS, Layer.RULES, text=text)])
+        assert [s.text for s in out if s.category is Category.ADDRESS][1:] == codes, text
+    # something found there already keeps its place
+    text = "12 Main St, Springfield, IL 62704"
+    out = settle(text, [at("12 Main St", Category.ADDRESS, Layer.RULES, text=text),
+                        at("62704", Category.ID_NUMBER, Layer.RULES, text=text)])
+    assert [(s.text, s.category) for s in out] == [("12 Main St", Category.ADDRESS), ("62704", Category.ID_NUMBER)]
