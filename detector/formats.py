@@ -196,8 +196,10 @@ US_ZIP = r"\d{5}(?:-\d{4})?"
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 CA_POSTCODE = r"[A-Z]\d[A-Z] ?\d[A-Z]\d"
 # Other countries' postcodes as they are written beside a town: 3-6 digits ("4844", "53650",
-# "700"), Nordic "840 24", Polish "53-320", Portuguese "3610-114".
-NUMERIC_POSTCODE = r"\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{3,6}"
+# "700"), Nordic "840 24", Polish "53-320", Portuguese "3610-114", Brazilian "01310-100", US
+# ZIP+4 "94107-1234".
+NL_POSTCODE = r"\d{4} ?[A-Z]{2}(?![A-Za-z])"  # Dutch "7412 SL"
+NUMERIC_POSTCODE = r"\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{5}-\d{3,4}|\d{3,6}"
 # USPS codes of the 50 states and DC (the same 51 as Faker's en_US states_abbr).
 US_STATE_ABBR = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",

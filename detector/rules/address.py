@@ -54,6 +54,12 @@ STREET_COMPOUND = re.compile(
 PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|PO Box|Post Office Box|PSC|Box)\s+\d{1,6}(?:,\s*Box\s+\d{1,6})?\b", re.IGNORECASE)
 ZIP_CODE = re.compile(r"(?<![\w-])" + formats.US_ZIP + r"(?![\w-])")
 UK_POSTCODE = re.compile(r"(?<![\w-])" + formats.UK_POSTCODE + r"(?![\w-])")
+# Any country's postcode right after the word for it ("ZIP: 3520", "postal code 53-320", "PLZ
+# 10115", "CEP 01310-100"): the cue is the evidence, the shape alone would be any number.
+POSTCODE_CUED = re.compile(
+    r"(?i:\b(?:zip(?:[ \t]?code)?|post(?:al)?[ \t]?code|plz|cep|pin[ \t]?code)\b[ \t]*(?:[:#=]|is|was)?[ \t]*)"
+    r"(?P<value>" + formats.NL_POSTCODE + "|" + formats.NUMERIC_POSTCODE + "|" + formats.CA_POSTCODE + "|" + formats.UK_POSTCODE
+    + r")(?![\w-]|[.,]\d)")
 # "In 2019 Google Street View...": a year after a time preposition is not a house number.
 YEAR_AFTER_PREPOSITION = re.compile(r"(?i:\b(?:in|since|by|from|until|till|of|after|before|during|circa)\s+)$")
 UNITS = frozenset("miles mile km kilometers minutes mins hours blocks steps meters metres feet yards".split())
@@ -74,6 +80,7 @@ class AddressRecognizer(Recognizer):
         Pattern("po_box", PO_BOX, score=0.5, triggers=("box", "psc")),
         Pattern("zip", ZIP_CODE, score=0.3, needs_context=True),
         Pattern("uk_postcode", UK_POSTCODE, score=0.4, needs_context=True),
+        Pattern("postcode_cued", POSTCODE_CUED, score=0.5, triggers=("zip", "code", "plz", "cep")),
     )
     CONTEXT = CONTEXT
 

@@ -30,3 +30,16 @@ def test_addresses(text, expected):
 ])
 def test_ignores_non_addresses(text):
     assert values(R, text) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("ZIP: 3520", "3520"), ("postal code 53-320, Poland", "53-320"), ("PLZ 10115 Berlin", "10115"),
+    ("CEP 01310-100", "01310-100"), ("postcode: K1A 0B1", "K1A 0B1"), ("zip 394 13", "394 13"),
+    ("pin code 560001", "560001"), ("ZIP: 7412 SL", "7412 SL"), ("zip code 1012AB", "1012AB")])
+def test_any_countrys_postcode_after_the_word_for_it(text, value):
+    assert [s.text for s in AddressRecognizer().find(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["the code is 1234", "zip 2.5 GB", "unzip 12345 files", "postcode 1.5"])
+def test_a_number_after_no_postcode_word_is_no_postcode(text):
+    assert AddressRecognizer().find(text) == []
