@@ -50,7 +50,7 @@ train-env:
 # Rebuild the shipped privacy tagger end to end (data, spaCy training, packed file; ~2 h on
 # 2 busy cores): prints the sha256 models/catalog.toml must carry. See models/tagger/DATA_CARD.md.
 tagger: setup
-	nice -n 10 $(BIN)/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v1.spacy.tar
+	nice -n 10 $(BIN)/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v2.spacy.tar
 
 # Debian's chromium and firefox-esr for the extension tests (no browser download; Firefox is
 # driven over its own WebDriver BiDi agent) and certutil for `doppel ca`.

@@ -129,6 +129,8 @@ class PrecisionStage:
             return span, "kept"
         if code.inside(regions, span.start, span.end) and not self._code_evidence(text, span):
             return None, "in code"
+        if code.holds_code_call(span.text):
+            return None, "code call"  # 'crypto.createHash("sha256").update(...)' read as a secret
         if span.category not in NAME_LIKE:
             return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):

@@ -226,6 +226,17 @@ def holds_code_name(value: str) -> bool:
     return any(code_shaped(w) for w in re.findall(r"\w+", value))
 
 
+# A call written as code: a method called with a quoted or empty argument list, or a chained
+# call ('crypto.createHash("sha256").update(buf)', "list.sort()"). An obfuscated e-mail
+# ("jo.smith(at)mail.com") has neither.
+CODE_CALL = re.compile(r"[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\((?:\s*[\"'`]|\s*\))|\)\.[A-Za-z_$][\w$]*\(")
+
+
+def holds_code_call(value: str) -> bool:
+    """The span holds a call expression: code, whatever kind of value a model took it for."""
+    return CODE_CALL.search(value) is not None
+
+
 def is_code_word(value: str) -> bool:
     """One word written the way only code writes words: camelCase or with an underscore."""
     return " " not in value.strip() and (is_camel(value) or "_" in value.strip("_"))

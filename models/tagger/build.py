@@ -1,7 +1,7 @@
 """Rebuild the shipped tagger end to end: data -> training -> packed file -> its sha256.
 
     make tagger
-    # = .venv/bin/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v1.spacy.tar
+    # = .venv/bin/python -m models.tagger.build --backbone spacy --out models/tagger/doppel-tagger-v2.spacy.tar
 Toy scale (tests/models/test_tagger_build.py): --toy (a few hundred rows, a few steps).
 
 --backbone minilm trains the transformer instead, in .venv-train (models/train/setup.sh makes

@@ -1,9 +1,14 @@
 """Compare tagger backbones: recall, precision, milliseconds at 200 words and size, each model
 alone (no other layer), in the venv its runtime needs.
 
-    .venv/bin/python -m models.tagger.compare models/tagger/doppel-tagger-v1.spacy.tar --out build/tagger/compare/spacy.json
+    .venv/bin/python -m models.tagger.compare models/tagger/doppel-tagger-v2.spacy.tar --out build/tagger/compare/spacy.json
     .venv-train/bin/python -m models.tagger.compare build/tagger/minilm.onnx.tar --out build/tagger/compare/minilm.json
     .venv/bin/python -m models.tagger.compare --table build/tagger/compare/*.json
+    .venv/bin/python -m models.tagger.compare --pipeline A.spacy.tar B.spacy.tar
+
+--pipeline puts each model in fast mode instead (rules + names + that tagger, the precision
+stage on) and runs them side by side, interleaved, in one process over every evaluation set,
+as `doppel eval` does: what a new model changes for the user, not only alone.
 
 Figures: exact-span P/R/F1 on the tagger's own dev split (build_data's split "dev"); value
 recall and char precision on PUPA_New, cover recall of synth's DATE_TIME/AGE/ZIP_CODE, the
@@ -71,6 +76,42 @@ def evaluate(path: Path, data: Path, datasets=("pupa", "synth", "asq", "privacya
             "load_avg_1m": round(os.getloadavg()[0], 2)}
 
 
+def in_pipeline(paths: list[Path], datasets=("pupa", "synth", "asq", "spia", "privacyannotation")) -> str:
+    """Fast mode with each model as its tagger, one `run_eval` (interleaved, same texts):
+    a markdown table of the figures #16 targets."""
+    from bench.eval_run import run_eval
+    from bench.systems import DoppelFinder
+    from detector.names.layer import NamesLayer
+    from detector.rules import RulesLayer
+    from detector.tagger.layer import TaggerLayer
+
+    systems = [DoppelFinder("fast", layers=[RulesLayer(), NamesLayer(), TaggerLayer(p)], name=f"doppel-{p.name}")
+               for p in paths]
+    results = run_eval(list(datasets), systems, roundtrip=False)
+
+    def pct(x):
+        return "–" if x is None else f"{100 * x:.1f}"
+
+    head = ("tagger", "PUPA value recall / char precision / needless", "synth DATE / AGE / ZIP",
+            "asq PII-free changed", "SPIA value recall", "PrivacyAnnotation F1", "PUPA ms median / p95")
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    sets = results["datasets"]
+    for s in systems:
+        pupa = sets.get("pupa", {}).get("systems", {}).get(s.name, {})
+        synth = sets.get("synth", {}).get("systems", {}).get(s.name, {}).get("per_label", {})
+        label = {k: (v or {}).get("recall_cover") for k, v in synth.items()}
+        rows.append("| " + " | ".join([
+            s.name.removeprefix("doppel-"),
+            f"{pct(pupa.get('value_recall'))} / {pct(pupa.get('char_precision'))} / {pupa.get('needless_per_text', 0):.2f}",
+            f"{pct(label.get('DATE_TIME'))} / {pct(label.get('AGE'))} / {pct(label.get('ZIP_CODE'))}",
+            pct(sets.get("asq", {}).get("systems", {}).get(s.name, {}).get("false_positive_rate")),
+            pct(sets.get("spia", {}).get("systems", {}).get(s.name, {}).get("value_recall")),
+            pct(sets.get("privacyannotation", {}).get("systems", {}).get(s.name, {}).get("phrase_f1")),
+            f"{pupa.get('latency_ms_median', 0):.1f} / {pupa.get('latency_ms_p95', 0):.1f}"]) + " |")
+    rows.append(f"\nload average (1 min) at the end: {results['meta']['load_avg_1m_at_end']}")
+    return "\n".join(rows)
+
+
 def table(results: list[dict]) -> str:
     def pct(x):
         return "–" if x is None else f"{100 * x:.1f}"
@@ -98,7 +139,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=ROOT / "build" / "tagger" / "data.jsonl")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--table", nargs="*", type=Path, help="print the markdown table of these result files")
+    ap.add_argument("--pipeline", action="store_true", help="each model inside fast mode, side by side")
     args = ap.parse_args(argv)
+    if args.pipeline:
+        print(in_pipeline(args.models))
+        return
     if args.table:
         print(table([json.loads(p.read_text()) for p in args.table]))
         return

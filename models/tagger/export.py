@@ -1,6 +1,6 @@
 """Pack a trained tagger into the one file the runtime loads (detector/tagger/*_runtime.py).
 
-    .venv/bin/python -m models.tagger.export spacy build/tagger/spacy/model-best models/tagger/doppel-tagger-v1.spacy.tar
+    .venv/bin/python -m models.tagger.export spacy build/tagger/spacy/model-best models/tagger/doppel-tagger-v2.spacy.tar
     .venv-train/bin/python -m models.tagger.export onnx build/tagger/minilm models/tagger/minilm.onnx.tar
 
 The tar is written with fixed dates, owners and order, so the same weights give the same

@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--max-steps", type=int, default=4000)
     ap.add_argument("--eval-frequency", type=int, default=1000)
     ap.add_argument("--limit", type=int, default=0, help="only the first N training rows (toy runs)")
+    ap.add_argument("--depth", type=int, default=0,
+                    help="CNN encoder blocks (0: spacy.cfg's); fewer are faster, each block widens the context by a token per side")
+    ap.add_argument("--seed", type=int, default=0, help="spaCy's training seed (initial weights, batch order)")
     args = ap.parse_args(argv)
 
     nlp = spacy.blank("en")
@@ -63,11 +66,15 @@ def main(argv: list[str] | None = None) -> dict:
               "dev": to_docbin(dev_rows, nlp, args.out / "dev.spacy")}
     print(f"docbins: {json.dumps(counts)}", file=sys.stderr)
     began = time.time()
-    train(HERE / "spacy.cfg", args.out, use_gpu=-1, overrides={
-        "paths.train": str(args.out / "train.spacy"), "paths.dev": str(args.out / "dev.spacy"),
-        "training.max_steps": args.max_steps, "training.eval_frequency": args.eval_frequency})
+    overrides = {"paths.train": str(args.out / "train.spacy"), "paths.dev": str(args.out / "dev.spacy"),
+                 "training.max_steps": args.max_steps, "training.eval_frequency": args.eval_frequency}
+    if args.depth:
+        overrides["components.ner.model.tok2vec.encode.depth"] = args.depth
+    if args.seed:
+        overrides["system.seed"] = args.seed
+    train(HERE / "spacy.cfg", args.out, use_gpu=-1, overrides=overrides)
     summary = {"backbone": "spacy-cnn", "seconds": round(time.time() - began, 1), "max_steps": args.max_steps,
-               "data": counts}
+               "depth": args.depth or "spacy.cfg", "seed": args.seed, "data": counts}
     (args.out / "train_summary.json").write_text(json.dumps(summary, indent=2))
     return summary
 

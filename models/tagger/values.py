@@ -58,6 +58,17 @@ def _lines(path: Path) -> list[str]:
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()[1:] if ln.strip()]
 
 
+def _fixed_order(fk) -> None:
+    """Some Faker locales build a word list from a set (it_IT's cities), so its order, and the
+    value a seeded choice picks, changed with Python's hash seed: the same --seed built other
+    rows in another process. Sorted, a seed rebuilds the same rows."""
+    for provider in fk.providers:
+        for name in ("cities",):
+            words = getattr(provider, name, None)
+            if isinstance(words, list):
+                setattr(provider, name, sorted(words))
+
+
 class Values:
     """Random values of every kind a template slot names (`value(kind)`)."""
 
@@ -69,6 +80,7 @@ class Values:
         for i, locale in enumerate(LOCALES):
             fk = Faker(locale)
             fk.seed_instance(rng.randrange(1 << 30) + i)
+            _fixed_order(fk)
             self.fakers.append(fk)
         self.us = self.fakers[0]
         self.diseases = _disease_ontology() + LX.COMMON_DISEASES * 6

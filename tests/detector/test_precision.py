@@ -226,3 +226,17 @@ def test_secrets_are_never_dropped():
     start = text.index("sk-")
     span = Span(start, start + 38, text[start:start + 38], C.SECRET, Layer.RULES, 0.9, True)
     assert stage(text, [span]) == [span]
+
+
+@pytest.mark.parametrize("text,value,category,kept", [
+    ('How do I read this? const d = crypto.createHash("sha256").update(buffer).digest("hex");',
+     'crypto.createHash("sha256").update(buffer).digest("hex', C.SECRET, False),
+    ("Why does items.sort() return None here?", "items.sort()", C.USERNAME, False),
+    ("write to me at jo.smith(at)mail.com please", "jo.smith(at)mail.com", C.EMAIL, True),
+    ("my wifi password is P@ss(w0rd) ok", "P@ss(w0rd)", C.SECRET, True)])
+def test_a_call_written_as_code_is_no_value_a_model_may_claim(text, value, category, kept):
+    """A learned layer guesses structured kinds without a format check: a method call in a
+    prose line is code, whatever kind it was taken for; values with parentheses still stand."""
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])

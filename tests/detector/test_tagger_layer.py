@@ -61,9 +61,13 @@ def test_every_span_matches_its_offsets_exactly(layer, words, noise):
 
 def test_long_texts_are_read_in_pieces_with_offsets_into_the_whole(layer):
     filler = "The quarterly report covers logistics, staffing and the budget. " * 900
-    text = filler + "Please forward it to Odile Fabre, she handles the invoices." + filler
+    sentence = "I'm Maria Gonzalez and I work at Larkspur Robotics in Denver."
+    alone = {(s.start, s.text, s.category) for s in layer.find(sentence)}
+    assert alone  # a sentence the model finds values in, so the offsets below are checked
+    text = filler + sentence + filler
     spans = layer.find(text)
-    assert any(s.text == "Odile Fabre" and s.start == len(filler) + 21 for s in spans)
+    # what it finds in the sentence alone, it finds in the long text, at the right place
+    assert alone <= {(s.start - len(filler), s.text, s.category) for s in spans}
     assert all(text[s.start:s.end] == s.text for s in spans)
 
 
@@ -147,7 +151,7 @@ KNOWN_MISSES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of doppel-tagger-v1 (README: what it still misses)")
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped tagger (README: what it still misses)")
 @pytest.mark.parametrize("kind,text,value", KNOWN_MISSES, ids=[c[0] for c in KNOWN_MISSES])
 def test_known_misses(fast, kind, text, value):
     start = text.index(value)
