@@ -201,7 +201,8 @@ def postcodes_by_towns(text: str, spans: list[Span]) -> list[Span]:
             # A unit number the street rule left ("... Suite | 838\n Tujetsch\n 7188") reads
             # as a code: it is part of the address, and the block's postcode follows it.
             first = _code_closing_address(text, span.end)
-            codes = [first, first and _code_closing_address(text, first.end())]
+            unit = first is not None and not text[span.end:first.start()].strip(" \t")
+            codes = [first, _code_closing_address(text, first.end()) if unit else None]
             source = "postcode closing an address"
         else:
             continue

@@ -156,7 +156,9 @@ def test_a_postcode_closing_a_street_address_joins_it():
              "I live at 12 Main St and it costs 500 a month": ("12 Main St", []),
              "12 Main St, springfield il 62704": ("12 Main St", []),
              # a year is no postcode
-             "12 Main St, Springfield\nSince 2015 we rent": ("12 Main St", [])}
+             "12 Main St, Springfield\nSince 2015 we rent": ("12 Main St", []),
+             # only a unit number right after the street reads on to a second code
+             "12 Main St, Springfield, IL 62704\nOrder 5531 shipped": ("12 Main St", ["62704"])}
     for text, (street, codes) in cases.items():
         out = settle(text, [at(street, Category.ADDRESS, Layer.RULES, text=text)])
         assert [s.text for s in out if s.category is Category.ADDRESS][1:] == codes, text
