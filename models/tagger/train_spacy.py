@@ -53,9 +53,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--max-steps", type=int, default=4000)
     ap.add_argument("--eval-frequency", type=int, default=1000)
     ap.add_argument("--limit", type=int, default=0, help="only the first N training rows (toy runs)")
-    ap.add_argument("--depth", type=int, default=0,
-                    help="CNN encoder blocks (0: spacy.cfg's); fewer are faster, each block widens the context by a token per side")
-    ap.add_argument("--seed", type=int, default=0, help="spaCy's training seed (initial weights, batch order)")
+    ap.add_argument("--depth", type=int, default=None,
+                    help="CNN encoder blocks (default: spacy.cfg's); fewer are faster, each block widens the context by a token per side")
+    ap.add_argument("--seed", type=int, default=None, help="spaCy's training seed (default: spacy.cfg's)")
     args = ap.parse_args(argv)
 
     nlp = spacy.blank("en")
@@ -68,13 +68,14 @@ def main(argv: list[str] | None = None) -> dict:
     began = time.time()
     overrides = {"paths.train": str(args.out / "train.spacy"), "paths.dev": str(args.out / "dev.spacy"),
                  "training.max_steps": args.max_steps, "training.eval_frequency": args.eval_frequency}
-    if args.depth:
+    if args.depth is not None:
         overrides["components.ner.model.tok2vec.encode.depth"] = args.depth
-    if args.seed:
+    if args.seed is not None:  # 0 is a seed too: spacy.cfg's is 1
         overrides["system.seed"] = args.seed
     train(HERE / "spacy.cfg", args.out, use_gpu=-1, overrides=overrides)
     summary = {"backbone": "spacy-cnn", "seconds": round(time.time() - began, 1), "max_steps": args.max_steps,
-               "depth": args.depth or "spacy.cfg", "seed": args.seed, "data": counts}
+               "depth": "spacy.cfg" if args.depth is None else args.depth,
+               "seed": "spacy.cfg" if args.seed is None else args.seed, "data": counts}
     (args.out / "train_summary.json").write_text(json.dumps(summary, indent=2))
     return summary
 

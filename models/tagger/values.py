@@ -63,10 +63,8 @@ def _fixed_order(fk) -> None:
     value a seeded choice picks, changed with Python's hash seed: the same --seed built other
     rows in another process. Sorted, a seed rebuilds the same rows."""
     for provider in fk.providers:
-        for name in ("cities",):
-            words = getattr(provider, name, None)
-            if isinstance(words, list):
-                setattr(provider, name, sorted(words))
+        if isinstance(getattr(provider, "cities", None), list):
+            provider.cities = sorted(provider.cities)
 
 
 class Values:
