@@ -1,10 +1,12 @@
 """Which family makes the stand-ins of which category."""
 from __future__ import annotations
 
+from detector import spelled_digits
 from detector.categories import CONTEXTUAL, Category
 from detector.standins import (address, age, bank_account, contextual, credit_card, date, email, id_number,
                                ip_address, location, org, person, phone, secret, url, username)
-from detector.standins.part import Part
+from detector.standins.part import Part, whole
+from detector.standins.shape import reshape
 
 FAMILIES = {
     Category.PERSON: person.parts,
@@ -33,4 +35,27 @@ def parts_for(category: str, surface: str, session) -> list[Part]:
     if cat in CONTEXTUAL:
         return contextual.parts(surface, session, cat)
     family = FAMILIES.get(cat)
-    return family(surface, session) if family is not None else []  # CUSTOM: same shape
+    if family is None:
+        return []  # CUSTOM: same shape
+    if cat in DIGIT_FAMILIES and (number := spelled_digits.read(surface)) is not None and number.words:
+        return _dictated(cat, surface, number.digits, family(number.digits, session))
+    return family(surface, session)
+
+
+# Numbers people may dictate as words ("five five five, one two three..."): detector/spelled_digits.py.
+DIGIT_FAMILIES = frozenset({Category.PHONE, Category.CREDIT_CARD, Category.BANK_ACCOUNT, Category.ID_NUMBER})
+
+
+def _dictated(cat: Category, surface: str, digits: str, inner: list[Part]) -> list[Part]:
+    """One part for a number written in words: the family's stand-in for its digits (a valid
+    card, a plausible phone), written back in the same words, separators and case."""
+    def make(rng, attempt):
+        out, pos = [], 0
+        for part in inner:
+            out += [digits[pos:part.start], part.make(rng, attempt)]
+            pos = part.end
+        new = "".join(c for c in "".join(out) + digits[pos:] if "0" <= c <= "9")
+        if len(new) != len(digits) or new == digits:  # a country code more; no family of its own
+            new = reshape(digits, rng)
+        return spelled_digits.write_like(surface, new)
+    return whole(surface, f"{cat}:spelled:{digits}", str(cat), make)

@@ -7,7 +7,9 @@ import detector.standins
 from detector.rules import default_recognizers
 from detector.standins.families import FAMILIES
 
-RULE_HELPERS = {"base"}
+# base: what every family shares; spelled_number: numbers dictated as words, read for the four
+# digit families (phone, card, account, ID), whose own stand-in modules write them back.
+RULE_HELPERS = {"base", "spelled_number"}
 
 
 def test_every_rule_module_has_a_standin_module_of_the_same_name():
@@ -19,6 +21,8 @@ def test_every_rule_module_has_a_standin_module_of_the_same_name():
 
 def test_recognizers_live_in_the_module_named_for_their_category():
     for recognizer in default_recognizers():
+        if type(recognizer).__module__.removeprefix("detector.rules.") in RULE_HELPERS:
+            continue
         assert type(recognizer).__module__ == f"detector.rules.{recognizer.category.lower()}"
 
 
