@@ -289,7 +289,7 @@ def kept_prefix(category: str, real: str) -> int:
 # try every one on an ID of unknown country; the rules look for the shapes of some of them
 # (detector/rules/id_number.py; UK NINO has no stdnum module and is checked there).
 ID_NUMBER_MODULES = (
-    "us.ssn", "us.itin", "ca.sin", "gb.nhs", "de.idnr", "fr.nir", "es.dni", "es.nie",
+    "us.ssn", "us.itin", "us.ein", "ca.sin", "gb.nhs", "de.idnr", "fr.nir", "es.dni", "es.nie",
     "it.codicefiscale", "nl.bsn", "be.nn", "ch.ssn", "at.vnr", "se.personnummer",
     "no.fodselsnummer", "dk.cpr", "fi.hetu", "pl.pesel", "br.cpf", "in_.aadhaar", "in_.pan",
     "cn.ric", "au.tfn", "ie.pps", "za.idnr", "kr.rrn", "il.idnr",

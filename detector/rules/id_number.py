@@ -62,6 +62,7 @@ class NationalId:
 # asq-phi).
 NATIONAL_IDS = (
     NationalId("us.itin", r"9\d{2}-[7-9]\d-\d{4}", anywhere=True, score=0.5),
+    NationalId("us.ein", r"\d{2}-\d{7}", anywhere=False, score=0.3),
     NationalId("ca.sin", r"\d{3}[- ]?\d{3}[- ]?\d{3}", anywhere=False, score=0.3),
     NationalId("gb.nhs", r"\d{3}[- ]?\d{3}[- ]?\d{4}", anywhere=False, score=0.3),
     NationalId("de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", anywhere=False, score=0.3),
@@ -124,7 +125,7 @@ NATIONAL_CONTEXT = words_regex([
     "fødselsnummer", "fodselsnummer", "cpr", "henkilötunnus", "hetu", "pesel", "cpf",
     "resident identity", "ric", "身份证", "tfn", "tax file number", "pps", "ppsn", "rrn",
     "resident registration", "주민등록번호", "teudat zehut", "zehut", "licence", "license",
-    "passport", "social security",
+    "passport", "social security", "ein", "fein", "employer identification", "employer id",
 ])
 
 

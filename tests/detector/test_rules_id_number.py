@@ -99,6 +99,7 @@ from detector.rules.id_number import NATIONAL_IDS  # noqa: E402
 VALID = {
     "us.ssn": ("SSN", "536-90-4399"),
     "us.itin": ("ITIN", "912-90-3456"),
+    "us.ein": ("EIN", "04-2103594"),
     "ca.sin": ("SIN", "123-456-782"),
     "gb.nhs": ("NHS number", "943 476 5870"),
     "de.idnr": ("Steuer-ID", "36 574 261 809"),
