@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import re
 
+from detector.rules.username import HOME_PARENTS
+
 FENCE = re.compile(r"(?m)^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1[ \t]*$|\Z)")
 TOKEN = re.compile(r"\S+")
 # Shapes that mark a token as code. URLs alone are neutral: prose links to pages too.
@@ -244,7 +246,7 @@ def is_code_word(value: str) -> bool:
 
 # The folder of a user in a path ("C:\\Users\\lidor\\", "/home/sara/"): the name after it is
 # someone's account name, code or not.
-USER_FOLDER = re.compile(r"(?:[\\/](?:Users|users|home|Documents and Settings)[\\/])$")
+USER_FOLDER = re.compile(r"(?:[\\/](?i:" + HOME_PARENTS + r")[\\/])$")
 # A value under a key that names a person ("name": "...", author=, customer_name:).
 PERSON_KEY = re.compile(
     r"(?i)(?:name|user|author|owner|contact|patient|customer|employee|student|person|client|member|"

@@ -50,6 +50,17 @@ PASSWORD = re.compile(
     r"(?:\"(?P<dq>[^\"\n]{3,64})\"|'(?P<sq>[^'\n]{3,64})'|(?P<bare>[^\s\"'<>{}()\[\],;]{3,64}))"
 )
 LABEL_TRIGGERS = ("pass", "pwd", "pw", "pin", "secret", "key", "token")
+# A login written as a pair, user then password: "login is admin / hunter2sunny", "creds:
+# jdoe:S3cret!", "username/password: ops_bot | x9-Tq". The password is this family's; the user
+# name is detector/rules/username.py's (the same regex: one source).
+CREDENTIAL_PAIR = re.compile(
+    r"(?i:\b(?:log[\s-]?in|logon|sign[\s-]?in|credentials?|creds|user\s?(?:name)?\s?(?:and|&|/)\s?pass(?:\s?word)?)"
+    r"(?:\s+(?:details|info))?\b)"
+    r"\s*(?:(?P<sep>[:=]|(?i:\s(?:is|are|was|were)\b))\s*)?"
+    r"(?P<user>[\w.@+\-]*[A-Za-z][\w.@+\-]*)\s*[/:|]\s*(?P<pw>[^\s\"'<>{}()\[\],;/|]{3,64})"
+)
+PAIR_TRIGGERS = ("log", "sign", "cred", "user")
+SHAPED = re.compile(r"\d|[^\w\s]|[a-z][A-Z]|[A-Z][a-z]*[A-Z]")
 # Placeholders and code that are not a secret value.
 NOT_SECRETS = re.compile(
     r"^(?:\*+|x+|\.+|none|null|nil|true|false|undefined|changeme|password|secret|your[\w-]*|"
@@ -77,6 +88,8 @@ class SecretRecognizer(Recognizer):
     def find(self, text: str):
         spans = super().find(text)
         lowered = text.lower()
+        if any(t in lowered for t in PAIR_TRIGGERS):
+            spans += self._pairs(text)
         if not any(label in lowered for label in LABEL_TRIGGERS):
             return spans
         for match in PASSWORD.finditer(text):
@@ -88,6 +101,13 @@ class SecretRecognizer(Recognizer):
                               machine=machine):
                 spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, 0.7,
                                   source=self.source("password")))
+        return spans
+
+    def _pairs(self, text: str) -> list[Span]:
+        spans = []
+        for _, _, start, end in credential_pairs(text):
+            spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.7,
+                              source=self.source("credential_pair")))
         return spans
 
     @staticmethod
@@ -103,3 +123,18 @@ class SecretRecognizer(Recognizer):
             plain_word = value.isalpha() and value.islower()
             return not plain_word and value.lower() not in STOP_WORDS
         return True
+
+
+
+def credential_pairs(text: str):
+    """(user start, user end, password start, password end) of each user / password pair after a
+    login word. Without a colon or "is" after the word, the password must look like one (a
+    digit, a symbol, inner capitals): "login page / signup" is two pages."""
+    for match in CREDENTIAL_PAIR.finditer(text):
+        pw, user = match.group("pw").rstrip(".,"), match.group("user")
+        if len(pw) < 3 or user.lower() in STOP_WORDS or "://" in text[match.start("user"):match.end("pw") + 2]:
+            continue
+        if not match.group("sep") and not SHAPED.search(pw):
+            continue
+        if SecretRecognizer._is_value(pw, bare_is=False) and not (pw.isdigit() and user.isdigit()):
+            yield match.start("user"), match.end("user"), match.start("pw"), match.start("pw") + len(pw)

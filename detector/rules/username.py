@@ -6,7 +6,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
 from detector.rules.base import Pattern, Recognizer
-from detector.span import Span
+from detector.rules.secret import PAIR_TRIGGERS, credential_pairs
+from detector.span import Layer, Span
 
 _NAME = r"@?(?P<value>[A-Za-z0-9_][\w.\-]{1,30}[A-Za-z0-9_])(?![\w@])"
 AT_HANDLE = re.compile(r"(?<![\w@.\-/`])@(?P<value>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@(/])(?!\.\w)")
@@ -17,7 +18,7 @@ NAMED = re.compile(
     r"\s*(?:[:=]|\s(?:is|was)\b\s*[:=]?)\s*)" + _NAME
 )
 # "login: x", "IG: x", "Twitter = x" (a colon or equals sign after a platform or login label)
-LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME)
+LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME + r"(?!:/)")
 # Annotations, at-rules and mentions that name no one.
 NOT_HANDLES = frozenset("""
 media import keyframes font-face charset supports page namespace layer container property
@@ -29,8 +30,15 @@ all tailwind apply use extend include mixin function if else each for while erro
 click submit input change taken invalid incorrect wrong available required unique different
 username user userid login name password passwd email handle
 admin administrator root guest test tester demo postgres mysql ubuntu debian pi sa oracle
-superuser sysadmin anonymous nobody default
+superuser sysadmin anonymous nobody default public shared runner vagrant ec2-user jenkins
+www-data node app docker you yourname your_name yourusername your_username me someone
 """.split())  # the last lines: label words and the default accounts of systems, nobody's name
+# The account name inside a home folder, as stack traces and pasted paths carry it:
+# "C:\Users\lidor\Desktop\...", "/home/fxu80pep/public_html", "/Users/jane/Library".
+HOME_PARENTS = r"users|home|documents and settings"  # the folders that hold one folder per account
+WINDOWS_HOME = re.compile(r"(?i:\b[a-z]:[\\/]+(?:" + HOME_PARENTS + r")[\\/]+)"
+                          r"(?P<value>[^\\/:*?\"<>|%$\r\n\t]{1,40}?)(?=[\\/])")
+UNIX_HOME = re.compile(r"(?<![\w.])/(?:home|Users)/(?P<value>[A-Za-z0-9_][\w.\-]{0,31})(?=/|[\s'\":,;)]|$)")
 DECORATED = re.compile(r"\s*(?:@|def\b|class\b|async\b|public\b|private\b|protected\b|function\b)")
 
 
@@ -40,8 +48,21 @@ class UsernameRecognizer(Recognizer):
         Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
         Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
+        Pattern("home_folder", WINDOWS_HOME, score=0.6, triggers=("users", "settings")),
+        Pattern("home_folder", UNIX_HOME, score=0.6, triggers=("/home/", "/users/")),
     )
     context_rescues = False
+
+    def find(self, text: str, regions=None) -> list[Span]:
+        spans = super().find(text, regions)
+        if regions is None and any(t in text.lower() for t in PAIR_TRIGGERS):
+            # The user half of "login is ops_bot / x9-Tq" (the password is the secret family's).
+            taken = {(s.start, s.end) for s in spans}
+            for start, end, _, _ in credential_pairs(text):
+                if (start, end) not in taken and not nobody(text[start:end]):
+                    spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.6,
+                                      source=self.source("credential_pair")))
+        return spans
 
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
         if pattern.name == "at_handle" and self._decorator(text, start, end):
@@ -58,9 +79,14 @@ class UsernameRecognizer(Recognizer):
         return bool(DECORATED.match(text, line_end + 1))
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
-        word = value.lower()
-        if word in NOT_HANDLES or word in STOP_WORDS:
+        if nobody(value):
             return False
         if pattern.name == "at_handle" and value.isdigit():
             return False  # "@2x", "@3" are sizes and counts
         return None
+
+
+def nobody(value: str) -> bool:
+    """A label word, a system's default account or a plain English word: no one's user name."""
+    word = value.lower()
+    return word in NOT_HANDLES or word in STOP_WORDS

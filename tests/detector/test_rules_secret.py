@@ -107,3 +107,30 @@ def test_every_prefix_is_found(prefix):
 ])
 def test_prefix_look_alikes_and_code_are_not_secrets(text):
     assert values(R, text) == []
+
+
+# A login written as a pair: the password is this family's, the user name the username family's.
+@pytest.mark.parametrize("text, password", [
+    ("the login is ines_r / hunter2sunny", "hunter2sunny"),
+    ("login is root / Passw0rd! for the staging box", "Passw0rd!"),
+    ("creds: admin / hunter2sunny", "hunter2sunny"),
+    ("Login: jdoe84:Summer2024!", "Summer2024!"),
+    ("username/password: ops_bot | x9-Tq.", "x9-Tq"),
+    ("credentials are bob@acme.io / Tr0ub4dor", "Tr0ub4dor"),
+    ("sign-in details: maria.g / rosebud", "rosebud"),
+    ("use login kiosk7 / Kx-2291 at the desk", "Kx-2291"),
+])
+def test_the_password_of_a_login_pair(text, password):
+    assert password in values(R, text)
+
+
+@pytest.mark.parametrize("text", [
+    "see the login page / signup page",
+    "sign in with google / facebook",
+    "Login at 10:30:45",
+    "login: https://example.com/login",
+    "the login flow / the logout flow",
+    "user and password / token auth",
+])
+def test_what_is_not_a_login_pair(text):
+    assert values(R, text) == []

@@ -48,3 +48,39 @@ def test_default_accounts_and_label_words_are_not_user_names(text):
 
 def test_a_real_user_name_after_the_label_still_counts():
     assert values(R, "Username: V3RDAD") == ["V3RDAD"]
+
+
+@pytest.mark.parametrize("text, user", [
+    ("the login is ines_r / hunter2sunny", "ines_r"),
+    ("credentials: k.walsh84 / Larkspur!9", "k.walsh84"),
+])
+def test_the_user_of_a_login_pair(text, user):
+    assert values(R, text) == [user]
+
+
+def test_a_default_account_in_a_login_pair_is_nobody(text="login is root / Passw0rd! for the staging box"):
+    assert values(R, text) == []
+
+
+def test_a_url_after_login_is_no_user_name():
+    assert values(R, "login: https://example.com/login") == []
+
+
+@pytest.mark.parametrize("text, user", [
+    (r"at C:\Users\lidor\Desktop\Trade Bot\node_modules\ethers\lib", "lidor"),
+    (r"path = r'C:\Users\Abu Bakr Siddique\Desktop\Test3.txt'", "Abu Bakr Siddique"),
+    ("PHP Fatal error in /home/fxu80pep/public_html/pro_login.php:25", "fxu80pep"),
+    ("tail /Users/janedoe/Library/Logs/app.log", "janedoe"),
+    ("TEMP=C:/Users/mkowalski/AppData/Local/Temp", "mkowalski"),
+    (r"C:\Documents and Settings\o.brien\My Documents", "o.brien"),
+])
+def test_the_account_in_a_home_folder(text, user):
+    assert values(R, text) == [user]
+
+
+@pytest.mark.parametrize("text", [
+    r"C:\Users\Public\Documents\report.docx", "cd /home/runner/work/repo", r"C:\Users\%USERNAME%\AppData",
+    "see the /home/ and /Users/ folders", "/home/user/project", "$HOME/.config", "/usr/home/x",
+])
+def test_home_folders_of_nobody(text):
+    assert values(R, text) == []
