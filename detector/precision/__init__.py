@@ -131,6 +131,8 @@ class PrecisionStage:
             return None, "in code"
         if code.holds_code_call(span.text):
             return None, "code call"  # 'crypto.createHash("sha256").update(...)' read as a secret
+        if code.is_mask(span.text):
+            return None, "mask"  # "xxxx-xxxx-xxxx" before a card's last digits, read as an e-mail
         if span.category not in NAME_LIKE:
             return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):

@@ -239,6 +239,14 @@ def holds_code_call(value: str) -> bool:
     return CODE_CALL.search(value) is not None
 
 
+# A masked value ("xxxx-xxxx-xxxx", "***-**-", "•••• ••••"): what hides a number is not one.
+MASK = re.compile(r"(?:[xX]+|[*•#]+)(?:[\s./-]*(?:[xX]+|[*•#]+))*[\s./-]*")
+
+
+def is_mask(value: str) -> bool:
+    return MASK.fullmatch(value.strip()) is not None and len(value.strip()) >= 3
+
+
 def is_code_word(value: str) -> bool:
     """One word written the way only code writes words: camelCase or with an underscore."""
     return " " not in value.strip() and (is_camel(value) or "_" in value.strip("_"))

@@ -3,7 +3,7 @@
 One module per category, each paired with the stand-in module of the same name
 (detector/standins/<name>.py): address, age, bank_account, credit_card, date, email, id_number
 (national IDs, US SSNs, passports and other documents), ip_address, phone, secret, url, username;
-spelled_number reads numbers dictated as words for the digit families.
+number_forms reads numbers dictated as words, or only their last digits, for the digit families.
 base.py holds what every recognizer shares (Pattern, Recognizer, context look-up).
 """
 from detector.rules.address import AddressRecognizer
@@ -17,7 +17,7 @@ from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer,
 from detector.rules.ip_address import IpAddressRecognizer
 from detector.rules.phone import PhoneRecognizer
 from detector.rules.secret import SecretRecognizer
-from detector.rules.spelled_number import SpelledNumberRecognizer
+from detector.rules.number_forms import LastDigitsRecognizer, SpelledNumberRecognizer
 from detector.rules.url import UrlRecognizer
 from detector.rules.username import UsernameRecognizer
 from detector.span import Layer, Span
@@ -28,7 +28,7 @@ def default_recognizers() -> list[Recognizer]:
         EmailRecognizer(), PhoneRecognizer(), CreditCardRecognizer(), BankAccountRecognizer(),
         UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
-        DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(),
+        DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(), LastDigitsRecognizer(),
     ]
 
 

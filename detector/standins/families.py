@@ -42,8 +42,10 @@ def parts_for(category: str, surface: str, session) -> list[Part]:
     return family(surface, session)
 
 
-# Numbers people may dictate as words ("five five five, one two three..."): detector/spelled_digits.py.
-DIGIT_FAMILIES = frozenset({Category.PHONE, Category.CREDIT_CARD, Category.BANK_ACCOUNT, Category.ID_NUMBER})
+# Numbers people may dictate as words ("five five five, one two three...", a PIN, a zip code):
+# detector/spelled_digits.py, found by detector/rules/number_forms.py.
+DIGIT_FAMILIES = frozenset({Category.PHONE, Category.CREDIT_CARD, Category.BANK_ACCOUNT, Category.ID_NUMBER,
+                            Category.SECRET, Category.ADDRESS})
 
 
 def _dictated(cat: Category, surface: str, digits: str, inner: list[Part]) -> list[Part]:

@@ -7,9 +7,9 @@ import detector.standins
 from detector.rules import default_recognizers
 from detector.standins.families import FAMILIES
 
-# base: what every family shares; spelled_number: numbers dictated as words, read for the four
-# digit families (phone, card, account, ID), whose own stand-in modules write them back.
-RULE_HELPERS = {"base", "spelled_number"}
+# base: what every family shares; number_forms: numbers dictated as words or given by their last
+# digits, read for the digit families (phone, card, account, ID), whose stand-in modules write them.
+RULE_HELPERS = {"base", "number_forms"}
 
 
 def test_every_rule_module_has_a_standin_module_of_the_same_name():

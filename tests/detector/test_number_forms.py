@@ -1,7 +1,8 @@
-"""Numbers dictated as words ("my social is four five six, one two, three four five six"): the
-rules find them whole, with the kind the words before them say; the stand-in is another number
-of that kind said the same way, and the reply restores to what the user wrote. The real rules
-layer and stand-in engine run."""
+"""Numbers written other than as digits in a row (detector/rules/number_forms.py): dictated as
+words ("my social is four five six, one two, three four five six") or given by their last
+digits ("my card ends in 4417"). The rules find them with the kind the words before them say;
+the stand-in is another number of that kind written the same way, and the reply restores to
+what the user wrote. The real rules layer and stand-in engine run."""
 import pytest
 from hypothesis import given, settings, strategies as st
 from stdnum import luhn
@@ -10,8 +11,10 @@ from stdnum.us import ssn
 from detector import spelled_digits
 from detector.categories import Category as C
 from detector.pipeline import Detector
+from detector.precision import PrecisionStage
 from detector.protect import Protector
 from detector.rules import RulesLayer
+from detector.span import Layer, Span
 from detector.store import InMemoryStore
 
 
@@ -32,6 +35,9 @@ CASES = [
      "four one one one one one one one one one one one one one one one", C.CREDIT_CARD),
     ("account no. two four six eight one three five seven nine", "two four six eight one three five seven nine", C.BANK_ACCOUNT),
     ("i'll say it slowly: SIX ONE SEVEN EIGHT TWO THREE FOUR ZERO ONE", "SIX ONE SEVEN EIGHT TWO THREE FOUR ZERO ONE", C.PHONE),
+    # short ones, right after the word that says what they are
+    ("zip code: nine oh two one oh", "nine oh two one oh", C.ADDRESS),
+    ("the pin for my card is four four one nine", "four four one nine", C.SECRET),
 ]
 
 
@@ -44,7 +50,7 @@ def test_a_dictated_number_is_replaced_whole_and_said_the_same_way(detector, tex
     said, new = spelled_digits.read(real), spelled_digits.read(rep.replacement)
     assert new is not None and len(new.digits) == len(said.digits) and new.digits != said.digits
     assert [w.isupper() for w in rep.replacement.split()] == [w.isupper() for w in real.split()][: len(rep.replacement.split())]
-    assert said.digits[-4:] not in new.digits  # no real group of four survives
+    assert said.digits[-4:] != new.digits[-4:]  # the number's end is new
     if category is C.CREDIT_CARD:
         assert luhn.is_valid(new.digits)
     if real.startswith("four five six"):
@@ -61,6 +67,8 @@ def test_a_dictated_number_is_replaced_whole_and_said_the_same_way(detector, tex
     "one by one, two by two, three by three",
     "someone phoned at two or three",
     "it cost twenty two dollars and fifty five cents",
+    "one two three four",  # short, and nothing says what it is
+    "the score: four four one nine",
 ])
 def test_words_that_are_not_a_dictated_number(detector, text):
     assert not [s for s in detector.find(text) if s.source.endswith("/spelled")]
@@ -90,3 +98,47 @@ def test_any_spelling_reads_back_what_was_written_into_it(pieces, rng, case):
     new = "".join(str(rng.randint(0, 9)) for _ in number.digits)
     written = spelled_digits.write_like(template, new)
     assert spelled_digits.read(written).digits == new
+
+
+LAST_DIGITS = [
+    ("ssn ends in 6789", "6789", C.ID_NUMBER),
+    ("my card ends 4417, pls refund", "4417", C.CREDIT_CARD),
+    ("visa ending in 0043", "0043", C.CREDIT_CARD),
+    ("last 4 of my SSN: 6789", "6789", C.ID_NUMBER),
+    ("the last four digits of my phone are 0134", "0134", C.PHONE),
+    ("account ****4417 was charged twice", "4417", C.BANK_ACCOUNT),
+    ("my SSN is ***-**-6789", "6789", C.ID_NUMBER),
+    ("card number xxxx-xxxx-xxxx-4417", "4417", C.CREDIT_CARD),
+]
+
+
+@pytest.mark.parametrize("text, real, category", LAST_DIGITS)
+def test_the_last_digits_of_a_number_take_the_kind_of_the_number(detector, text, real, category):
+    protector = Protector(detector, InMemoryStore())
+    protection = protector.protect(text, "s")
+    assert [(r.span.text, r.span.category) for r in protection.replacements] == [(real, category)]
+    [rep] = protection.replacements
+    assert rep.replacement.isdigit() and len(rep.replacement) == len(real) and rep.replacement != real
+    assert protector.restorer("s").restore(protection.protected) == text
+
+
+@pytest.mark.parametrize("text", [
+    "the lease ends in 2027", "It ends in 2027, and my phone is new", "the game ended 3 2",
+    "rated ***** 5 stars", "the last 3 years were hard", "the show ends at 10",
+])
+def test_ends_and_lasts_that_are_no_number(detector, text):
+    assert not [s for s in detector.find(text) if s.source.endswith("/last_digits")]
+
+
+
+@pytest.mark.parametrize("text, value, kept", [
+    ("card number xxxx-xxxx-xxxx-4417", "xxxx-xxxx-xxxx", False),  # the model once took it for an e-mail
+    ("my SSN is ***-**-6789", "***-**-", False),
+    ("pin •••• 12", "••••", False),
+    ("I paid Xavier Fox", "Xavier Fox", True),
+    ("call xx47 9182", "xx47 9182", True),
+])
+def test_a_mask_is_no_value_a_model_may_claim(text, value, kept):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, C.EMAIL, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])
