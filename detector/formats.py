@@ -121,7 +121,9 @@ def phone_country_code_digits(value: str) -> int:
 # "john.smith at example dot com", "john[at]example[dot]com", "john (at) example (dot) com",
 # "john @ example.com". The rules find these spellings and the stand-ins keep them.
 EMAIL_AT_SPELLINGS = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*"
-EMAIL_DOT_SPELLINGS = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\."
+# A dot with a space before it ("sarah . connor @ yahoo . com", "co .com") is spelled out too;
+# one with a space only after it ends a sentence ("Thanks. sarah @ ...") and is not.
+EMAIL_DOT_SPELLINGS = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|[ \t]+\.[ \t]*|\."
 _ATOM = r"[\w%+-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _DOT = "(?:" + EMAIL_DOT_SPELLINGS + ")"

@@ -79,6 +79,8 @@ CASES = [
     ("reach me at jdoe @ acme-corp.com", "jdoe @ acme-corp.com", C.EMAIL),
     ("it is maria AT gmail DOT com", "maria AT gmail DOT com", C.EMAIL),
     ("mail jo\u200bhn at exam\u00adple dot com", "jo\u200bhn at exam\u00adple dot com", C.EMAIL),
+    ("my email is sarah . connor @ yahoo . com if u need it", "sarah . connor @ yahoo . com", C.EMAIL),
+    ("mail k.walsh @ brightco .com", "k.walsh @ brightco .com", C.EMAIL),
 ]
 
 
@@ -122,7 +124,7 @@ def test_spelled_out_address_keeps_its_spelling(detector):
 
 @pytest.mark.parametrize("text", [
     "I met john at example.com", "look at this dot com", "stay at home dot Then", "we meet at 5.30 pm",
-    "she works at acme dot com",
+    "she works at acme dot com", "Thanks. See you at 5 . com is cool",
 ])
 def test_prose_is_not_an_address(detector, text):
     assert not [s for s in detector.find(text) if s.category is C.EMAIL]
