@@ -5,9 +5,10 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer
+from detector.rules.base import Pattern, Recognizer, near
 from detector.rules.secret import PAIR_TRIGGERS, credential_pairs
 from detector.span import Layer, Span
+from detector.text import words_regex
 
 _NAME = r"@?(?P<value>[A-Za-z0-9_][\w.\-]{1,30}[A-Za-z0-9_])(?![\w@])"
 AT_HANDLE = re.compile(r"(?<![\w@.\-/`])@(?P<value>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@(/])(?!\.\w)")
@@ -19,6 +20,14 @@ NAMED = re.compile(
 )
 # "login: x", "IG: x", "Twitter = x" (a colon or equals sign after a platform or login label)
 LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME + r"(?!:/)")
+# "dana_m_1990 on insta", "add me: k.walsh84 on discord": a handle-shaped word (a digit, "_" or
+# "." inside) before a platform's name.
+ON_PLATFORM = re.compile(r"(?<![\w@.\-/])(?P<value>[A-Za-z0-9_][\w.]{1,28}[A-Za-z0-9_])\s+(?i:on|at|via)\s+"
+                         r"(?i:" + _PLATFORMS + r"|snap|facebook|fb|threads|bluesky|mastodon)\b")
+HANDLE_SHAPED = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d_.])(?![vV]?\d+(?:\.\d+)+$)")  # not a version
+# ...after a word that points to a person: "send it to", "add me", "my", "follow", "she is".
+HANDLE_CUE = words_regex(["me", "my", "to", "follow", "add", "dm", "message", "text", "find", "contact",
+                          "is", "her", "his", "their", "named", "called", "ping", "tag"])
 # Annotations, at-rules and mentions that name no one.
 NOT_HANDLES = frozenset("""
 media import keyframes font-face charset supports page namespace layer container property
@@ -48,6 +57,7 @@ class UsernameRecognizer(Recognizer):
         Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
         Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
+        Pattern("on_platform", ON_PLATFORM, score=0.5, triggers=(" on ", " at ", " via ")),
         Pattern("home_folder", WINDOWS_HOME, score=0.6, triggers=("users", "settings")),
         Pattern("home_folder", UNIX_HOME, score=0.6, triggers=("/home/", "/users/")),
     )
@@ -67,6 +77,9 @@ class UsernameRecognizer(Recognizer):
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
         if pattern.name == "at_handle" and self._decorator(text, start, end):
             return None
+        if pattern.name == "on_platform" and not (HANDLE_SHAPED.search(text[start:end])
+                                                  and near(text, start, end, HANDLE_CUE, before=24)):
+            return None  # "photos on instagram", "me on discord", "v1.2 on github"
         return super().judge(text, start, end, pattern)
 
     @staticmethod

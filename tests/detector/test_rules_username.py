@@ -84,3 +84,20 @@ def test_the_account_in_a_home_folder(text, user):
 ])
 def test_home_folders_of_nobody(text):
     assert values(R, text) == []
+
+
+@pytest.mark.parametrize("text, user", [
+    ("please send it to dana_m_1990 on insta", "dana_m_1990"),
+    ("add me: k.walsh84 on discord", "k.walsh84"),
+    ("my friend is jay.k_22 on snapchat", "jay.k_22"),
+])
+def test_a_handle_before_its_platform(text, user):
+    assert values(R, text) == [user]
+
+
+@pytest.mark.parametrize("text", [
+    "I posted photos on instagram", "find me on discord", "version 2.0 on github", "v1.2 on github",
+    "we committed node_modules on GitHub",
+])
+def test_words_before_a_platform_that_are_no_handle(text):
+    assert values(R, text) == []
