@@ -72,10 +72,14 @@ class PhoneRecognizer(Recognizer):
                 continue
             if TIMESTAMP_START.match(value) or (TIME_AFTER.match(text, match.end()) and ":" in text[match.end():match.end() + 1]):
                 continue
+            in_context = near(text, match.start(), match.end(), CONTEXT, after=16)
             if not AMOUNT.match(value) and self._valid(value):
-                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.95, True,
-                                  self.source("valid")))
-            elif near(text, match.start(), match.end(), CONTEXT, after=16):
+                # Without a phone word a valid parse yields to an ID whose checksum and label
+                # both agree ("my NHS no is 943 476 5870" is a valid UK number too): resolve
+                # settles equal spans by score.
+                spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES,
+                                  0.95 if in_context else 0.8, True, self.source("valid")))
+            elif in_context:
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False,
                                   self.source("context")))
         return spans

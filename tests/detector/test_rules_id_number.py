@@ -187,3 +187,16 @@ def test_numbers_that_are_not_ids(text):
 def test_a_uuid_next_to_whose_it_is():
     text = "my user id is 123e4567-e89b-12d3-a456-426614174000"
     assert values(DOCUMENT, text) == ["123e4567-e89b-12d3-a456-426614174000"]
+
+
+@pytest.mark.parametrize("text, category", [
+    ("my nhs no is 943 476 5870", "ID_NUMBER"),  # a valid UK number too: its label decides
+    ("call me on 943 476 5870", "PHONE"),
+    ("943 476 5870", "PHONE"),
+])
+def test_a_number_valid_as_a_phone_and_an_id_takes_the_kind_its_label_says(text, category):
+    from detector.resolve import resolve
+    from detector.rules import RulesLayer
+
+    [span] = resolve(RulesLayer().find(text))
+    assert (span.text, str(span.category)) == ("943 476 5870", category)
