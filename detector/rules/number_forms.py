@@ -38,14 +38,17 @@ def kind_of(text: str, start: int, end: int, before: int | None = None) -> Categ
     return next((k for k, context in KIND_BY_CONTEXT if near(text, start, end, context, **kw)), None)
 
 
+WORD = re.compile(r"[a-z]+")
+
+
 class SpelledNumberRecognizer(Recognizer):
     category = Category.PHONE  # without a word that says otherwise
-    # Every dictated run holds one of these (lower-cased): texts without skip the regex.
-    TRIGGERS = tuple(spelled_digits.DIGIT_WORDS)
 
     def find(self, text: str) -> list[Span]:
-        lowered = text.lower()
-        if not any(t in lowered for t in self.TRIGGERS):
+        # Digit words are everyday words ("one", "someone"): a text with fewer than MIN_WORDS of
+        # them as words skips the run regex (a word count costs half the scan).
+        words = WORD.findall(text.lower())
+        if sum(w in spelled_digits.DIGIT_WORDS for w in words) < spelled_digits.MIN_WORDS:
             return []
         spans = []
         for m in spelled_digits.SPELLED_RUN.finditer(text):

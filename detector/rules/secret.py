@@ -1,5 +1,6 @@
 """Secrets: API keys and tokens by their published prefixes, JWTs, PEM private-key blocks, and
 the value after "password:", "pwd=", "my passcode is"..."""
+import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -59,7 +60,8 @@ CREDENTIAL_PAIR = re.compile(
     r"\s*(?:(?P<sep>[:=]|(?i:\s(?:is|are|was|were)\b))\s*)?"
     r"(?P<user>[\w.@+\-]*[A-Za-z][\w.@+\-]*)\s*[/:|]\s*(?P<pw>[^\s\"'<>{}()\[\],;/|]{3,64})"
 )
-PAIR_TRIGGERS = ("log", "sign", "cred", "user")
+# Every pair's cue holds one of these (lower-cased): texts without skip the regex.
+PAIR_TRIGGERS = ("login", "log in", "log-in", "logon", "signin", "sign in", "sign-in", "cred", "pass")
 SHAPED = re.compile(r"\d|[^\w\s]|[a-z][A-Z]|[A-Z][a-z]*[A-Z]")
 # Placeholders and code that are not a secret value.
 NOT_SECRETS = re.compile(
@@ -126,10 +128,15 @@ class SecretRecognizer(Recognizer):
 
 
 
-def credential_pairs(text: str):
+@functools.lru_cache(maxsize=64)  # the secret and the username family both ask, for one text
+def credential_pairs(text: str) -> tuple[tuple[int, int, int, int], ...]:
     """(user start, user end, password start, password end) of each user / password pair after a
     login word. Without a colon or "is" after the word, the password must look like one (a
     digit, a symbol, inner capitals): "login page / signup" is two pages."""
+    return tuple(_pairs(text))
+
+
+def _pairs(text: str):
     for match in CREDENTIAL_PAIR.finditer(text):
         pw, user = match.group("pw").rstrip(".,"), match.group("user")
         if len(pw) < 3 or user.lower() in STOP_WORDS or "://" in text[match.start("user"):match.end("pw") + 2]:

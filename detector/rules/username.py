@@ -22,8 +22,8 @@ NAMED = re.compile(
 LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME + r"(?!:/)")
 # "dana_m_1990 on insta", "add me: k.walsh84 on discord": a handle-shaped word (a digit, "_" or
 # "." inside) before a platform's name.
-ON_PLATFORM = re.compile(r"(?<![\w@.\-/])(?P<value>[A-Za-z0-9_][\w.]{1,28}[A-Za-z0-9_])\s+(?i:on|at|via)\s+"
-                         r"(?i:" + _PLATFORMS + r"|snap|facebook|fb|threads|bluesky|mastodon)\b")
+PLATFORM_AFTER = re.compile(r"\s(?i:on|at|via)\s+(?i:" + _PLATFORMS + r"|snap|facebook|fb|threads|bluesky|mastodon)\b")
+HANDLE_BEFORE = re.compile(r"(?<![\w@.\-/])(?P<value>[A-Za-z0-9_][\w.]{1,28}[A-Za-z0-9_])\s*$")
 HANDLE_SHAPED = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d_.])(?![vV]?\d+(?:\.\d+)+$)")  # not a version
 # ...after a word that points to a person: "send it to", "add me", "my", "follow", "she is".
 HANDLE_CUE = words_regex(["me", "my", "to", "follow", "add", "dm", "message", "text", "find", "contact",
@@ -57,14 +57,16 @@ class UsernameRecognizer(Recognizer):
         Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
         Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
-        Pattern("on_platform", ON_PLATFORM, score=0.5, triggers=(" on ", " at ", " via ")),
-        Pattern("home_folder", WINDOWS_HOME, score=0.6, triggers=("users", "settings")),
+        Pattern("home_folder", WINDOWS_HOME, score=0.6,
+                triggers=("\\users", "/users", "\\documents and", "/documents and")),
         Pattern("home_folder", UNIX_HOME, score=0.6, triggers=("/home/", "/users/")),
     )
     context_rescues = False
 
     def find(self, text: str, regions=None) -> list[Span]:
         spans = super().find(text, regions)
+        if regions is None:
+            spans += self._before_platforms(text)
         if regions is None and any(t in text.lower() for t in PAIR_TRIGGERS):
             # The user half of "login is ops_bot / x9-Tq" (the password is the secret family's).
             taken = {(s.start, s.end) for s in spans}
@@ -77,10 +79,23 @@ class UsernameRecognizer(Recognizer):
     def judge(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:
         if pattern.name == "at_handle" and self._decorator(text, start, end):
             return None
-        if pattern.name == "on_platform" and not (HANDLE_SHAPED.search(text[start:end])
-                                                  and near(text, start, end, HANDLE_CUE, before=24)):
-            return None  # "photos on instagram", "me on discord", "v1.2 on github"
         return super().judge(text, start, end, pattern)
+
+    def _before_platforms(self, text: str) -> list[Span]:
+        """The handle before "on insta": found from the platform's name back (a scan for handles
+        before every " on " cost 0.2 ms per 200 words)."""
+        spans = []
+        for platform in PLATFORM_AFTER.finditer(text):
+            m = HANDLE_BEFORE.search(text, max(0, platform.start() - 31), platform.start())
+            if m is None:
+                continue
+            start, end = m.span("value")
+            value = text[start:end]
+            # "photos on instagram", "me on discord", "v1.2 on github"
+            if HANDLE_SHAPED.search(value) and not nobody(value) and near(text, start, end, HANDLE_CUE, before=24):
+                spans.append(Span(start, end, value, self.category, Layer.RULES, 0.5,
+                                  source=self.source("on_platform")))
+        return spans
 
     @staticmethod
     def _decorator(text: str, start: int, end: int) -> bool:
