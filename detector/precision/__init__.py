@@ -47,6 +47,8 @@ NAME_LIKE = frozenset({Category.PERSON, Category.ORG, Category.LOCATION, Categor
 # values whose format was checked or that need a labelled context of their own.
 RULES_NEVER_JUDGED = frozenset({Category.SECRET, Category.EMAIL, Category.CREDIT_CARD,
                                 Category.BANK_ACCOUNT, Category.ADDRESS})
+# Rule findings that code and configs hold as literals about no one (see judge).
+FIELDS_OF_CODE = frozenset({Category.DATE, Category.AGE, Category.LOCATION, Category.ORG})
 # Rule findings that make a block of data a record about a person.
 PERSONAL_RECORD = frozenset({Category.EMAIL, Category.PHONE, Category.ADDRESS, Category.ID_NUMBER,
                              Category.CREDIT_CARD, Category.BANK_ACCOUNT})
@@ -115,7 +117,9 @@ class PrecisionStage:
         if token is not None and not (span.layer == Layer.RULES and (span.start, span.end) == token):
             return None, "machine token"  # a piece of a hash, UUID, base64 blob or version
         if span.layer == Layer.RULES:
-            if span.category in (Category.DATE, Category.AGE) and code.inside(regions, span.start, span.end) \
+            # Dates, ages and labelled places or organisations in code are a log's timestamps,
+            # a query's literals, a config's "location: West Europe": nobody's.
+            if span.category in FIELDS_OF_CODE and code.inside(regions, span.start, span.end) \
                     and not self._code_evidence(text, span) and not code.record_field(text, span.start):
                 return None, "in code"  # a log's timestamps, a query's date literal: nobody's day
             if span.category is Category.DATE and code.machine_timestamp(text, span.start, span.end):
@@ -133,6 +137,8 @@ class PrecisionStage:
             return None, "code call"  # 'crypto.createHash("sha256").update(...)' read as a secret
         if code.is_mask(span.text):
             return None, "mask"  # "xxxx-xxxx-xxxx" before a card's last digits, read as an e-mail
+        if code.is_field_label(text, span.start, span.end):
+            return None, "field label"  # "Timestamp:", "City:" read as an organisation
         if span.category not in NAME_LIKE:
             return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):

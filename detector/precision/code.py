@@ -162,6 +162,20 @@ def record_field(text: str, start: int) -> bool:
     return _FIELD.fullmatch(text, text.rfind("\n", 0, start) + 1, start) is not None
 
 
+# The labels of a post's or a form's fields ("Timestamp: ...", "City: ..."): a learned layer
+# reads a capitalised label as a name; a label is no one's value. A speaker's name before a
+# colon ("Jeet: hi") is not in this list and stays a name.
+FIELD_LABELS = frozenset("""timestamp date time contact item comment comments location city town
+country state region email e-mail phone mobile tel name address subject note notes status error
+title category type ref reference price condition pickup delivery rating review posted updated
+created modified employer company school department hometown""".split())
+
+
+def is_field_label(text: str, start: int, end: int) -> bool:
+    words = text[start:end].lower().split()
+    return 0 < len(words) <= 3 and words[-1] in FIELD_LABELS and text[end:end + 3].lstrip(" \t").startswith(":")
+
+
 def inside(regions: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in regions)
 

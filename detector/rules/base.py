@@ -101,3 +101,39 @@ class Recognizer:
         score = min(1.0, pattern.score + (0.35 if verdict else 0.0) + (0.2 if in_context else 0.0))
         return Span(start, end, value, self.category, Layer.RULES, round(score, 2), verdict is True,
                     self.source(pattern.name))
+
+
+# --- labelled fields of a record or a post ("Location: Giridih | Contact: ...") ---------------
+# Where a field starts: the text's or a line's start, or after "|", "•", ";", a comma or a wide gap.
+_FIELD_START = r"(?:^|(?<=\n)|(?<=[|•;,])|(?<=\s\s)|(?<=\t))[ \t]*(?:[-*•][ \t]+)?"
+# A value runs to the field's end: a bar, a line break, ";", a wide gap or " (".
+_FIELD_END = re.compile(r"\s*\||\n|;|\s{2,}|\t|\s\(|$")
+# The next field's label inside what was taken for one value ("Vellore, Employer: ...").
+_NEXT_LABEL = re.compile(r"[,.]?\s+[A-Za-z][\w' ]{0,24}:\s")
+FIELD_VALUE_MAX = 60
+
+
+def field_regex(labels: list[str]) -> re.Pattern[str]:
+    """A regex of these field labels (any case, up to two words before them: "General
+    Location:", "Current City:"; and "for/of X" after: "Location for Pickup:")."""
+    core = "|".join(sorted((re.escape(l).replace(r"\ ", r"\s+") for l in labels), key=len, reverse=True))
+    return re.compile(_FIELD_START + r"(?i:(?:[a-z]+\s+){0,2}(?:" + core + r")(?:\s+(?:for|of)\s+[a-z]+)?)"
+                      r"[ \t]*:[ \t]*(?=\S)", re.MULTILINE)
+
+
+def field_values(text: str, labels: re.Pattern[str]):
+    """(start, end) of each value after one of `labels`, cut at the field's end. An indented
+    lower-case key is a config's ("    location: West Europe" in YAML), not a form's field."""
+    for m in labels.finditer(text):
+        label = m.group().strip(" \t-*•:")
+        if label.islower() and m.group()[:1] in " \t" and (m.start() == 0 or text[m.start() - 1] == "\n"):
+            continue
+        start = m.end()
+        end = _FIELD_END.search(text, start, min(len(text), start + FIELD_VALUE_MAX + 1))
+        end = end.start() if end else start + FIELD_VALUE_MAX
+        nxt = _NEXT_LABEL.search(text, start, end)
+        if nxt:
+            end = nxt.start()
+        value = text[start:end].rstrip(" .,!")
+        if value:
+            yield start, start + len(value)
