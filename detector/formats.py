@@ -303,3 +303,14 @@ def id_module(name: str) -> ModuleType:
     if name not in ID_NUMBER_MODULES:
         raise KeyError(f"{name} is not in detector.formats.ID_NUMBER_MODULES")
     return importlib.import_module("stdnum." + name)
+
+
+# --- sums of money -----------------------------------------------------------------------------
+# Amounts: a currency sign or code, or a magnitude word, or thousands separators: plain small
+# numbers ("3 kids") are left alone, since restoring "5" everywhere in a reply would be wrong.
+MONEY_AMOUNT = re.compile(
+    r"""(?<![\w.,])(?:
+        (?:[$€£¥₹]|(?:USD|EUR|GBP|CAD|AUD|INR|CHF)\s?)\d+(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?(?:\s?(?:[kKmM]|bn|million|billion|thousand|grand|lakh|crore)\b)?
+      | \d+(?:[,.]\d{3})*(?:[.,]\d{1,2})?\s?(?:[kKmM]\b|bn\b|million\b|billion\b|thousand\b|grand\b|lakh\b|crore\b|(?:dollars|euros|pounds|rupees|bucks|USD|EUR|GBP)\b)
+      | \d{1,3}(?:,\d{3})+(?:\.\d{1,2})?
+    )""", re.VERBOSE)

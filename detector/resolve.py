@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from detector import formats
-from detector.categories import Category
+from detector.categories import CONTEXTUAL, Category
 from detector.span import Layer, Span
 from detector.text import SPAN_TITLES
 
@@ -30,6 +30,7 @@ def settle(text: str, spans: list[Span], is_word=lambda word: False) -> list[Spa
 def resolve(spans: list[Span]) -> list[Span]:
     if not spans:
         return []
+    spans = _without_sums_inside_phrases(spans)
     # One byte per character marks what is taken: overlap tests and marking cost the span's
     # length, so resolving is linear in the text, whatever the number of spans.
     taken = bytearray(max(s.end for s in spans))
@@ -46,6 +47,17 @@ def resolve(spans: list[Span]) -> list[Span]:
             kept.append(piece)
     kept.sort(key=lambda s: s.start)
     return kept
+
+
+def _without_sums_inside_phrases(spans: list[Span]) -> list[Span]:
+    """A rule's sum inside a learned layer's phrase of the same kind ("owe about $48k in student
+    loans") is the phrase's: its stand-in swaps the sum and keeps the words; a rule winning there
+    would cut the phrase into pieces, each replaced by a term of its own."""
+    phrases = [s for s in spans if s.layer != Layer.RULES and s.category in CONTEXTUAL]
+    if not phrases:
+        return spans
+    return [s for s in spans if not (s.layer == Layer.RULES and s.category in CONTEXTUAL and any(
+        p.category == s.category and p.start <= s.start and s.end <= p.end for p in phrases))]
 
 
 def _uncovered_pieces(span: Span, taken: bytearray) -> list[Span]:

@@ -2,7 +2,8 @@
 
 One module per category, each paired with the stand-in module of the same name
 (detector/standins/<name>.py): address, age, bank_account, credit_card, date, email, id_number
-(national IDs, US SSNs, passports and other documents), ip_address, location and org (as labelled
+(national IDs, US SSNs, passports and other documents), finance (sums about the writer; its
+stand-ins are standins/contextual.py's), ip_address, location and org (as labelled
 fields: "Location: Giridih"), phone, secret, url, username;
 number_forms reads numbers dictated as words, or only their last digits, for the digit families.
 base.py holds what every recognizer shares (Pattern, Recognizer, context look-up).
@@ -15,6 +16,7 @@ from detector.rules.credit_card import CreditCardRecognizer
 from detector.rules.date import DateRecognizer
 from detector.rules.email import EmailRecognizer
 from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
+from detector.rules.finance import FinanceRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
 from detector.rules.location import LocationRecognizer
 from detector.rules.org import OrgRecognizer
@@ -32,7 +34,7 @@ def default_recognizers() -> list[Recognizer]:
         UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
         DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(), LastDigitsRecognizer(),
-        LocationRecognizer(), OrgRecognizer(),
+        LocationRecognizer(), OrgRecognizer(), FinanceRecognizer(),
     ]
 
 

@@ -9,19 +9,12 @@ from __future__ import annotations
 import functools
 import re
 
+from detector.formats import MONEY_AMOUNT
 from detector.standins.casing import fold
 from detector.standins.lexicons import LEXICONS
 from detector.standins.part import Part
 from detector.text import words_regex
 
-# Amounts: a currency sign or code, or a magnitude word, or thousands separators: plain small
-# numbers ("3 kids") are left alone, since restoring "5" everywhere in a reply would be wrong.
-AMOUNT = re.compile(
-    r"""(?<![\w.,])(?:
-        (?:[$€£¥₹]|(?:USD|EUR|GBP|CAD|AUD|INR|CHF)\s?)\d+(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?(?:\s?(?:[kKmM]|bn|million|billion|thousand|grand|lakh|crore)\b)?
-      | \d+(?:[,.]\d{3})*(?:[.,]\d{1,2})?\s?(?:[kKmM]\b|bn\b|million\b|billion\b|thousand\b|grand\b|lakh\b|crore\b|(?:dollars|euros|pounds|rupees|bucks|USD|EUR|GBP)\b)
-      | \d{1,3}(?:,\d{3})+(?:\.\d{1,2})?
-    )""", re.VERBOSE)
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,7 +51,7 @@ def parts(surface: str, session, category: str) -> list[Part]:
     category = str(category)
     out: list[Part] = []
     taken: list[tuple[int, int]] = []
-    for m in AMOUNT.finditer(surface):
+    for m in MONEY_AMOUNT.finditer(surface):
         amount = m.group()
         out.append(Part(m.start(), m.end(), "amount:" + fold(amount), category,
                         lambda rng, attempt, a=amount: new_amount(a, rng)))

@@ -1,0 +1,59 @@
+"""Sums of money about the writer: "I'm about $23,000 in credit card debt", "my salary is 85k a
+year", "we owe €4,500 on the car". A sum in a sentence that speaks of the writer (I, my, we...)
+and of their money (debt, owe, salary, rent, savings...) is a fact about them; a price in a
+question ("is $999 too much for a laptop") is not. The learned tagger finds such phrases too,
+but misses many; the stand-in swaps the sum for one of the same shape (detector/standins/contextual.py).
+"""
+from __future__ import annotations
+
+import re
+
+from detector.categories import Category
+from detector.formats import MONEY_AMOUNT
+from detector.rules.base import Recognizer
+from detector.span import Layer, Span
+from detector.text import words_regex
+
+FIRST_PERSON = words_regex(["i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "mine", "we", "we're",
+                            "our", "us", "myself"])
+MONEY_WORDS = words_regex([
+    "debt", "debts", "owe", "owed", "owing", "salary", "salaries", "earn", "earns", "earned", "earning",
+    "earnings", "income", "paycheck", "paycheque", "wage", "wages", "make", "making", "made", "paid",
+    "loan", "loans", "mortgage", "rent", "savings", "saved", "net worth", "bonus", "inheritance",
+    "inherited", "overdraft", "bankrupt", "bankruptcy", "pension", "401k", "401(k)", "alimony",
+    "child support", "medical bills", "credit card", "balance", "invested", "portfolio", "lost",
+    "behind on", "arrears", "collections", "tax refund", "allowance", "raise", "severance",
+])
+RATE = re.compile(r"(?:\s*(?:/|a|an|per)\s*(?:year|yr|month|mo|week|wk|hour|hr|day)\b|"
+                  r"\s*(?:annually|monthly|weekly|hourly|yearly|a\s+year|a\s+month)\b)?", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
+TRIGGERS = ("$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "k ", "000", "thousand", "million", "grand",
+            "dollars", "euros", "pounds", "rupees", "bucks", "lakh", "crore")
+
+
+class FinanceRecognizer(Recognizer):
+    category = Category.FINANCE
+
+    def find(self, text: str) -> list[Span]:
+        lowered = text.lower()
+        if not any(t in lowered for t in TRIGGERS):
+            return []
+        spans = []
+        for m in MONEY_AMOUNT.finditer(text):
+            start, end = m.span()
+            end = RATE.match(text, end).end()
+            sentence = text[_sentence_start(text, start):_sentence_end(text, end)]
+            if FIRST_PERSON.search(sentence) and MONEY_WORDS.search(sentence):
+                spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.55,
+                                  source=self.source("about_the_writer")))
+        return spans
+
+
+def _sentence_start(text: str, at: int) -> int:
+    starts = [m.end() for m in SENTENCE_END.finditer(text, max(0, at - 240), at)]
+    return starts[-1] if starts else max(0, at - 240)
+
+
+def _sentence_end(text: str, at: int) -> int:
+    m = SENTENCE_END.search(text, at, at + 240)
+    return m.start() if m else min(len(text), at + 240)
