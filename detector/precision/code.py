@@ -120,14 +120,22 @@ def line_regions(text: str) -> list[tuple[int, int]]:
         return []
     regions = []
     for paragraph in PARAGRAPH.finditer(text):
-        lines = [line for line in paragraph.group().split("\n") if line.strip()]
-        if len(lines) < MIN_LINES:
-            continue
-        shaped = sum(bool(KEY_LINE.match(line) or LOG_LINE.match(line) or CODE_LINE_END.search(line)
-                          or INDENTED.match(line)) for line in lines)
-        if shaped >= LINE_SHARE * len(lines):
-            regions.append(paragraph.span())
+        lines, at = [], paragraph.start()
+        for line in paragraph.group().split("\n"):
+            if line.strip():
+                lines.append((at, at + len(line), _shaped(line)))
+            at += len(line) + 1
+        shaped = [(start, end) for start, end, is_shaped in lines if is_shaped]
+        # Two shaped lines at least: one "Name: ... | Location: ..." header over a post's prose
+        # is a signature, not a block of data. The block ends at its last shaped line: prose
+        # after it is the post.
+        if len(shaped) >= MIN_LINES and len(shaped) >= LINE_SHARE * len(lines):
+            regions.append((shaped[0][0], shaped[-1][1]))
     return regions
+
+
+def _shaped(line: str) -> bool:
+    return bool(KEY_LINE.match(line) or LOG_LINE.match(line) or CODE_LINE_END.search(line) or INDENTED.match(line))
 
 
 def _merged(regions: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -153,12 +161,13 @@ def machine_timestamp(text: str, start: int, end: int) -> bool:
     return m is not None and m.start() <= end + 1
 
 
-_FIELD = re.compile(r"[ \t]*(?:- )?[\w .'\"/-]{1,30}:[ \t]*")
+_FIELD = re.compile(r"(?:^|.*(?:\s\||;|\t))[ \t]*(?:- )?[\w .'\"/-]{1,30}:[ \t]*")
 
 
 def record_field(text: str, start: int) -> bool:
-    """Whether a value starts right after a key of its own line ("Date: 1978-04-13",
-    "DOB: ..."): a field of a record about someone, not a literal inside code."""
+    """Whether a value starts right after a key of its own line or of a field after a bar
+    ("Date: 1978-04-13", "Name: x | Location: Panabo"): a field of a record about someone, not
+    a literal inside code."""
     return _FIELD.fullmatch(text, text.rfind("\n", 0, start) + 1, start) is not None
 
 

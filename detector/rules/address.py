@@ -8,8 +8,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector import formats
 from detector.categories import Category
-from detector.rules.base import Pattern, Recognizer
-from detector.span import Span
+from detector.rules.base import Pattern, Recognizer, field_regex, field_values
+from detector.span import Layer, Span
 from detector.text import words_regex
 
 _SUFFIXES = (
@@ -70,8 +70,25 @@ CONTEXT = words_regex([
 ])
 
 
+# A labelled address field, and a place field that holds a house number ("Location: 23, Swamy
+# Marg, Hajipur"): the field says it is someone's, whatever the street words are.
+FIELD_LABELS = field_regex(["address", "home address", "street address", "billing address",
+                            "shipping address", "mailing address", "postal address", "residential address",
+                            "location", "residence", "pickup"])
+FIELD_VALUE = re.compile(r"(?=.*\d)(?=.*[^\W\d_]{3})[\w#/'’.\- ]+(?:,[\w#/'’.\- ]+)*")
+
+
 class AddressRecognizer(Recognizer):
     category = Category.ADDRESS
+
+    def find(self, text: str, regions=None) -> list[Span]:
+        spans = super().find(text, regions)
+        if regions is None and ":" in text:
+            for start, end in field_values(text, FIELD_LABELS):
+                if FIELD_VALUE.fullmatch(text, start, end) and not text[start:end].strip().isdigit():
+                    spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.6,
+                                      source=self.source("field")))
+        return spans
     PATTERNS = (
         Pattern("street", STREET, score=0.6),
         Pattern("street_lower", STREET_LOWER, score=0.5),

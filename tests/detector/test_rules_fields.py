@@ -65,8 +65,36 @@ def test_a_field_label_is_no_value_a_model_may_claim(text, label, kept):
 
 
 def test_a_labelled_place_inside_code_is_a_literal():
-    text = ("```js\nconst cfg = loadConfig(env); log.info(`region ready`); | Location: Frankfurt | "
+    text = ("```js\nconst cfg = loadConfig(env); log.info(`region ready`), Location: Frankfurt, "
             "cfg.retry = 3; await deploy(cfg);\n```")
     rules = LocationRecognizer().find(text)
     assert [s.text for s in rules] == ["Frankfurt"]
     assert PrecisionStage()(text, rules) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Username: Liam | Location: 23, Swamy Marg, Hajipur | Date: 2023-09-15", "23, Swamy Marg, Hajipur"),
+    ("Shipping address: Flat 4, 12 Rue de la Paix, Paris | Phone: x", "Flat 4, 12 Rue de la Paix, Paris"),
+])
+def test_an_address_in_its_field(text, expected):
+    from detector.rules.address import AddressRecognizer
+
+    assert expected in values(AddressRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", ["Address: 10", "Pickup: 5pm", "Location: Chennai"])
+def test_no_address_field(text):
+    from detector.rules.address import AddressRecognizer
+
+    assert [s for s in AddressRecognizer().find(text) if s.source == "address/field"] == []
+
+
+def test_a_posts_header_is_no_block_of_data():
+    from detector.precision import code
+
+    post = ("Name: MarieC_55 | Location: Panabo | Timestamp: 2023-09-15 18:45\n"
+            "This article really hit home. As someone who juggles a demanding job at Cyber Silver.")
+    assert code.line_regions(post) == []  # one key line over prose: a signature
+    form = "Name: Ana\nCity: Vigo\nEmployer: Pescanova\nI need help writing a cover letter for them."
+    assert code.line_regions(form) == [(0, form.index("\nI need"))]  # the block ends at its last key line
+    assert code.record_field(post, post.index("Panabo"))  # a field after a bar is a record's field
