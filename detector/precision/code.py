@@ -161,7 +161,7 @@ def machine_timestamp(text: str, start: int, end: int) -> bool:
     return m is not None and m.start() <= end + 1
 
 
-_FIELD = re.compile(r"(?:^|.*(?:\s\||;|\t))[ \t]*(?:- )?[\w .'\"/-]{1,30}:[ \t]*")
+_FIELD = re.compile(r"(?:.*(?:\s\||;|\t))?[ \t]*(?:- )?[\w .'\"/-]{1,30}:[ \t]*")
 
 
 def record_field(text: str, start: int) -> bool:

@@ -98,3 +98,12 @@ def test_a_posts_header_is_no_block_of_data():
     form = "Name: Ana\nCity: Vigo\nEmployer: Pescanova\nI need help writing a cover letter for them."
     assert code.line_regions(form) == [(0, form.index("\nI need"))]  # the block ends at its last key line
     assert code.record_field(post, post.index("Panabo"))  # a field after a bar is a record's field
+
+
+def test_a_field_on_its_own_line_in_a_block_of_data_is_a_records():
+    from detector.precision import code
+
+    text = "Username: Bimala  \nLocation: Chennai  \nDate: 2023-09-05  \nHad dinner at Spice Junction."
+    assert code.line_regions(text)  # three key lines: data
+    for value in ("Chennai", "2023-09-05"):
+        assert code.record_field(text, text.index(value)), value
