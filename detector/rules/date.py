@@ -21,10 +21,11 @@ _YEAR = r"(?:,?\s+(?:19|20)\d{2})?"
 # "3 March 1990", "3rd of March", "March 3", "March 3rd, 1990" (a day with its month).
 NAMED = re.compile(rf"(?i)(?<![\w.])(?:{DAY}\s+(?:of\s+)?{MONTH}{_YEAR}|{MONTH}\s+{DAY}{_YEAR})(?![\w])")
 # "12/03/1990", "3.12.90", "1990-03-12", with a time of day if one follows ("1990-03-12 08:15",
-# "...T08:15:00Z": one timestamp; its stand-in keeps the time): not inside a longer dotted or
-# dashed run, not after "v".
+# "...T08:15:00Z", "2023-10-09 07:20 PM", "2023-10-05 10:22 IST": one timestamp; its stand-in
+# keeps the time): not inside a longer dotted or dashed run, not after "v".
 NUMERIC = re.compile(r"(?<![\w.:/-])(?P<date>(?P<a>\d{1,2}|\d{4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2}))"
-                     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?(?![\w]|[.:/-]\d)")
+                     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|\s?(?i:[ap]\.?m\.?)(?!\w))?"
+                     r"(?:\s(?:IST|[A-Z]{1,3}[SD]T|UTC|GMT|CET|CEST))?)?(?![\w]|[.:/-]\d)")
 # "version 3.12.10", "Python 3.11.2", "v1.2.3": a version, not a day.
 VERSION_BEFORE = re.compile(r"(?i)(?:version|release|build|ver|python|node|java|ios|android|macos|"
                             r"windows|kernel|firmware|api)\s*\Z")

@@ -87,6 +87,10 @@ def test_a_timestamp_keeps_its_time_and_moves_its_day():
     ("Date:   Tue Mar 5 14:12:09 2024 +0100\n\n    Merge pull request", []),  # a commit header
     ("2024-02-11 08:15:02,114 INFO started\n2024-02-11 08:15:07,530 WARN SQL Error", []),  # a log
     ("SELECT * FROM orders o\nWHERE o.CreatedAt >= '2023-01-01'\nGROUP BY o.OrderId;", []),
+    # a post's own time, with its half of the day or its zone: the whole of it
+    ("Location: NT   Timestamp: 2023-10-09 07:20 PM   Interesting viewpoint", ["2023-10-09 07:20 PM"]),
+    ("Name: Asha | Timestamp: 2023-10-05 10:22 IST Great piece!", ["2023-10-05 10:22 IST"]),
+    ("Username: Bimala  \nLocation: Chennai  \nDate: 2023-09-05  \nHad dinner.", ["2023-09-05"]),
 ])
 def test_the_precision_stage_leaves_machine_dates_alone(fast_detector, text, kept):
     assert [s.text for s in fast_detector.find(text) if s.category in (Category.DATE, Category.AGE)] == kept
