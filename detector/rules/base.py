@@ -114,21 +114,34 @@ FIELD_VALUE_MAX = 60
 
 
 def field_regex(labels: list[str]) -> re.Pattern[str]:
-    """A regex of these field labels (any case, up to two words before them: "General
-    Location:", "Current City:"; and "for/of X" after: "Location for Pickup:")."""
+    """A regex of these field labels up to their colon (any case, up to two words before them:
+    "General Location:", "Current City:"; and "for/of X" after: "Location for Pickup:")."""
     core = "|".join(sorted((re.escape(l).replace(r"\ ", r"\s+") for l in labels), key=len, reverse=True))
     return re.compile(_FIELD_START + r"(?i:(?:[a-z]+\s+){0,2}(?:" + core + r")(?:\s+(?:for|of)\s+[a-z]+)?)"
-                      r"[ \t]*:[ \t]*(?=\S)", re.MULTILINE)
+                      r"[ \t]*:\Z", re.MULTILINE)
+
+
+LABEL_REACH = 48  # characters before a colon a label may take
+_BLANKS = re.compile(r"[ \t]*")
 
 
 def field_values(text: str, labels: re.Pattern[str]):
     """(start, end) of each value after one of `labels`, cut at the field's end. An indented
-    lower-case key is a config's ("    location: West Europe" in YAML), not a form's field."""
-    for m in labels.finditer(text):
+    lower-case key is a config's ("    location: West Europe" in YAML), not a form's field.
+    Read from each colon back: colons are few, and a scan for labels at every position of a
+    prompt cost ~0.2 ms per 200 words for each family that reads fields."""
+    colon = text.find(":")
+    while colon >= 0:
+        m = labels.search(text, max(0, colon - LABEL_REACH), colon + 1)
+        colon = text.find(":", colon + 1)
+        if m is None:
+            continue
+        start = _BLANKS.match(text, m.end()).end()
+        if start >= len(text) or text[start] in "\r\n":
+            continue  # an empty field
         label = m.group().strip(" \t-*•:")
         if label.islower() and m.group()[:1] in " \t" and (m.start() == 0 or text[m.start() - 1] == "\n"):
             continue
-        start = m.end()
         end = _FIELD_END.search(text, start, min(len(text), start + FIELD_VALUE_MAX + 1))
         end = end.start() if end else start + FIELD_VALUE_MAX
         nxt = _NEXT_LABEL.search(text, start, end)
