@@ -30,6 +30,10 @@ def _maker(name: str):
         return lambda rng, attempt: rng.choice(geo.US_STATES)
     if geo.is_us_state_abbr(name):
         return lambda rng, attempt: rng.choice(geo.US_STATE_ABBR)
+    if re.fullmatch(r"[A-Z]{2}", name):
+        # A two-letter code the lists do not know ("NS", "NT"): a state or province's code,
+        # not a town; another such code keeps the granularity.
+        return lambda rng, attempt: rng.choice(geo.US_STATE_ABBR)
     region_country = geo.country_of_region(name)
     if region_country is not None:
         pool = geo.regions(region_country)

@@ -45,6 +45,8 @@ def test_place_named_kinds_and_area_kinds_are_lower_case_words():
     ("Egyptian", lambda f: geo.is_nationality(f) and not geo.is_plural_nationality(f)),
     ("Egyptians", lambda f: geo.is_plural_nationality(f)),
     ("King County", lambda f: f.endswith(" County")),
+    ("NS", lambda f: re.fullmatch(r"[A-Z]{2}", f)),  # a province's code the lists do not know
+    ("WA", lambda f: geo.is_us_state_abbr(f)),
 ])
 def test_a_place_keeps_its_granularity(real, same_kind):
     for fake in standins(real, C.LOCATION):
