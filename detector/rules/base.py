@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from detector.categories import Category
 from detector.span import Layer, Span
 
@@ -150,3 +152,29 @@ def field_values(text: str, labels: re.Pattern[str]):
         value = text[start:end].rstrip(" .,!")
         if value:
             yield start, start + len(value)
+
+
+class FieldRecognizer(Recognizer):
+    """A family that reads the values of its labelled fields: subclasses set LABELS (from
+    field_regex), SHAPE (what a value looks like), NOT_VALUES (what forms put where none is
+    given) and score, and may cut a value in cut()."""
+
+    LABELS: re.Pattern[str]
+    SHAPE: re.Pattern[str]
+    NOT_VALUES: frozenset[str] = frozenset()
+    score = 0.6
+
+    def cut(self, value: str) -> str:
+        return value
+
+    def find(self, text: str) -> list[Span]:
+        if ":" not in text:
+            return []
+        spans = []
+        for start, end in field_values(text, self.LABELS):
+            value = self.cut(text[start:end])
+            if not self.SHAPE.fullmatch(value) or value.lower() in self.NOT_VALUES or value.lower() in STOP_WORDS:
+                continue
+            spans.append(Span(start, start + len(value), value, self.category, Layer.RULES, self.score,
+                              source=self.source("field")))
+        return spans

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from detector.categories import Category
-from detector.rules.base import Recognizer, field_regex, field_values
-from detector.span import Layer, Span
+from detector.rules.base import FieldRecognizer, field_regex
 
 LABELS = field_regex([
     "location", "city", "town", "hometown", "home town", "village", "district", "county",
@@ -28,20 +25,10 @@ here there home earth various tbd tba same other hidden private undisclosed ever
 not specified nil null""".split())
 
 
-class LocationRecognizer(Recognizer):
+class LocationRecognizer(FieldRecognizer):
     category = Category.LOCATION
-    TRIGGERS = (":",)
+    LABELS, SHAPE, NOT_VALUES = LABELS, PLACE_LIST, NOT_PLACES
 
-    def find(self, text: str) -> list[Span]:
-        if ":" not in text:
-            return []
-        spans = []
-        for start, end in field_values(text, LABELS):
-            value = text[start:end]
-            if not PLACE_LIST.fullmatch(value):  # "chennai, pls help": the place is the first part
-                value = value.split(",")[0].rstrip()
-                end = start + len(value)
-            if not PLACE_LIST.fullmatch(value) or value.lower() in NOT_PLACES or value.lower() in STOP_WORDS:
-                continue
-            spans.append(Span(start, end, value, self.category, Layer.RULES, 0.6, source=self.source("field")))
-        return spans
+    def cut(self, value: str) -> str:
+        # "chennai, pls help": the place is the first part
+        return value if PLACE_LIST.fullmatch(value) else value.split(",")[0].rstrip()

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from detector.categories import Category
-from detector.rules.base import Recognizer, field_regex, field_values
-from detector.span import Layer, Span
+from detector.rules.base import FieldRecognizer, field_regex
 
 LABELS = field_regex([
     "employer", "company", "company name", "workplace", "place of work", "works at",
@@ -22,16 +19,7 @@ retired student homemaker various tbd tba other private undisclosed confidential
 remote""".split())
 
 
-class OrgRecognizer(Recognizer):
+class OrgRecognizer(FieldRecognizer):
     category = Category.ORG
-
-    def find(self, text: str) -> list[Span]:
-        if ":" not in text:
-            return []
-        spans = []
-        for start, end in field_values(text, LABELS):
-            value = text[start:end]
-            if not NAME.fullmatch(value) or value.lower() in NOT_NAMES or value.lower() in STOP_WORDS:
-                continue
-            spans.append(Span(start, end, value, self.category, Layer.RULES, 0.55, source=self.source("field")))
-        return spans
+    LABELS, SHAPE, NOT_VALUES = LABELS, NAME, NOT_NAMES
+    score = 0.55
