@@ -92,6 +92,14 @@ def words_regex(words: Iterable[str], *, any_space: bool = True) -> re.Pattern[s
 
 
 # --- the words around a person's name ------------------------------------------------------
+# "my boss", "my best friend's": a relation of the writer's, and a name may follow.
+RELATION_CUE = (
+    r"my\s+(?:best\s+)?(?:friend|wife|husband|boss|son|daughter|mom|mum|mother|dad|father|sister|"
+    r"brother|girlfriend|boyfriend|gf|bf|partner|fianc[eé]e?|colleague|co-?worker|cousin|aunt|"
+    r"uncle|niece|nephew|grand(?:ma|pa|mother|father|son|daughter)|teacher|manager|neighbou?r|"
+    r"roommate|flatmate|kid|baby|child|ex|doctor|therapist|lawyer|landlord|tutor|student|"
+    r"classmate|coach|mentor|supervisor|employee|client|patient|cat|dog)(?:'s)?,?"
+)
 # One list of titles (lower case, no dot), by the gender they imply: a stand-in first name after
 # "Mrs" is a woman's. The union of the lists the stand-ins, resolve and the names layer kept.
 TITLES_FEMALE = frozenset("""ms mrs miss mme mlle frau sra srta dame lady madam madame señora signora

@@ -16,7 +16,7 @@ from detector.categories import Category
 from detector.names.lexicon import common_words, english_words, first_names, is_english_word, last_names
 from detector.names.proper import TOKEN, ProperNounFinder
 from detector.span import Layer, Span
-from detector.text import CUE_TITLES
+from detector.text import CUE_TITLES, RELATION_CUE
 
 _WORD = TOKEN.pattern  # a name-like word, as the proper-noun finder reads one
 WORD = re.compile(_WORD)
@@ -24,13 +24,7 @@ WORD = re.compile(_WORD)
 CUES = {
     "strong": r"my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|they\s+call\s+me|call\s+me|i\s+go\s+by|this\s+is",
     "title": "|".join(sorted(CUE_TITLES)),
-    "relation": (
-        r"my\s+(?:best\s+)?(?:friend|wife|husband|boss|son|daughter|mom|mum|mother|dad|father|sister|"
-        r"brother|girlfriend|boyfriend|gf|bf|partner|fianc[eé]e?|colleague|co-?worker|cousin|aunt|"
-        r"uncle|niece|nephew|grand(?:ma|pa|mother|father|son|daughter)|teacher|manager|neighbou?r|"
-        r"roommate|flatmate|kid|baby|child|ex|doctor|therapist|lawyer|landlord|tutor|student|"
-        r"classmate|coach|mentor|supervisor|employee|client|patient|cat|dog)(?:'s)?,?"
-    ),
+    "relation": RELATION_CUE,
     "greeting": r"hi|hello|hey|dear|thanks|thank\s+you|hiya|yo|greetings|regards,?|cheers,?|love,?|best,?",
     "intro": r"i'?m|i\s+am|named|called",
 }

@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from detector.categories import Category
 from detector.names.lexicon import LABEL_WORDS, first_names, is_english_word, last_names, names_an_eponym
 from detector.span import Layer, Span
-from detector.text import JOINING_PARTICLES
+from detector.text import CUE_TITLES, JOINING_PARTICLES, RELATION_CUE
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 PARTICLES = JOINING_PARTICLES
@@ -26,6 +26,10 @@ company inc ltd llc limited corp corporation group bank university college schoo
 clinic institute foundation agency association club department council services solutions
 technologies systems holdings partners
 """.split())
+
+
+# A relation of the writer's or a title right before the words: they name a person.
+PERSON_BEFORE = re.compile(r"(?i)(?<!\w)(?:" + RELATION_CUE + "|" + "|".join(sorted(CUE_TITLES)) + r")\.?[ \t]+$")
 
 
 class ProperNounFinder:
@@ -69,7 +73,11 @@ class ProperNounFinder:
             return
         if names_an_eponym(text, start, end):
             return
-        spans.append(Span(start, end, text[start:end], self._category(tokens), Layer.NAMES, 0.3,
+        category = self._category(tokens)
+        if category is Category.ORG and not ORG_WORDS.intersection(t.lower() for t in tokens) \
+                and PERSON_BEFORE.search(text, max(0, start - 48), start):
+            category = Category.PERSON  # "my boss Kenji Watanabe-Smith", "Dr. Okonkwo-Reyes"
+        spans.append(Span(start, end, text[start:end], category, Layer.NAMES, 0.3,
                           source="unknown-capitalised-word"))
 
     @staticmethod
@@ -77,8 +85,8 @@ class ProperNounFinder:
         lower = [t.lower() for t in tokens]
         if any(t in ORG_WORDS for t in lower):
             return Category.ORG
-        if lower[0] in first_names() or lower[-1] in last_names():
-            return Category.PERSON
+        if lower[0] in first_names() or any(part in last_names() for part in lower[-1].split("-")):
+            return Category.PERSON  # "Watanabe-Smith": a double surname holds a known one
         return Category.ORG
 
     @staticmethod

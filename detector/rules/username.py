@@ -15,7 +15,7 @@ AT_HANDLE = re.compile(r"(?<![\w@.\-/`])@(?P<value>[A-Za-z0-9_](?:[A-Za-z0-9_.]{
 _PLATFORMS = r"instagram|insta|ig|twitter|tiktok|snapchat|reddit|github|gitlab|discord|telegram|skype|steam|xbox|psn|twitch|youtube"
 # "username is x", "my handle was x", "my instagram handle is x"
 NAMED = re.compile(
-    r"(?i:\b(?:(?:" + _PLATFORMS + r")\s+)?(?:user\s?name|user\s?id|handle|screen\s?name|gamertag|nickname|account\s+name)"
+    r"(?i:\b(?:(?:" + _PLATFORMS + r")\s+)?(?:user\s?name|uname|login\s+name|user\s?id|handle|screen\s?name|gamertag|nickname|account\s+name)"
     r"\s*(?:[:=]|\s(?:is|was)\b\s*[:=]?)\s*)" + _NAME
 )
 # "login: x", "IG: x", "Twitter = x" (a colon or equals sign after a platform or login label)
@@ -55,7 +55,7 @@ class UsernameRecognizer(Recognizer):
     category = Category.USERNAME
     PATTERNS = (
         Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
-        Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),
+        Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),  # "uname" holds "name"
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
         Pattern("home_folder", WINDOWS_HOME, score=0.6,
                 triggers=("\\users", "/users", "\\documents and", "/documents and")),

@@ -69,6 +69,11 @@ PROPER = ProperNounFinder()
     ("she went to the University of North Florida", [("University of North Florida", Category.ORG)]),
     ("ask D'Amico about it", [("D'Amico", Category.ORG)]),
     ("submit it to IPAEP today", [("IPAEP", Category.ORG)]),  # long acronyms count
+    # a relation of the writer's or a title before the words: a person
+    ("my boss Kenji Watanabe-Smith keeps emailing me", [("Kenji Watanabe-Smith", Category.PERSON)]),
+    ("my landlord Abernathy-Quist texted", [("Abernathy-Quist", Category.PERSON)]),
+    ("we met Ravi Ortega-Smith", [("Ravi Ortega-Smith", Category.PERSON)]),  # a double surname with a known one
+    ("my client Napco Holdings called", [("Napco Holdings", Category.ORG)]),  # an organisation's word wins
 ])
 def test_unknown_capitalised_words(text, expected):
     assert [(s.text, s.category) for s in PROPER.find(text)] == expected

@@ -101,3 +101,7 @@ def test_a_handle_before_its_platform(text, user):
 ])
 def test_words_before_a_platform_that_are_no_handle(text):
     assert values(R, text) == []
+
+
+def test_a_user_name_after_uname():
+    assert values(R, "my uname is x_darkwolf_x and pass is wolfie!22") == ["x_darkwolf_x"]
