@@ -11,7 +11,7 @@ import re
 from detector import spelled_digits
 from detector.categories import Category
 from detector.rules import bank_account, credit_card, id_number, phone
-from detector.rules.base import Recognizer, near
+from detector.rules.base import CONTEXT_BEFORE, Recognizer, near
 from detector.span import Layer, Span
 from detector.text import words_regex
 
@@ -33,9 +33,15 @@ SHORT_MIN_DIGITS = 4
 CLOSE = 32  # the word that names a short or partial number stands right before it
 
 
-def kind_of(text: str, start: int, end: int, before: int | None = None) -> Category | None:
-    kw = {} if before is None else {"before": before}
-    return next((k for k, context in KIND_BY_CONTEXT if near(text, start, end, context, **kw)), None)
+def kind_of(text: str, start: int, end: int, before: int = CONTEXT_BEFORE) -> Category | None:
+    """The kind the nearest word before the number names ("my ssn is ... and my phone is five
+    five five ...": a phone); on a tie, the more specific kind (KIND_BY_CONTEXT's order)."""
+    best, best_end = None, -1
+    for kind, context in KIND_BY_CONTEXT:
+        for m in context.finditer(text, max(0, start - before), start):
+            if m.end() > best_end:
+                best, best_end = kind, m.end()
+    return best
 
 
 WORD = re.compile(r"[a-z]+")

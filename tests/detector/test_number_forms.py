@@ -142,3 +142,9 @@ def test_a_mask_is_no_value_a_model_may_claim(text, value, kept):
     start = text.index(value)
     span = Span(start, start + len(value), value, C.EMAIL, Layer.MODEL, 0.75)
     assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+def test_the_nearest_word_names_the_kind(detector):
+    text = "my ssn is 456 12 3456 and my phone is five five five, one two three, four five six seven"
+    kinds = {s.text: s.category for s in detector.find(text)}
+    assert kinds["five five five, one two three, four five six seven"] is C.PHONE
