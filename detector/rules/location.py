@@ -11,10 +11,10 @@ from detector.rules.base import FieldRecognizer, field_regex
 
 LABELS = field_regex([
     "location", "city", "town", "hometown", "home town", "village", "district", "county",
-    "state", "province", "region", "country", "country of residence", "residence",
-    "place of birth", "birthplace", "born in", "lives in", "based in", "neighbourhood",
-    "neighborhood", "suburb", "area", "locality", "current location", "pickup",
-])
+    "province", "country", "country of residence", "residence", "place of birth", "birthplace",
+    "born in", "lives in", "based in", "neighbourhood", "neighborhood", "suburb", "locality",
+    "current location", "pickup",
+])  # not "state", "region", "area": "State: Running", "Region: us-east-1", "Area: kitchen"
 # A place's name: letters, spaces, hyphens, apostrophes and dots, up to five words.
 PLACE = re.compile(r"[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?")
 # "Hajipur, Bihar", "Springfield, IL": a place and the places it lies in, each capitalised.
@@ -22,7 +22,8 @@ PLACE_LIST = re.compile(PLACE.pattern + r"(?:,\s*[A-Z][^\W\d_'’.\- ]*(?:[ '’
 # What forms put where the place is not given or is nobody's.
 NOT_PLACES = frozenset("""n/a na none unknown remote online anywhere worldwide global globally
 here there home earth various tbd tba same other hidden private undisclosed everywhere
-not specified nil null""".split())
+not specified nil null running pending active inactive open closed done completed failed
+enabled disabled ready new draft approved rejected true false ok yes no""".split())
 
 
 class LocationRecognizer(FieldRecognizer):

@@ -127,7 +127,6 @@ class SecretRecognizer(Recognizer):
         return True
 
 
-
 @functools.lru_cache(maxsize=64)  # the secret and the username family both ask, for one text
 def credential_pairs(text: str) -> tuple[tuple[int, int, int, int], ...]:
     """(user start, user end, password start, password end) of each user / password pair after a
@@ -143,5 +142,5 @@ def _pairs(text: str):
             continue
         if not match.group("sep") and not SHAPED.search(pw):
             continue
-        if SecretRecognizer._is_value(pw, bare_is=False) and not (pw.isdigit() and user.isdigit()):
+        if SecretRecognizer._is_value(pw, bare_is=False):
             yield match.start("user"), match.end("user"), match.start("pw"), match.start("pw") + len(pw)

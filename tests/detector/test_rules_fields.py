@@ -107,3 +107,8 @@ def test_a_field_on_its_own_line_in_a_block_of_data_is_a_records():
     assert code.line_regions(text)  # three key lines: data
     for value in ("Chennai", "2023-09-05"):
         assert code.record_field(text, text.index(value)), value
+
+
+@pytest.mark.parametrize("text", ["State: Running", "Status: open | State: pending", "Region: us-east-1", "Area: Kitchen"])
+def test_status_and_config_fields_are_no_places(text):
+    assert values(PLACES, text) == []
