@@ -127,10 +127,11 @@ EMAIL_DOT_SPELLINGS = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|[ \t]+\.[ \t]*|\
 _ATOM = r"[\w%+-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _DOT = "(?:" + EMAIL_DOT_SPELLINGS + ")"
+_SPELLED_HEAD = r"(?<![\w.%+@-])(?P<local>" + _ATOM + "(?:" + _DOT + _ATOM + r")*)(?P<at>" + EMAIL_AT_SPELLINGS + ")"
 SPELLED_EMAIL = re.compile(
-    r"(?<![\w.%+@-])(?P<local>" + _ATOM + "(?:" + _DOT + _ATOM + r")*)(?P<at>" + EMAIL_AT_SPELLINGS + ")"
-    r"(?P<domain>" + _LABEL + "(?:" + _DOT + _LABEL + ")*" + _DOT + r"(?P<tld>[^\W\d_]{2,24}))(?![\w@-])",
+    _SPELLED_HEAD + r"(?P<domain>" + _LABEL + "(?:" + _DOT + _LABEL + ")*" + _DOT + r"(?P<tld>[^\W\d_]{2,24}))(?![\w@-])",
     re.IGNORECASE)
+SPELLED_EMAIL_HEAD = re.compile(_SPELLED_HEAD, re.IGNORECASE)  # where one may start: its local part and "@"
 _DOT_SPLIT = re.compile("(" + EMAIL_DOT_SPELLINGS + ")", re.IGNORECASE)
 # Top-level domains a spelled-out address must end in ("at home dot com" ends in one too, so the
 # rule asks for more; "stay at home dot Then" does not): the generic ones people use, and every

@@ -84,11 +84,29 @@ def phrase_regex(phrase: str) -> re.Pattern[str]:
 
 
 def words_regex(words: Iterable[str], *, any_space: bool = True) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of `words` as whole words (phrases allowed, longest
-    first). any_space: the spaces inside a phrase match any whitespace; False: only one space."""
-    escaped = (re.escape(w) for w in words)
-    alternatives = sorted((e.replace(r"\ ", r"\s+") if any_space else e for e in escaped), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    """One case-insensitive regex matching any of `words` as whole words (phrases allowed, the
+    longest that fits first). any_space: the spaces inside a phrase match any whitespace; False:
+    only one space."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            unit = r"\s+" if char == " " and any_space else re.escape(char)
+            node = node.setdefault(unit, {})
+        node[""] = {}
+    return re.compile(r"(?<!\w)" + _trie_regex(trie) + r"(?!\w)", re.IGNORECASE)
+
+
+def _trie_regex(node: dict) -> str:
+    """The words of a trie as one regex with shared prefixes factored out ("id", "id number",
+    "identity" -> "id(?:entity| number)?"). A flat alternation of ~80 context words made re
+    try each word at every word start: 0.45 ms per 200-word prompt for one search. Longer
+    branches come before a word's end, so the longest word that fits wins, as it did."""
+    branches = [unit + _trie_regex(child) for unit, child in sorted(node.items()) if unit]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return "(?:" + body + ")?" if "" in node else body
 
 
 # --- the words around a person's name ------------------------------------------------------

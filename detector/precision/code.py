@@ -13,6 +13,7 @@ the language of a text that is code already).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from detector.rules.username import HOME_PARENTS
@@ -74,32 +75,43 @@ def token_score(token: str) -> float | None:
 def code_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) ranges of `text` that are code, markup, logs or data, sorted and disjoint."""
     regions = [m.span() for m in FENCE.finditer(text)] + line_regions(text)
-    tokens = [(m.start(), m.end(), token_score(m.group())) for m in TOKEN.finditer(text)]
-    n = len(tokens)
-    score_sum, counted = [0.0], [0]
-    for _, _, score in tokens:
-        score_sum.append(score_sum[-1] + (score or 0.0))
-        counted.append(counted[-1] + (score is not None))
-    dense = []
-    for i in range(n):
+    scores = list(map(token_score, TOKEN.findall(text)))
+    runs = _dense_runs(scores)
+    if runs:
+        edges = [m.span() for m in TOKEN.finditer(text)]
+        regions += [(edges[first][0], edges[last][1]) for first, last in runs]
+    return _merged(regions, text)
+
+
+def _dense_runs(scores: list[float | None]) -> list[tuple[int, int]]:
+    """(first, last) token indices of each run of tokens whose window is dense with code, cut to
+    its first and last code-shaped token, MIN_TOKENS long at least. A window with no code-shaped
+    token is never dense, so only those near one are looked at: prose holds few (this ran at
+    every token of every prompt, ~0.3 ms per 200 words)."""
+    n = len(scores)
+    near_code = sorted({j for i, score in enumerate(scores) if score
+                        for j in range(max(0, i - WINDOW), min(n, i + WINDOW + 1))})
+    if not near_code:
+        return []
+    score_sum = list(itertools.accumulate((score or 0.0 for score in scores), initial=0.0))
+    counted = list(itertools.accumulate((score is not None for score in scores), initial=0))
+
+    def dense(i: int) -> bool:
         lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         seen = counted[hi] - counted[lo]
-        dense.append(seen > 0 and score_sum[hi] - score_sum[lo] >= DENSITY * seen)
-    i = 0
-    while i < n:
-        if not dense[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and dense[j]:
-            j += 1
-        # A run's edges are its first and last code-shaped tokens.
-        first = next((k for k in range(i, j) if tokens[k][2]), None)
-        last = next((k for k in range(j - 1, i - 1, -1) if tokens[k][2]), None)
-        if first is not None and last - first + 1 >= MIN_TOKENS:
-            regions.append((tokens[first][0], tokens[last][1]))
-        i = j
-    return _merged(regions, text)
+        return seen > 0 and score_sum[hi] - score_sum[lo] >= DENSITY * seen
+
+    runs, run = [], []
+    for i in near_code + [-2]:  # a sentinel closes the last run
+        is_dense = i >= 0 and dense(i)
+        if run and (i != run[-1] + 1 or not is_dense):
+            coded = [k for k in run if scores[k]]
+            if coded and coded[-1] - coded[0] + 1 >= MIN_TOKENS:
+                runs.append((coded[0], coded[-1]))
+            run = []
+        if is_dense:
+            run.append(i)
+    return runs
 
 
 # --- line shapes (texts that kept their line breaks) -----------------------------------------

@@ -15,7 +15,7 @@ from email.errors import HeaderParseError
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
-from detector.formats import FREE_MAIL_BRANDS, SPELLED_EMAIL, SpelledEmail, known_tld, read_spelled_email
+from detector.formats import FREE_MAIL_BRANDS, SPELLED_EMAIL, SPELLED_EMAIL_HEAD, SpelledEmail, known_tld, read_spelled_email
 from detector.rules.base import Pattern, Recognizer, near
 from detector.span import Layer, Span
 from detector.text import words_regex
@@ -32,6 +32,27 @@ SPELLED_CONTEXT = words_regex(["email", "e-mail", "mail", "address", "contact", 
 SPELLED_CONTEXT_BEFORE = 32  # closer than other families: "email: john at ...", "reach me at ..."
 
 
+# Where a spelled "@" stands; a spelled address has its local part right before one. Looking
+# for addresses only there, not from every word of the text, cut this rule from ~0.6 to ~0.2 ms
+# per 200 words.
+AT_SPOT = re.compile(r"[(\[{<]\s*at\s*[)\]}>]|(?<=\s)at(?=\s)|@", re.IGNORECASE)  # "at at": both
+LOCAL_REACH = 96  # characters a (spelled) local part may take before its "@"
+
+
+def _next_spelled(text: str, pos: int) -> re.Match[str] | None:
+    """The first address, spelled or plain, starting at or after `pos`: what
+    SPELLED_EMAIL.search(text, pos) finds, for a local part of up to LOCAL_REACH characters.
+    A local part holds no "@" spelling, so an address starting before one "@" uses that one."""
+    for at in AT_SPOT.finditer(text, pos):
+        start = max(pos, at.start() - LOCAL_REACH)
+        head_end = min(len(text), at.end() + 1)
+        while (head := SPELLED_EMAIL_HEAD.search(text, start, head_end)) is not None:
+            if (whole := SPELLED_EMAIL.match(text, head.start())) is not None:
+                return whole
+            start = head.start() + 1
+    return None
+
+
 def _valid(local: str, domain: str) -> bool:
     try:  # the stdlib parser enforces RFC 5322 syntax of both halves
         Address(username=local, domain=domain)
@@ -42,7 +63,7 @@ def _valid(local: str, domain: str) -> bool:
 
 class EmailRecognizer(Recognizer):
     category = Category.EMAIL
-    PATTERNS = (Pattern("email", EMAIL, score=0.6),)
+    PATTERNS = (Pattern("email", EMAIL, score=0.6, triggers=("@",)),)
 
     def validate(self, value: str, pattern: Pattern) -> bool | None:
         local, _, domain = value.rpartition("@")
@@ -57,7 +78,7 @@ class EmailRecognizer(Recognizer):
 
     def _spelled(self, text: str) -> list[Span]:
         spans, pos = [], 0
-        while (m := SPELLED_EMAIL.search(text, pos)) is not None:
+        while (m := _next_spelled(text, pos)) is not None:
             spelled = read_spelled_email(m.group())
             if spelled is None or not spelled.spelled_out:
                 pos = m.end()  # a plain address: the EMAIL pattern's

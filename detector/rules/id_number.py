@@ -110,8 +110,10 @@ def _patterns() -> dict[str, tuple[Pattern, object]]:
 
 
 FORMATS = _patterns()
-# Every shape above is written in digits, capitals and " .+-" alone (no flags: capitals only).
-ID_RUN = re.compile(r"[\dA-Z .+\-]+")
+# Every shape above is written in digits, capitals and " .+-" alone (no flags: capitals only)
+# and holds 4+ digits: a whole run of those characters with 4 digits in it. Possessive, and
+# anchored at a run's start, so a run without them fails once, not at each of its positions.
+ID_RUN = re.compile(r"(?<![\dA-Z .+\-])(?:[A-Z .+\-]*+\d){4}[\dA-Z .+\-]*")
 NATIONAL_CONTEXT = words_regex([
     "id", "identity", "identification", "national id", "national identity", "national number",
     "personal number", "personal id", "identity number", "id number", "citizen number",
@@ -139,8 +141,7 @@ class NationalIdRecognizer(Recognizer):
     def find(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
         # 32 shapes scanned over a whole prompt cost ~5 ms per 200 words; each needs 4+ digits
         # in a run of digits, capitals and separators, so only such runs are scanned.
-        runs = [(m.start(), min(len(text), m.end() + 2)) for m in ID_RUN.finditer(text)
-                if sum(c.isdigit() for c in m.group()) >= 4]
+        runs = [(m.start(), min(len(text), m.end() + 2)) for m in ID_RUN.finditer(text)]
         if regions is not None:  # a caller's limits too
             runs = [(max(a, c), min(b, d)) for a, b in runs for c, d in regions if max(a, c) < min(b, d)]
         return sorted(Recognizer.find(self, text, runs), key=lambda s: s.start) if runs else []

@@ -1,7 +1,8 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from detector.rules.email import EmailRecognizer
+from detector.formats import SPELLED_EMAIL
+from detector.rules.email import EmailRecognizer, _next_spelled
 from tests.detector.rules_helpers import validated, values
 
 R = EmailRecognizer()
@@ -48,3 +49,27 @@ def test_any_generated_address_is_found_whole(address):
 ])
 def test_spelled_out_addresses(text, found):
     assert values(EmailRecognizer(), text) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("we met at the cafe at noon at 5, so write to anna dot maria dot lopez dot garcia at example dot org",
+     ["anna dot maria dot lopez dot garcia at example dot org"]),
+    ("at " * 40 + "k.walsh84 at gmail dot com", ["k.walsh84 at gmail dot com"]),
+])
+def test_spelled_addresses_after_many_ats(text, found):
+    assert values(EmailRecognizer(), text) == found
+
+
+PIECES = st.sampled_from(["at", "dot", "@", ".", "[at]", "(dot)", "john", "j.doe", "gmail", "com", "uk",
+                          "example", "the", "x_1", ",", "\n"])
+
+
+@given(st.lists(PIECES, max_size=24), st.integers(0, 30))
+def test_addresses_are_looked_for_only_near_an_at_and_none_is_missed(pieces, pos):
+    # _next_spelled searches only just before each spelled "@"; it must find what a search of
+    # the address pattern from every position finds.
+    text = " ".join(pieces)
+    pos = min(pos, len(text))
+    expected = SPELLED_EMAIL.search(text, pos)
+    got = _next_spelled(text, pos)
+    assert (got and got.span()) == (expected and expected.span())

@@ -1,5 +1,7 @@
 """detector/text.py: the word-edge and phrase helpers that protect, the stand-in engine, the
 collision checks, the LLM alignment and the rules share."""
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,3 +45,20 @@ def test_words_regex_takes_the_longest_phrase_and_any_or_one_space():
     strict = text.words_regex(["card number"], any_space=False)
     assert strict.search("card number") and not strict.search("card  number")
     assert not loose.search("cardholder")
+
+
+WORDS = st.lists(st.text(alphabet=st.sampled_from("aAb. #-"), min_size=1, max_size=6).filter(lambda w: w.strip() == w),
+                 min_size=1, max_size=8)
+
+
+@given(words=WORDS, haystack=st.text(alphabet=st.sampled_from("aAbB. #-\n"), max_size=40),
+       any_space=st.booleans())
+def test_words_regex_finds_what_a_longest_first_alternation_finds(words, haystack, any_space):
+    # words_regex factors shared prefixes (a trie) for speed; it must match exactly where and
+    # what the plain alternation, longest word first, matched.
+    escaped = sorted((re.escape(w).replace(r"\ ", r"\s+") if any_space else re.escape(w) for w in words),
+                     key=len, reverse=True)
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(escaped) + r")(?!\w)", re.IGNORECASE)
+    factored = text.words_regex(words, any_space=any_space)
+    for sample in (haystack, " ".join(words), "x".join(words).upper()):
+        assert [m.span() for m in factored.finditer(sample)] == [m.span() for m in plain.finditer(sample)]
