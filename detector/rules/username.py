@@ -23,6 +23,9 @@ LABELLED = re.compile(r"(?i:\b(?:login|" + _PLATFORMS + r")\s*[:=]\s*)" + _NAME 
 # "dana_m_1990 on insta", "add me: k.walsh84 on discord": a handle-shaped word (a digit, "_" or
 # "." inside) before a platform's name.
 PLATFORM_AFTER = re.compile(r"\s(?i:on|at|via)\s+(?i:" + _PLATFORMS + r"|snap|facebook|fb|threads|bluesky|mastodon)\b")
+# "my user is ines_r_2001", "her login was kwalsh84": a handle-shaped word after a person's user
+# or login (a plain word there is a state: "my user is locked").
+MY_USER = re.compile(r"(?i:\b(?:my|his|her|their|our)\s+(?:user|login)\s+(?:is|was)\s+)" + _NAME)
 HANDLE_BEFORE = re.compile(r"(?<![\w@.\-/])(?P<value>[A-Za-z0-9_][\w.]{1,28}[A-Za-z0-9_])\s*$")
 HANDLE_SHAPED = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d_.])(?![vV]?\d+(?:\.\d+)+$)")  # not a version
 # ...after a word that points to a person: "send it to", "add me", "my", "follow", "she is".
@@ -57,6 +60,7 @@ class UsernameRecognizer(Recognizer):
         Pattern("at_handle", AT_HANDLE, score=0.6, triggers=("@",)),
         Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),  # "uname" holds "name"
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
+        Pattern("my_user", MY_USER, score=0.5, triggers=("user", "login")),
         Pattern("home_folder", WINDOWS_HOME, score=0.6,
                 triggers=("\\users", "/users", "\\documents and", "/documents and")),
         Pattern("home_folder", UNIX_HOME, score=0.6, triggers=("/home/", "/users/")),
@@ -111,6 +115,8 @@ class UsernameRecognizer(Recognizer):
             return False
         if pattern.name == "at_handle" and value.isdigit():
             return False  # "@2x", "@3" are sizes and counts
+        if pattern.name == "my_user" and not HANDLE_SHAPED.search(value):
+            return False
         return None
 
 

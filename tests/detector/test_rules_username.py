@@ -105,3 +105,18 @@ def test_words_before_a_platform_that_are_no_handle(text):
 
 def test_a_user_name_after_uname():
     assert values(R, "my uname is x_darkwolf_x and pass is wolfie!22") == ["x_darkwolf_x"]
+
+
+@pytest.mark.parametrize("text, user", [
+    ("my user is ines_r_2001", "ines_r_2001"),
+    ("her login was kwalsh84 but it got hacked", "kwalsh84"),
+    ("Our user is ops.team7 on the shared box", "ops.team7"),
+])
+def test_a_handle_after_someones_user_or_login(text, user):
+    assert values(R, text) == [user]
+
+
+@pytest.mark.parametrize("text", ["my user is locked", "my login is admin", "my user is v1.2",
+                                  "the user is root_1 of the box"])
+def test_a_state_or_nobody_after_user_is_no_handle(text):
+    assert values(R, text) == []
