@@ -24,13 +24,17 @@ from detector.text import words_regex
 EMAIL = re.compile(
     r"(?<![\w.%+-])[\w%+-]+(?:\.[\w%+-]+)*@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,24}(?![\w@-])"
 )
-# Every spelled-out address holds one of these (lower-cased): texts without skip the regex.
-SPELLED_TRIGGERS = (" at ", "at)", "at]", "at}", "at>", " @", "@ ")
 SHAPED_LOCAL = re.compile(r"[\d._+-]")
 SPELLED_CONTEXT = words_regex(["email", "e-mail", "mail", "address", "contact", "reach", "write to",
                                "send", "inbox"])
 SPELLED_CONTEXT_BEFORE = 32  # closer than other families: "email: john at ...", "reach me at ..."
 
+
+# An address with spaces typed into its domain to keep it from scrapers: "k.wlsh@brig ht co .com".
+# The local part and the first piece are glued to the "@" and it ends in a known top-level domain.
+SPACED_DOMAIN = re.compile(
+    r"(?<![\w.%+@-])[\w%+-]+(?:\.[\w%+-]+)*@[^\W_][\w-]*(?:[ \t][^\W_][\w-]*){1,3}[ \t]*\.[ \t]*"
+    r"(?P<tld>[^\W\d_]{2,24})(?![\w@-])")
 
 # Where a spelled "@" stands; a spelled address has its local part right before one. Looking
 # for addresses only there, not from every word of the text, cut this rule from ~0.6 to ~0.2 ms
@@ -70,10 +74,19 @@ class EmailRecognizer(Recognizer):
         return _valid(local, domain)
 
     def find(self, text: str) -> list[Span]:
-        spans = super().find(text)
-        lowered = text.lower()
-        if any(t in lowered for t in SPELLED_TRIGGERS):
-            spans += self._spelled(text)
+        spans = super().find(text) + self._spelled(text)
+        if "@" in text:
+            spans += self._spaced_domains(text)
+        return spans
+
+    def _spaced_domains(self, text: str) -> list[Span]:
+        spans = []
+        for m in SPACED_DOMAIN.finditer(text):
+            pieces = m.group().split("@", 1)[1].split()
+            # "sales@acme for the team. it": words of a sentence after an address, not its domain
+            if known_tld(m.group("tld")) and not any(p.lower() in STOP_WORDS for p in pieces[1:]):
+                spans.append(Span(m.start(), m.end(), m.group(), self.category, Layer.RULES, 0.6,
+                                  source=self.source("spaced_domain")))
         return spans
 
     def _spelled(self, text: str) -> list[Span]:

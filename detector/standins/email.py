@@ -78,7 +78,9 @@ def parts(surface: str, session) -> list[Part]:
 
 def _spelled_parts(surface: str, session) -> list[Part]:
     spelled = read_spelled_email(surface)
-    if spelled is None or not spelled.spelled_out:
+    if spelled is None:
+        return _spaced_parts(surface, session)
+    if not spelled.spelled_out:
         return []
     plain = parts(spelled.address, session)
     if len(plain) != 1:
@@ -87,3 +89,29 @@ def _spelled_parts(surface: str, session) -> list[Part]:
     return [Part(0, len(surface), "email:" + fold(surface), "EMAIL",
                  lambda rng, attempt: spelled.respell(inner.make(rng, attempt)),
                  seed_key=inner.seed_key or inner.key)]
+
+
+_SPACED = re.compile(r"(?P<local>[^@\s]+)@(?P<name>[^@]+?)(?P<dot>[ \t]*\.[ \t]*)(?P<tld>[^\W\d_]+)")
+
+
+def _spaced_parts(surface: str, session) -> list[Part]:
+    """An address with spaces typed into its domain ("k.wlsh@brig ht co .com"): the stand-in of
+    the plain address, with spaces at the same places of its domain's name and around its dot."""
+    m = _SPACED.fullmatch(surface)
+    if m is None:
+        return []
+    name = m.group("name")
+    plain = parts(m.group("local") + "@" + "".join(name.split()) + "." + m.group("tld"), session)
+    if len(plain) != 1:
+        return []
+    inner = plain[0]
+    gaps = [i - n for n, i in enumerate(j for j, c in enumerate(name) if c in " \t")]  # offsets in the plain name
+
+    def make(rng, attempt):
+        local, _, domain = inner.make(rng, attempt).rpartition("@")
+        new_name, _, tld = domain.rpartition(".")
+        for offset in sorted((g for g in gaps if 0 < g < len(new_name)), reverse=True):
+            new_name = new_name[:offset] + " " + new_name[offset:]
+        return local + "@" + new_name + m.group("dot") + tld
+
+    return [Part(0, len(surface), "email:" + fold(surface), "EMAIL", make, seed_key=inner.seed_key or inner.key)]

@@ -81,6 +81,10 @@ CASES = [
     ("mail jo\u200bhn at exam\u00adple dot com", "jo\u200bhn at exam\u00adple dot com", C.EMAIL),
     ("my email is sarah . connor @ yahoo . com if u need it", "sarah . connor @ yahoo . com", C.EMAIL),
     ("mail k.walsh @ brightco .com", "k.walsh @ brightco .com", C.EMAIL),
+    ("it is maria.lopez@gmail .com", "maria.lopez@gmail .com", C.EMAIL),
+    # spaces typed into the domain
+    ("email k.wlsh@brig ht co .com thx", "k.wlsh@brig ht co .com", C.EMAIL),
+    ("write user7@ex ample.org now", "user7@ex ample.org", C.EMAIL),
 ]
 
 
@@ -122,9 +126,20 @@ def test_spelled_out_address_keeps_its_spelling(detector):
     assert protector.restorer("s").restore(reply) == "I will write to john.smith at example dot com."
 
 
+def test_an_address_with_spaces_in_its_domain_keeps_them_and_loses_its_words(detector):
+    protector = Protector(detector, InMemoryStore())
+    protection = protector.protect("email k.wlsh@brig ht co .com thx", "s")
+    [rep] = protection.replacements
+    # the gaps of the name where the stand-in's name is long enough, the one before the dot always
+    assert re.fullmatch(r"[^@\s]+@\S+(?: \S+){0,2} \.com", rep.replacement), rep.replacement
+    assert "brig" not in rep.replacement and "brightco" not in rep.replacement.replace(" ", "")
+    assert protector.restorer("s").restore(f"Sure, I'll email {rep.replacement}.") == "Sure, I'll email k.wlsh@brig ht co .com."
+
+
 @pytest.mark.parametrize("text", [
     "I met john at example.com", "look at this dot com", "stay at home dot Then", "we meet at 5.30 pm",
     "she works at acme dot com", "Thanks. See you at 5 . com is cool",
+    "mail sales@acme for the team. it is fine", "see foo@bar baz. Then we", "npm i pkg@1.2 then run. it",
 ])
 def test_prose_is_not_an_address(detector, text):
     assert not [s for s in detector.find(text) if s.category is C.EMAIL]
