@@ -76,9 +76,13 @@ class PhoneRecognizer(Recognizer):
             if not AMOUNT.match(value) and self._valid(value):
                 # Without a phone word a valid parse yields to an ID whose checksum and label
                 # both agree ("my NHS no is 943 476 5870" is a valid UK number too): resolve
-                # settles equal spans by score.
+                # settles equal spans by score. Next to a word of another number's kind it is
+                # only a fallback ("ssn 078-05-1120", "account number: 4417223190" parse as
+                # phones too): that family's span, if it has one, wins on rank.
+                other_kind = not in_context and _other_kind_named(text, match.start(), match.end())
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES,
-                                  0.95 if in_context else 0.8, True, self.source("valid")))
+                                  0.5 if other_kind else 0.95 if in_context else 0.8, not other_kind,
+                                  self.source("valid")))
             elif in_context:
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False,
                                   self.source("context")))
@@ -112,3 +116,11 @@ def _patterns(region: PhoneMetadata):
     for name in ("national_prefix_for_parsing", "international_prefix", "leading_digits"):
         if getattr(region, name, None):
             yield getattr(region, name)
+
+
+def _other_kind_named(text: str, start: int, end: int) -> bool:
+    # number_forms reads every digit family's words, phone's among them: imported here, not at
+    # the top, where it would import this module back.
+    from detector.rules.number_forms import kind_of
+
+    return kind_of(text, start, end) not in (None, Category.PHONE)

@@ -200,3 +200,19 @@ def test_a_number_valid_as_a_phone_and_an_id_takes_the_kind_its_label_says(text,
 
     [span] = resolve(RulesLayer().find(text))
     assert (span.text, str(span.category)) == ("943 476 5870", category)
+
+
+@pytest.mark.parametrize("text, value, category", [
+    # parse as phones too, fail their own check (an SSA-blocked SSN) or have none: the word decides
+    ("my ss# 078-05-1120", "078-05-1120", "ID_NUMBER"),
+    ("ssn 078-05-1120 pls", "078-05-1120", "ID_NUMBER"),
+    ("account number: 4417223190", "4417223190", "BANK_ACCOUNT"),
+    ("ssn 219-09-9999, call me on 415 555 0199", "415 555 0199", "PHONE"),
+    ("my ssn is 123-45-6789 and 415 555 0199", "415 555 0199", "PHONE"),  # no other span: still a phone
+])
+def test_a_phone_parse_yields_to_the_kind_the_word_before_it_names(text, value, category):
+    from detector.resolve import resolve
+    from detector.rules import RulesLayer
+
+    found = {s.text: str(s.category) for s in resolve(RulesLayer().find(text))}
+    assert found[value] == category
