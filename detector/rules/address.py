@@ -44,6 +44,16 @@ TYPE_FIRST_WORDS = ("rue", "avenue", "boulevard", "bd", "chemin", "allée", "imp
 STREET_TYPE_FIRST = re.compile(
     _NUMBER + r"[ \t]+(?i:" + "|".join(TYPE_FIRST_WORDS) + r")[ \t]+(?:[\w'-]+[ \t]+){0,3}[A-Z][\w'-]+"
 )
+# "Calle Mayor 12", "Rua Augusta 210", "ul. Marszałkowska 10/4": type first and the number last,
+# as much of Europe and Latin America write it. Types English writes as words too ("via",
+# "place", "avenue") count only capitalised: "Via Roma 3", not "via Zoom 2 times".
+NUMBER_LAST_TYPES = ("rue", "chemin", "allée", "impasse", "calle", "avenida", "carrer", "viale", "piazza",
+                     "rua", "travessa", "praça", "paseo", "ul.", "ulica", "aleja", "strada", "largo")
+NUMBER_LAST_SHARED = ("Via", "Place", "Avenue", "Boulevard", "Corso", "Plaza")
+STREET_NUMBER_LAST = re.compile(
+    r"(?<![\w.])(?:(?i:" + "|".join(re.escape(t) for t in NUMBER_LAST_TYPES) + ")|" + "|".join(NUMBER_LAST_SHARED) + r")"
+    r"[ \t]+(?:[\w'-]+[ \t]+){0,3}?[A-ZÀ-ÖØ-Þ][\w'-]*[ \t]+\d{1,5}[A-Za-z]?(?:/\d{1,4})?(?![\w/-])"
+)
 # "Hauptstraße 5", "Koskikatu 25", "Kalverstraat 12a": the street type is a suffix of one word.
 COMPOUND_SUFFIXES = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "damm", "ring", "katu",
                      "tie", "vej", "gade", "straat", "laan", "gracht", "gatan", "vägen", "veien", "gata",
@@ -94,6 +104,8 @@ class AddressRecognizer(Recognizer):
         Pattern("street_lower", STREET_LOWER, score=0.5),
         Pattern("street_type_first", STREET_TYPE_FIRST, score=0.5, triggers=TYPE_FIRST_WORDS),
         Pattern("street_compound", STREET_COMPOUND, score=0.5, triggers=COMPOUND_SUFFIXES),
+        Pattern("street_number_last", STREET_NUMBER_LAST, score=0.5,
+                triggers=NUMBER_LAST_TYPES + tuple(t.lower() for t in NUMBER_LAST_SHARED)),
         Pattern("po_box", PO_BOX, score=0.5, triggers=("box", "psc")),
         Pattern("zip", ZIP_CODE, score=0.3, needs_context=True),
         Pattern("uk_postcode", UK_POSTCODE, score=0.4, needs_context=True),

@@ -43,3 +43,23 @@ def test_any_countrys_postcode_after_the_word_for_it(text, value):
 @pytest.mark.parametrize("text", ["the code is 1234", "zip 2.5 GB", "unzip 12345 files", "postcode 1.5"])
 def test_a_number_after_no_postcode_word_is_no_postcode(text):
     assert AddressRecognizer().find(text) == []
+
+
+@pytest.mark.parametrize("text, street", [
+    ("i live at Calle Mayor 12, 28013 Madrid", "Calle Mayor 12"),
+    ("my flat is on Avenida Paulista 1578 in sao paulo", "Avenida Paulista 1578"),
+    ("adres: ul. Marszałkowska 10/4, Warszawa", "ul. Marszałkowska 10/4"),
+    ("my mum lives at Rua Augusta 210, Lisboa", "Rua Augusta 210"),
+    ("Carrer de Mallorca 401, Barcelona", "Carrer de Mallorca 401"),
+    ("ship to Via Roma 3, Milano", "Via Roma 3"),
+    ("calle mayor 12b please", None),  # lower-case type, lower-case name: no name
+])
+def test_streets_written_type_first_and_number_last(text, street):
+    found = [v for v in values(R, text) if not v.isdigit()]
+    assert found == ([street] if street else [])
+
+
+@pytest.mark.parametrize("text", ["i sent it via Zoom 2 times", "see Smith et al. Jones 2019",
+                                  "the Place 2 award went to him", "we meet via Teams 3 days a week"])
+def test_english_words_before_a_name_and_a_number_are_no_street(text):
+    assert values(R, text) == []
