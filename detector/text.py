@@ -83,10 +83,13 @@ def phrase_regex(phrase: str) -> re.Pattern[str]:
     return re.compile(left + body + right, re.IGNORECASE)
 
 
-def words_regex(words: Iterable[str], *, any_space: bool = True) -> re.Pattern[str]:
+def words_regex(words: Iterable[str], *, any_space: bool = True, typos: bool = False) -> re.Pattern[str]:
     """One case-insensitive regex matching any of `words` as whole words (phrases allowed, the
     longest that fits first). any_space: the spaces inside a phrase match any whitespace; False:
-    only one space."""
+    only one space. typos: also each phrase with one of its words mistyped (typo_variants)."""
+    words = list(words)
+    if typos:
+        words += [variant for phrase in words for variant in typo_variants(phrase)]
     trie: dict = {}
     for word in words:
         node = trie
@@ -95,6 +98,27 @@ def words_regex(words: Iterable[str], *, any_space: bool = True) -> re.Pattern[s
             node = node.setdefault(unit, {})
         node[""] = {}
     return re.compile(r"(?<!\w)" + _trie_regex(trie) + r"(?!\w)", re.IGNORECASE)
+
+
+# How "number" is shortened in a hurry ("pasport nmbr", "acct no").
+NUMBER_SHORT = ("no", "nr", "num", "nmbr", "numbr")
+
+
+def typo_variants(phrase: str) -> list[str]:
+    """`phrase` with one word mistyped as people do in a hurry: two neighbouring letters swapped
+    ("socail", "emial"; words of 5+ letters) or one letter after the first left out ("acount",
+    "pasport", "adress"; 6+ letters), and "number" shortened. Context words are evidence, not a
+    verdict: a typo that is another word ("umber") costs little."""
+    words = phrase.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        forms = set(NUMBER_SHORT) if word == "number" else set()
+        if len(word) >= 5 and word.isalpha():
+            forms |= {word[:j] + word[j + 1] + word[j] + word[j + 2:] for j in range(len(word) - 1)}
+        if len(word) >= 6 and word.isalpha():
+            forms |= {word[:j] + word[j + 1:] for j in range(1, len(word))}
+        out += [" ".join(words[:i] + [form] + words[i + 1:]) for form in sorted(forms - {word})]
+    return out
 
 
 def _trie_regex(node: dict) -> str:

@@ -77,7 +77,7 @@ CONTEXT = words_regex([
     "address", "addr", "live at", "lives at", "living at", "located at", "zip", "zip code",
     "zipcode", "postcode", "post code", "postal code", "ship to", "deliver to", "mail to",
     "reside at", "residence", "home",
-])
+], typos=True)
 
 
 # A labelled address field, and a place field that holds a house number ("Location: 23, Swamy

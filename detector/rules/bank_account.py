@@ -19,7 +19,7 @@ YEARS = re.compile(r"^(?:19|20)\d\d(?:\s?[-–/ ]\s?(?:19|20)\d\d)+$")
 CONTEXT = words_regex([
     "account", "acct", "a/c", "account number", "account no", "routing", "aba", "sort code",
     "bsb", "checking", "savings", "iban",
-])
+], typos=True)
 
 
 class BankAccountRecognizer(Recognizer):

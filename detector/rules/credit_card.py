@@ -17,7 +17,7 @@ CONTEXT = words_regex([
     "card", "credit", "debit", "visa", "mastercard", "master card", "amex", "american express",
     "discover", "maestro", "jcb", "diners", "unionpay", "cc", "payment", "pay", "charge",
     "billing", "cvv", "cvc", "expiry", "card number", "card no",
-])
+], typos=True)
 
 
 class CreditCardRecognizer(Recognizer):

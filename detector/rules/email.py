@@ -26,7 +26,7 @@ EMAIL = re.compile(
 )
 SHAPED_LOCAL = re.compile(r"[\d._+-]")
 SPELLED_CONTEXT = words_regex(["email", "e-mail", "mail", "address", "contact", "reach", "write to",
-                               "send", "inbox"])
+                               "send", "inbox"], typos=True)
 SPELLED_CONTEXT_BEFORE = 32  # closer than other families: "email: john at ...", "reach me at ..."
 
 

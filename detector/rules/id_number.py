@@ -128,7 +128,7 @@ NATIONAL_CONTEXT = words_regex([
     "resident identity", "ric", "身份证", "tfn", "tax file number", "pps", "ppsn", "rrn",
     "resident registration", "주민등록번호", "teudat zehut", "zehut", "licence", "license",
     "passport", "social security", "ein", "fein", "employer identification", "employer id",
-])
+], typos=True)
 
 
 class NationalIdRecognizer(Recognizer):
@@ -159,7 +159,7 @@ SSN_PLAIN = re.compile(r"(?<![\w-])\d{9}(?![\w-]|[.,]\d)")
 SSN_CONTEXT = words_regex([
     "ssn", "ss#", "ssn#", "social security", "social security number", "social sec",
     "social", "tax id", "taxpayer", "itin", "tin",
-])
+], typos=True)
 
 
 class UsSsnRecognizer(Recognizer):
@@ -200,7 +200,7 @@ DOCUMENT_CONTEXT = words_regex([
     "member id", "membership number", "patient id", "mrn", "medical record number",
     "policy number", "insurance number", "visa number", "permit number", "badge number",
     "customer id", "customer number", "user id", "account id", "client id",
-])
+], typos=True)
 
 
 class DocumentIdRecognizer(Recognizer):

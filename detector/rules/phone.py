@@ -39,7 +39,7 @@ CONTEXT = words_regex([
     "text", "texting", "sms", "whatsapp", "viber", "signal", "fax", "desk", "office", "reach",
     "contact", "dial", "ring", "ph", "hotline", "landline", "answering", "message", "messages",
     "msg", "registered", "phone number", "whatsapp number",
-])
+], typos=True)
 
 
 class PhoneRecognizer(Recognizer):
@@ -81,7 +81,7 @@ class PhoneRecognizer(Recognizer):
                 # phones too): that family's span, if it has one, wins on rank.
                 other_kind = not in_context and _other_kind_named(text, match.start(), match.end())
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES,
-                                  0.5 if other_kind else 0.95 if in_context else 0.8, not other_kind,
+                                  0.45 if other_kind else 0.95 if in_context else 0.8, not other_kind,
                                   self.source("valid")))
             elif in_context:
                 spans.append(Span(match.start(), match.end(), value, self.category, Layer.RULES, 0.6, False,

@@ -62,3 +62,18 @@ def test_words_regex_finds_what_a_longest_first_alternation_finds(words, haystac
     factored = text.words_regex(words, any_space=any_space)
     for sample in (haystack, " ".join(words), "x".join(words).upper()):
         assert [m.span() for m in factored.finditer(sample)] == [m.span() for m in plain.finditer(sample)]
+
+
+def test_typo_variants_swap_neighbours_drop_a_letter_and_shorten_number():
+    variants = set(text.typo_variants("account number"))
+    assert {"acount number", "accoutn number", "account nmbr", "account no"} <= variants
+    assert "ccount number" not in variants  # the first letter stays
+    assert text.typo_variants("ssn") == [] and text.typo_variants("phone") == [
+        "hpone", "phnoe", "phoen", "pohne"]  # 5 letters: swaps only
+
+
+def test_words_regex_with_typos_reads_a_hurried_context_word_and_keeps_the_words_edges():
+    context = text.words_regex(["social security number", "passport"], typos=True)
+    assert context.search("my socail security number is").group() == "socail security number"
+    assert context.search("pasport no").group() == "pasport"
+    assert not context.search("passports") and not context.search("xpasport")
