@@ -37,7 +37,9 @@ from detector.names.lexicon import capitalised_words, first_names, is_english_wo
 from detector.precision import code, cues, groups, jargon, links, public
 from detector.span import Layer, Span
 from detector.standins import geo
+from detector.standins.casing import fold
 from detector.standins.collisions import everyday_words
+from detector.standins.date import MONTH_NAMES, WEEKDAYS
 from detector.standins.org import KIND_WORDS  # kinds of organisation: one list with the stand-ins
 
 # Categories a model layer reports by reading names; these are what the stage judges.
@@ -139,6 +141,8 @@ class PrecisionStage:
             return None, "mask"  # "xxxx-xxxx-xxxx" before a card's last digits, read as an e-mail
         if code.is_field_label(text, span.start, span.end):
             return None, "field label"  # "Timestamp:", "City:" read as an organisation
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and _calendar_word(span):
+            return None, "calendar word"  # "Tracking says Tuesday": no one's name, whoever's day
         if span.category not in NAME_LIKE:
             return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
@@ -211,6 +215,18 @@ def _sentence_word(text: str, span: Span) -> bool:
         return False
     return (is_english_word(lower) and lower not in first_names() and lower not in last_names()
             and lower not in capitalised_words())
+
+
+# Full names of days and months (abbreviations are names too: "Sun", "Sat", "Jan").
+_WEEKDAYS = frozenset(day for day in WEEKDAYS if len(day) > 4)
+_MONTHS = frozenset(fold(month) for style in ("en", "de", "fr", "es") for month in MONTH_NAMES[style] if len(month) > 3)
+
+
+def _calendar_word(span: Span) -> bool:
+    """A day's or month's name alone, taken for a name ("Tuesday" as an unknown capitalised
+    word, an ORG). A month is a person's first name too ("June", "April"): not as a PERSON."""
+    value = fold(span.text.strip(".,:;!?"))
+    return value in _WEEKDAYS or (value in _MONTHS and span.category is not Category.PERSON)
 
 
 def _common_words(value: str) -> bool:

@@ -240,3 +240,16 @@ def test_a_call_written_as_code_is_no_value_a_model_may_claim(text, value, categ
     start = text.index(value)
     span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
     assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+@pytest.mark.parametrize("text, value, category, kept", [
+    ("My package says delivered but i never got it. Tracking says Tuesday.", "Tuesday", C.ORG, False),
+    ("we fly out Mittwoch morning", "Mittwoch", C.LOCATION, False),
+    ("my rent is due every September", "September", C.ORG, False),
+    ("my sister June lives with me", "June", C.PERSON, True),  # a month is a first name too
+    ("I met Sunita at the gym", "Sunita", C.PERSON, True),
+])
+def test_a_day_or_month_alone_is_no_name(text, value, category, kept):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.NAMES, 0.3)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])
