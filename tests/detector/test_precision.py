@@ -253,3 +253,31 @@ def test_a_day_or_month_alone_is_no_name(text, value, category, kept):
     start = text.index(value)
     span = Span(start, start + len(value), value, category, Layer.NAMES, 0.3)
     assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+@pytest.mark.parametrize("text, value, category, kept", [
+    ("p = 1.004, 95 % CI", "1.004, 95", C.PHONE, False),
+    ("zip 00000", "00000", C.PHONE, False),
+    ("mail jane_doe1985 at hotmail", "jane_doe1985 at hotmail", C.EMAIL, True),
+    ("it is johnATgmailDOTcom", "johnATgmailDOTcom", C.EMAIL, True),
+    ("call five five five one two three four", "five five five one two three four", C.PHONE, True),
+    ("call 555 1234567", "555 1234567", C.PHONE, True),
+    ("card ending 4417", "4417", C.CREDIT_CARD, True),
+])
+def test_a_learned_kind_needs_what_its_values_hold(text, value, category, kept):
+    # The tagger names structured kinds without a format check: an e-mail with no @ or "at",
+    # a phone without 7 digits (written or spelled) is no such value.
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+@pytest.mark.parametrize("text, value, category, now", [
+    ("I paid Xavier Fox yesterday", "Xavier Fox", C.EMAIL, C.PERSON),  # a name stays protected
+    ("my boss at Larkspur Robotics said no", "Larkspur Robotics", C.PHONE, C.ORG),
+    ("I asked ChatGPT about it", "ChatGPT", C.EMAIL, None),  # a well-known product: left alone
+])
+def test_words_a_learned_layer_took_for_a_structured_kind_are_judged_as_names(text, value, category, now):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
+    assert [s.category for s in PrecisionStage()(text, [span])] == ([now] if now else [])
