@@ -13,7 +13,9 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
-from detector.names.lexicon import common_words, english_words, first_names, is_english_word, last_names
+from detector.names.lexicon import (
+    common_words, english_words, everyday_words, first_names, is_english_word, last_names,
+)
 from detector.names.proper import TOKEN, ProperNounFinder
 from detector.span import Layer, Span
 from detector.text import CUE_TITLES, RELATION_CUE
@@ -45,7 +47,7 @@ class NamesLayer:
         self.proper_nouns = proper_nouns if proper_nouns is not None else ProperNounFinder()
 
     def warm(self) -> None:
-        first_names(), last_names(), common_words(), english_words()
+        first_names(), last_names(), common_words(), english_words(), everyday_words("en")
 
     def find(self, text: str) -> list[Span]:
         return self.lower_case_names(text) + self.proper_nouns.find(text)

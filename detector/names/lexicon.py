@@ -73,6 +73,58 @@ def common_words() -> frozenset[str]:
     return (first_names() | last_names()) & english_words()
 
 
+# Other languages' everyday words, from wordfreq's small lists (Apache-2.0 code, CC-BY-SA 4.0
+# data) in the cased scripts: to Webster's English list every French or Polish word is unknown,
+# so alone and capitalised "Votre", "Niveau", "Angleterre", "Napisz", "Метод" became organisations.
+# Frequency alone does not tell a word from a name ("uber", "qatar", "uma", "zweig", "goldberg" are
+# frequent too), so a word counts only in the language the text is written in, and English keeps
+# Webster's list alone (the frequent English tokens include too many surnames and places).
+EVERYDAY_LANGUAGES = (
+    "fr", "es", "de", "it", "pt", "nl", "pl", "ru", "uk", "bg", "tr", "sv", "nb", "da", "fi",
+    "ro", "cs", "sk", "hu", "id", "ms", "vi", "ca", "sh", "sl", "lt", "lv", "el", "is", "fil",
+)
+EVERYDAY_MIN_ZIPF = 3.5  # at least once in ~3 million words
+_MARKER_WORDS = 100  # a language's most frequent words: what tells which language a text is in
+_FUNCTION_WORDS = 60  # words this frequent are words even when also names ("les", "uma", "die")
+
+
+@functools.cache
+def _everyday() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Per language: its frequent words that are no one's name, and its marker words. Faker's
+    first and last names and Webster's capitalised entries (places, peoples) stay names, unless
+    among the language's commonest words."""
+    import wordfreq
+
+    last_bucket = round((9 - EVERYDAY_MIN_ZIPF) * 100)  # bucket i holds words at 10^(-i/100)
+    people, places = first_names() | last_names(), capitalised_words()
+    words, markers = {"en": frozenset()}, {}
+    for lang in ("en",) + EVERYDAY_LANGUAGES:
+        buckets = wordfreq.get_frequency_list(lang, wordlist="small")
+        ranked = [w for bucket in buckets[: last_bucket + 1] for w in bucket]
+        markers[lang] = frozenset(ranked[:_MARKER_WORDS])
+        if lang != "en":
+            words[lang] = frozenset(ranked) - ((people | places) - set(ranked[:_FUNCTION_WORDS]))
+    wordfreq.get_frequency_list.cache_clear()  # the full lists are not needed again
+    return words, markers
+
+
+def text_language(lower_tokens: list[str]) -> str:
+    """The language whose most frequent words the text uses most; English when none leads."""
+    _, markers = _everyday()
+    best, best_hits = "en", sum(t in markers["en"] for t in lower_tokens)
+    for lang, marker in markers.items():
+        hits = sum(t in marker for t in lower_tokens)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    return best
+
+
+def everyday_words(lang: str) -> frozenset[str]:
+    """Frequent words of `lang` ("en" or one of EVERYDAY_LANGUAGES) that are no one's name;
+    none for English, whose words are Webster's (is_english_word)."""
+    return _everyday()[0][lang]
+
+
 # Webster's list holds base forms only ("objective", not "objectives"). No lemmatizer is loaded
 # (spaCy's needs the tagger this process skips), so inflections are undone by suffix here.
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),

@@ -8,12 +8,16 @@ words and words glued to code punctuation are skipped.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
-from detector.names.lexicon import LABEL_WORDS, first_names, is_english_word, last_names, names_an_eponym
+from detector.names.lexicon import (
+    LABEL_WORDS, everyday_words, first_names, is_english_word, last_names, names_an_eponym,
+    text_language,
+)
 from detector.span import Layer, Span
 from detector.text import CUE_TITLES, JOINING_PARTICLES, RELATION_CUE
 
@@ -44,17 +48,19 @@ class ProperNounFinder:
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         run: list[re.Match] = []
-        for match in TOKEN.finditer(text):
+        matches = list(TOKEN.finditer(text))
+        language = functools.cache(lambda: text_language([m.group().lower() for m in matches]))
+        for match in matches:
             if run and self._continues(text, run[-1], match):
                 if self._capitalised(match.group()) or match.group() in PARTICLES:
                     run.append(match)
                     continue
-            self._close(text, run, spans)
+            self._close(text, run, spans, language)
             run = [match] if self._capitalised(match.group()) and not self._in_code(text, match) else []
-        self._close(text, run, spans)
+        self._close(text, run, spans, language)
         return spans
 
-    def _close(self, text: str, run: list[re.Match], spans: list[Span]) -> None:
+    def _close(self, text: str, run: list[re.Match], spans: list[Span], language) -> None:
         while run and (run[-1].group() in PARTICLES):
             run.pop()
         # Leading stop words and contractions ("The", "In", "I'm") are sentence words.
@@ -65,6 +71,10 @@ class ProperNounFinder:
         tokens = [m.group() for m in run if m.group() not in PARTICLES]
         unknown = [t for t in tokens if not self._dictionary_word(t)]
         if not unknown:
+            return
+        # One word alone that the text's language uses every day ("Votre", "Niveau"); a run of
+        # title-case words is a name even when each is a word ("Solid Rock Healthcare Services").
+        if len(tokens) == 1 and self._lower(tokens[0]) in everyday_words(language()):
             return
         start, end = run[0].start(), run[-1].end()
         if self.skip_sentence_start and len(tokens) == 1 and SENTENCE_END.search(text, max(0, start - 4), start):
@@ -91,10 +101,12 @@ class ProperNounFinder:
 
     @staticmethod
     def _dictionary_word(token: str) -> bool:
-        lower = token.lower().replace("’", "'")
-        if lower.endswith("'s"):
-            lower = lower[:-2]
+        lower = ProperNounFinder._lower(token)
         return is_english_word(lower) or lower in LABEL_WORDS or ProperNounFinder._contraction(lower)
+
+    @staticmethod
+    def _lower(token: str) -> str:
+        return token.lower().replace("’", "'").removesuffix("'s")
 
     @staticmethod
     def _contraction(token: str) -> bool:

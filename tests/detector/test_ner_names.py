@@ -91,3 +91,34 @@ def test_unknown_capitalised_words(text, expected):
 ])
 def test_proper_noun_negatives(text):
     assert PROPER.find(text) == []
+
+
+# Words of the language the text is in are no names, however capitalised; a name in that text,
+# a run of title-case words, and every English word Webster lacks are as before.
+@pytest.mark.parametrize("text, expected", [
+    ("Écrivez un programme pour lire les données. Votre sortie doit spécifier le nombre total.", []),
+    ("Niveau avancé d’anglais requis. Le poste est à pourvoir. Suivi des dossiers et des clients.", []),
+    ("Napisz list do szefa. Zgłoś problem do działu, który się tym zajmuje.", []),
+    ("Мне нужна помощь. Метод расчёта не работает, это для моей работы.", []),
+    # names in the same texts stay names
+    ("Écrivez une lettre pour Ravikrishnan et pour la société, merci de la relire.",
+     [("Ravikrishnan", Category.ORG)]),
+    ("Le stage est chez Airbus Protect à Toulouse, merci pour votre aide.",
+     [("Airbus Protect", Category.ORG)]),
+    # English keeps Webster alone: a frequent surname is no everyday word there
+    ("Among the defensive hedge funds, Zweig outperformed the rest.", [("Zweig", Category.ORG)]),
+    ("the verses from the book by Goldberg were read aloud", [("Goldberg", Category.ORG)]),
+])
+def test_everyday_words_of_the_texts_language(text, expected):
+    assert [(s.text, s.category) for s in PROPER.find(text)] == expected
+
+
+@pytest.mark.parametrize("tokens, language", [
+    ("the cat sat on the mat and it was fine".split(), "en"),
+    ("je ne sais pas ce que vous voulez dire".split(), "fr"),
+    ("eu não sei o que é uma boa ideia".split(), "pt"),
+    ([], "en"),  # nothing to go by: English
+])
+def test_text_language(tokens, language):
+    from detector.names.lexicon import text_language
+    assert text_language(tokens) == language
