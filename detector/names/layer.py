@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
 from detector.names.lexicon import (
-    common_words, english_words, everyday_words, first_names, is_english_word, last_names,
+    common_words, english_words, first_names, is_english_word, last_names, text_language,
 )
 from detector.names.proper import TOKEN, ProperNounFinder
 from detector.span import Layer, Span
@@ -47,7 +47,7 @@ class NamesLayer:
         self.proper_nouns = proper_nouns if proper_nouns is not None else ProperNounFinder()
 
     def warm(self) -> None:
-        first_names(), last_names(), common_words(), english_words(), everyday_words("en")
+        first_names(), last_names(), common_words(), english_words(), text_language([])
 
     def find(self, text: str) -> list[Span]:
         return self.lower_case_names(text) + self.proper_nouns.find(text)

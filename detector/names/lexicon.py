@@ -7,7 +7,9 @@ Webster's list, in which names are capitalised and ordinary words are not.
 """
 from __future__ import annotations
 
+import collections
 import functools
+import importlib
 import re
 from typing import Callable
 
@@ -15,6 +17,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector import faker_names
 from detector.faker_names import LocaleNames
+from detector.standins import geo
 from detector.text import HONORIFICS
 
 # Latin-script locales: the booster is for lower-case chat text, and only these have case.
@@ -75,7 +78,7 @@ def common_words() -> frozenset[str]:
 
 # Other languages' everyday words, from wordfreq's small lists (Apache-2.0 code, CC-BY-SA 4.0
 # data) in the cased scripts: to Webster's English list every French or Polish word is unknown,
-# so alone and capitalised "Votre", "Niveau", "Angleterre", "Napisz", "Метод" became organisations.
+# so alone and capitalised "Votre", "Niveau", "Suivi", "Napisz", "Метод" became organisations.
 # Frequency alone does not tell a word from a name ("uber", "qatar", "uma", "zweig", "goldberg" are
 # frequent too), so a word counts only in the language the text is written in, and English keeps
 # Webster's list alone (the frequent English tokens include too many surnames and places).
@@ -88,41 +91,61 @@ _MARKER_WORDS = 100  # a language's most frequent words: what tells which langua
 _FUNCTION_WORDS = 60  # words this frequent are words even when also names ("les", "uma", "die")
 
 
-@functools.cache
-def _everyday() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Per language: its frequent words that are no one's name, and its marker words. Faker's
-    first and last names and Webster's capitalised entries (places, peoples) stay names, unless
-    among the language's commonest words."""
+def _ranked(lang: str) -> list[str]:
+    """`lang`'s words at EVERYDAY_MIN_ZIPF or more, commonest first. wordfreq caches every list it
+    reads; it is cleared at once so only one language's full list is ever held."""
     import wordfreq
 
     last_bucket = round((9 - EVERYDAY_MIN_ZIPF) * 100)  # bucket i holds words at 10^(-i/100)
-    people, places = first_names() | last_names(), capitalised_words()
-    words, markers = {"en": frozenset()}, {}
-    for lang in ("en",) + EVERYDAY_LANGUAGES:
+    try:
         buckets = wordfreq.get_frequency_list(lang, wordlist="small")
-        ranked = [w for bucket in buckets[: last_bucket + 1] for w in bucket]
-        markers[lang] = frozenset(ranked[:_MARKER_WORDS])
-        if lang != "en":
-            words[lang] = frozenset(ranked) - ((people | places) - set(ranked[:_FUNCTION_WORDS]))
-    wordfreq.get_frequency_list.cache_clear()  # the full lists are not needed again
-    return words, markers
+    finally:
+        wordfreq.get_frequency_list.cache_clear()
+    return [w for bucket in buckets[: last_bucket + 1] for w in bucket]
+
+
+@functools.cache
+def _marker_languages() -> dict[str, tuple[str, ...]]:
+    """Each marker word and the languages it is among the commonest words of."""
+    out: dict[str, list[str]] = {}
+    for lang in ("en",) + EVERYDAY_LANGUAGES:
+        for word in _ranked(lang)[:_MARKER_WORDS]:
+            out.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in out.items()}
+
+
+@functools.cache
+def everyday_words(lang: str) -> frozenset[str]:
+    """Frequent words of `lang` ("en" or one of EVERYDAY_LANGUAGES) that are no one's name: none
+    for English, whose words are Webster's (is_english_word). Faker's first and last names,
+    countries and towns and Webster's capitalised entries (places, peoples) stay names, unless
+    among the language's commonest words. Read on the first text in that language."""
+    if lang == "en":
+        return frozenset()
+    ranked = _ranked(lang)
+    names = (first_names() | last_names() | capitalised_words() | _country_names()) - set(ranked[:_FUNCTION_WORDS])
+    return frozenset(w for w in ranked if w not in names and geo.country_of_town(w) is None)
+
+
+@functools.cache
+def _country_names() -> frozenset[str]:
+    """Countries as each locale writes them ("allemagne", "niemcy"): Faker's address providers."""
+    out: set[str] = set()
+    for locale in LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
+        except ImportError:
+            continue
+        out.update(c.lower() for c in getattr(provider, "countries", ()))
+    return frozenset(out)
 
 
 def text_language(lower_tokens: list[str]) -> str:
     """The language whose most frequent words the text uses most; English when none leads."""
-    _, markers = _everyday()
-    best, best_hits = "en", sum(t in markers["en"] for t in lower_tokens)
-    for lang, marker in markers.items():
-        hits = sum(t in marker for t in lower_tokens)
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    return best
-
-
-def everyday_words(lang: str) -> frozenset[str]:
-    """Frequent words of `lang` ("en" or one of EVERYDAY_LANGUAGES) that are no one's name;
-    none for English, whose words are Webster's (is_english_word)."""
-    return _everyday()[0][lang]
+    markers = _marker_languages()
+    hits = collections.Counter(lang for t in lower_tokens for lang in markers.get(t, ()))
+    best = max(hits, key=hits.__getitem__, default="en")
+    return "en" if hits[best] <= hits["en"] else best
 
 
 # Webster's list holds base forms only ("objective", not "objectives"). No lemmatizer is loaded

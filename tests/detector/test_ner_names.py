@@ -105,6 +105,9 @@ def test_proper_noun_negatives(text):
      [("Ravikrishnan", Category.ORG)]),
     ("Le stage est chez Airbus Protect à Toulouse, merci pour votre aide.",
      [("Airbus Protect", Category.ORG)]),
+    # countries as the language writes them stay places to judge (the precision stage does)
+    ("Nous sommes basés notamment en France et en Allemagne, nous gérons des contrats.",
+     [("France", Category.ORG), ("Allemagne", Category.ORG)]),
     # English keeps Webster alone: a frequent surname is no everyday word there
     ("Among the defensive hedge funds, Zweig outperformed the rest.", [("Zweig", Category.ORG)]),
     ("the verses from the book by Goldberg were read aloud", [("Goldberg", Category.ORG)]),
