@@ -200,6 +200,11 @@ DOCUMENT_CONTEXT = words_regex([
     "member id", "membership number", "patient id", "mrn", "medical record number",
     "policy number", "insurance number", "visa number", "permit number", "badge number",
     "customer id", "customer number", "user id", "account id", "client id",
+    # health cover and claims: what a support message or a form asks for next to the name
+    "medicare", "medicare number", "medicaid", "medicaid number", "health card", "health card number",
+    "health insurance number", "insurance id", "member number", "subscriber id", "beneficiary number",
+    "group number", "claim number", "case number", "reference number", "ref no",
+    "frequent flyer number", "loyalty number", "library card number",
 ], typos=True)
 
 

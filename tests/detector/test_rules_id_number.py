@@ -64,6 +64,13 @@ def test_national_id_negatives(text):
     ("my driver's license number is 2270-66-1551", "2270-66-1551"),
     ("passport number: X1234567", "X1234567"),
     ("student id 20231187", "20231187"),
+    # health cover, claims and cases, as support messages and forms name them
+    ("my medicare no. 1EG4TE5MK73", "1EG4TE5MK73"),
+    ("my medicare number is 1EG4-TE5-MK73", "1EG4-TE5-MK73"),
+    ("health card number 1234-567-890-AB", "1234-567-890-AB"),
+    ("claim number: CLM-2231-0098 was denied", "CLM-2231-0098"),
+    ("my case number is 2023-CV-004471", "2023-CV-004471"),
+    ("my medcare nmbr is 1EG4TE5MK73", "1EG4TE5MK73"),  # typed in a hurry
 ])
 def test_document_ids_in_context(text, expected):
     assert values(DOCUMENT, text) == [expected]
