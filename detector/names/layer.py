@@ -22,9 +22,12 @@ from detector.text import CUE_TITLES, RELATION_CUE
 
 _WORD = TOKEN.pattern  # a name-like word, as the proper-noun finder reads one
 WORD = re.compile(_WORD)
-# Cue kinds: "strong" cues name the person whatever the word is; the others need a lexicon name.
+# Cue kinds: "naming" and "strong" cues name the person whatever the word is; the others need a
+# lexicon name.
 CUES = {
-    "strong": r"my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|they\s+call\s+me|call\s+me|i\s+go\s+by|this\s+is",
+    # Someone's name said as one: "my name is", "the kid's name is lily-mae", "his name's tomasz".
+    "naming": r"(?:my|his|her|their|your|our|\w+['’]s)\s+name\s+is|(?:my|his|her|their)\s+name['’]s",
+    "strong": r"name\s*:|i\s+am\s+called|they\s+call\s+me|call\s+me|i\s+go\s+by|this\s+is",
     "title": "|".join(sorted(CUE_TITLES)),
     "relation": RELATION_CUE,
     "greeting": r"hi|hello|hey|dear|thanks|thank\s+you|hiya|yo|greetings|regards,?|cheers,?|love,?|best,?",
@@ -34,6 +37,7 @@ CUE = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{kind}>{regex})" for kind, regex in CUES.items()) + r")\.?[ \t]+(?P<name>" + _WORD + ")",
     re.IGNORECASE,
 )
+NAMING_CUE_SOURCE = "cue:naming"  # the precision stage takes such a name as someone's
 CODE_NEIGHBOURS = set("._@/\\=<>[]{}()#$%&*+|`:")
 ENGLISH_SHARE = 0.2  # share of stop words that makes a text read as English
 
@@ -77,7 +81,7 @@ class NamesLayer:
         lower = word.lower()
         if lower in STOP_WORDS or NamesLayer._in_code(text, start, end):
             return False
-        if kind in ("strong", "title"):
+        if kind in ("naming", "strong", "title"):
             return (word[0].isupper() or lower in firsts or lower in last_names()
                     or not is_english_word(lower))
         if kind == "intro" and not word.islower():
@@ -99,7 +103,7 @@ class NamesLayer:
         known = lower in last_names() or lower in first_names()
         if not known or lower in STOP_WORDS:
             return end
-        if lower in common and not (word[0].isupper() or kind in ("strong", "title")):
+        if lower in common and not (word[0].isupper() or kind in ("naming", "strong", "title")):
             return end
         return match.end()
 

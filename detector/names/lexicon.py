@@ -82,21 +82,21 @@ def common_words() -> frozenset[str]:
 # Frequency alone does not tell a word from a name ("uber", "qatar", "uma", "zweig", "goldberg" are
 # frequent too), so a word counts only in the language the text is written in, and English keeps
 # Webster's list alone (the frequent English tokens include too many surnames and places).
-EVERYDAY_LANGUAGES = (
+FREQUENT_WORD_LANGUAGES = (
     "fr", "es", "de", "it", "pt", "nl", "pl", "ru", "uk", "bg", "tr", "sv", "nb", "da", "fi",
     "ro", "cs", "sk", "hu", "id", "ms", "vi", "ca", "sh", "sl", "lt", "lv", "el", "is", "fil",
 )
-EVERYDAY_MIN_ZIPF = 3.5  # at least once in ~3 million words
+FREQUENT_MIN_ZIPF = 3.5  # at least once in ~3 million words
 _MARKER_WORDS = 100  # a language's most frequent words: what tells which language a text is in
 _FUNCTION_WORDS = 60  # words this frequent are words even when also names ("les", "uma", "die")
 
 
 def _ranked(lang: str) -> list[str]:
-    """`lang`'s words at EVERYDAY_MIN_ZIPF or more, commonest first. wordfreq caches every list it
+    """`lang`'s words at FREQUENT_MIN_ZIPF or more, commonest first. wordfreq caches every list it
     reads; it is cleared at once so only one language's full list is ever held."""
     import wordfreq
 
-    last_bucket = round((9 - EVERYDAY_MIN_ZIPF) * 100)  # bucket i holds words at 10^(-i/100)
+    last_bucket = round((9 - FREQUENT_MIN_ZIPF) * 100)  # bucket i holds words at 10^(-i/100)
     try:
         buckets = wordfreq.get_frequency_list(lang, wordlist="small")
     finally:
@@ -108,15 +108,15 @@ def _ranked(lang: str) -> list[str]:
 def _marker_languages() -> dict[str, tuple[str, ...]]:
     """Each marker word and the languages it is among the commonest words of."""
     out: dict[str, list[str]] = {}
-    for lang in ("en",) + EVERYDAY_LANGUAGES:
+    for lang in ("en",) + FREQUENT_WORD_LANGUAGES:
         for word in _ranked(lang)[:_MARKER_WORDS]:
             out.setdefault(word, []).append(lang)
     return {word: tuple(langs) for word, langs in out.items()}
 
 
 @functools.cache
-def everyday_words(lang: str) -> frozenset[str]:
-    """Frequent words of `lang` ("en" or one of EVERYDAY_LANGUAGES) that are no one's name: none
+def frequent_words(lang: str) -> frozenset[str]:
+    """Frequent words of `lang` ("en" or one of FREQUENT_WORD_LANGUAGES) that are no one's name: none
     for English, whose words are Webster's (is_english_word). Faker's first and last names,
     countries and towns and Webster's capitalised entries (places, peoples) stay names, unless
     among the language's commonest words. Read on the first text in that language."""

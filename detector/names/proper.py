@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detector.categories import Category
 from detector.names.lexicon import (
-    LABEL_WORDS, everyday_words, first_names, is_english_word, last_names, names_an_eponym,
+    LABEL_WORDS, first_names, frequent_words, is_english_word, last_names, names_an_eponym,
     text_language,
 )
 from detector.span import Layer, Span
@@ -74,7 +74,7 @@ class ProperNounFinder:
             return
         # One word alone that the text's language uses every day ("Votre", "Niveau"); a run of
         # title-case words is a name even when each is a word ("Solid Rock Healthcare Services").
-        if len(tokens) == 1 and self._lower(tokens[0]) in everyday_words(language()):
+        if len(tokens) == 1 and self._lower(tokens[0]) in frequent_words(language()):
             return
         start, end = run[0].start(), run[-1].end()
         if self.skip_sentence_start and len(tokens) == 1 and SENTENCE_END.search(text, max(0, start - 4), start):

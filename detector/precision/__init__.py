@@ -34,6 +34,7 @@ from dataclasses import replace
 
 from detector import spelled_digits
 from detector.categories import CONTEXTUAL, Category
+from detector.names.layer import NAMING_CUE_SOURCE
 from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
 from detector.precision import code, cues, groups, jargon, links, public
 from detector.span import Layer, Span
@@ -155,7 +156,9 @@ class PrecisionStage:
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
             if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
                 return None, "identifier"
-        personal = about_writer or cues.personal(text, span.start, span.end, people)
+        # "the kid's name is lily-mae": said to be someone's name, it is one, jargon-shaped or not.
+        personal = (about_writer or span.source == NAMING_CUE_SOURCE
+                    or cues.personal(text, span.start, span.end, people))
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_drug(span.text):
             # A drug is health information, not a person or a place: kept as HEALTH about someone.
             return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")

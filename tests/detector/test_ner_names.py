@@ -36,6 +36,10 @@ def test_lexicon_comes_from_faker_and_knows_ambiguous_names():
     ("mr smith is here", ["smith"]),
     ("call me mark", ["mark"]),  # strong cue: a known name even where it is a common word
     ("i'm chloé", ["chloé"]),
+    # someone else's name, said as one
+    ("the kid's name is lily-mae and she is in year 2", ["lily-mae"]),
+    ("my landlord’s name is okonkwo", ["okonkwo"]),
+    ("his name's tomasz, he's my neighbour", ["tomasz"]),
 ])
 def test_lower_case_names(text, expected):
     assert names(text) == expected
@@ -112,7 +116,7 @@ def test_proper_noun_negatives(text):
     ("Among the defensive hedge funds, Zweig outperformed the rest.", [("Zweig", Category.ORG)]),
     ("the verses from the book by Goldberg were read aloud", [("Goldberg", Category.ORG)]),
 ])
-def test_everyday_words_of_the_texts_language(text, expected):
+def test_frequent_words_of_the_texts_language(text, expected):
     assert [(s.text, s.category) for s in PROPER.find(text)] == expected
 
 

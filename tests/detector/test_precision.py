@@ -281,3 +281,11 @@ def test_words_a_learned_layer_took_for_a_structured_kind_are_judged_as_names(te
     start = text.index(value)
     span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
     assert [s.category for s in PrecisionStage()(text, [span])] == ([now] if now else [])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("the kid's name is lily-mae and she is in year 2", "lily-mae"),  # jargon-shaped, yet a name
+    ("the patient's name is ahmad karimi", "ahmad karimi"),
+])
+def test_a_name_said_to_be_someones_name_stays_protected(detector, text, name):
+    assert name in [s.text for s in detector.find(text)]
