@@ -171,14 +171,29 @@ def _where(text: str, chars: set[str]) -> list[int]:
     return sorted(found)
 
 
+# An address typed letter by letter ("j o h n . d o e @ g m a i l . c o m"): one character, a
+# space, again, ten times or more, with an "@" among them. The spaces go from the view, so the
+# e-mail rule reads the address; a spaced run without "@" (a list, "a b c") is left as written.
+LETTER_SPACED = re.compile(r"(?<!\S)\S(?: \S){9,}(?!\S)")
+
+
+def _letter_spacing(text: str) -> dict[int, str]:
+    """The spaces inside letter-spaced runs that hold an "@", as removals."""
+    if "@" not in text and "＠" not in text:
+        return {}
+    return {m.start() + i: "" for m in LETTER_SPACED.finditer(text) if "@" in m.group() or "＠" in m.group()
+            for i in range(1, len(m.group()), 2)}
+
+
 def read(text: str) -> View:
     """The view of `text` that the rules read (`rules`; `text` without the look-alike fold)."""
-    if text.isascii():
+    spacing = _letter_spacing(text)
+    if text.isascii() and not spacing:
         return View(text, text, text)
     changing = {c for c in set(text) if c > "\x7f" and fold_char(c) != c}
-    if not changing:
+    if not changing and not spacing:
         return View(text, text, _fold_lookalikes(text))
-    view, starts, ends = _build(text, {i: fold_char(text[i]) for i in _where(text, changing)})
+    view, starts, ends = _build(text, {i: fold_char(text[i]) for i in _where(text, changing)} | spacing)
     return View(text, view, _fold_lookalikes(view), starts, ends)
 
 

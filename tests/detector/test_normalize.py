@@ -1,4 +1,5 @@
 """detector/normalize.py: the view the layers read, and its exact map back to the original."""
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from detector.categories import Category
@@ -127,3 +128,21 @@ def test_the_names_view_map_is_exact(text):
     assert all(read(text[j]).text == "" for j in range(len(text)) if j not in covered)
     span = view.to_original([Span(0, len(view.text), view.text, Category.PERSON, Layer.NER)])[0] if view.text else None
     assert span is None or span.text == text[span.start:span.end]
+
+
+def test_a_letter_spaced_address_reads_without_its_spaces_and_maps_back():
+    text = "mail j o h n @ a c m e . c o m now"
+    view = read(text)
+    assert view.rules == "mail john@acme.com now"
+    start = view.rules.index("john")
+    end = start + len("john@acme.com")
+    assert text[slice(*view.original_range(start, end))] == "j o h n @ a c m e . c o m"
+
+
+@pytest.mark.parametrize("text", [
+    "the letters a b c d e f g h i j k are in order",  # no "@": a list stays as written
+    "rate it 1 2 3 4 5 6 7 8 9 10 stars",
+    "a @ b",  # too short to be letter spacing
+])
+def test_spaced_runs_without_an_address_read_as_written(text):
+    assert read(text).rules == text

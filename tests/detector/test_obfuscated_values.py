@@ -85,6 +85,9 @@ CASES = [
     # spaces typed into the domain
     ("email k.wlsh@brig ht co .com thx", "k.wlsh@brig ht co .com", C.EMAIL),
     ("write user7@ex ample.org now", "user7@ex ample.org", C.EMAIL),
+    # typed letter by letter
+    ("my email is j o h n . d o e @ g m a i l . c o m", "j o h n . d o e @ g m a i l . c o m", C.EMAIL),
+    ("write to m a r i a @ e x a m p l e . o r g today", "m a r i a @ e x a m p l e . o r g", C.EMAIL),
 ]
 
 
