@@ -149,6 +149,10 @@ class PrecisionStage:
             # Words a layer took for a structured kind ("ChatGPT" as an e-mail, "Insurance" as
             # a phone): judged as the name they may be, so a real name stays protected.
             span = replace(span, category=_name_kind(span.text))
+        if span.category in CONTEXTUAL and _full_name(span.text):
+            # "I'm Ana-Lucía Ferreira-Gómez" as HEALTH: a contextual stand-in would put an
+            # illness where the name was; it is a person's name, protected as one.
+            span = replace(span, category=Category.PERSON)
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and _calendar_word(span):
             return None, "calendar word"  # "Tracking says Tuesday": no one's name, whoever's day
         if span.category not in NAME_LIKE:
@@ -248,6 +252,19 @@ def _cannot_be(span: Span) -> bool:
     if digits:  # a masked digit counts as one: "xx47 9182"
         digits += sum(c in _MASKS for c in span.text)
     return digits < least
+
+
+def _full_name(value: str) -> bool:
+    """Two or more title-case words, none of them an English word, the first a known first name
+    ("Ana-Lucía Ferreira-Gómez"); an eponym's disease keeps an English word ("Guillain-Barré
+    Syndrome") and a single surname ("Parkinson's") is not two words."""
+    words = value.split()
+    if len(words) < 2 or not all(w[:1].isupper() and not w.isupper() for w in words):
+        return False
+    parts = [p.lower() for w in words for p in w.strip(".,'’").split("-") if p]
+    names = first_names() | last_names()
+    return (words[0].split("-")[0].lower() in first_names()
+            and not any(is_english_word(p) and p not in names for p in parts))
 
 
 def _name_kind(value: str) -> Category:

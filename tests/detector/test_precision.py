@@ -289,3 +289,17 @@ def test_words_a_learned_layer_took_for_a_structured_kind_are_judged_as_names(te
 ])
 def test_a_name_said_to_be_someones_name_stays_protected(detector, text, name):
     assert name in [s.text for s in detector.find(text)]
+
+
+@pytest.mark.parametrize("text, value, category, now", [
+    ("I'm Ana-Lucía Ferreira-Gómez and I work at a bakery", "Ana-Lucía Ferreira-Gómez", C.HEALTH, C.PERSON),
+    ("Maria Kowalczyk owes me money", "Maria Kowalczyk", C.FINANCE, C.PERSON),
+    # diseases named after people keep an English word, or are one word
+    ("my mother has Guillain-Barré Syndrome", "Guillain-Barré Syndrome", C.HEALTH, C.HEALTH),
+    ("my dad has Parkinson's", "Parkinson's", C.HEALTH, C.HEALTH),
+    ("I was diagnosed with Major Depressive Disorder", "Major Depressive Disorder", C.HEALTH, C.HEALTH),
+])
+def test_a_full_name_a_learned_layer_took_for_a_contextual_fact_is_a_person(text, value, category, now):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
+    assert [s.category for s in PrecisionStage()(text, [span])] == [now]
