@@ -59,7 +59,12 @@ class NamesLayer:
     def lower_case_names(self, text: str) -> list[Span]:
         firsts, common = first_names(), common_words()
         spans: dict[int, Span] = {}
-        for match in CUE.finditer(text):
+        pos = 0
+        while (match := CUE.search(text, pos)) is not None:
+            pos = match.end()
+            if match.group("name").lower() in CUE_TITLES:
+                pos = match.start("name")  # "my therapist dr. nguyen": the title is the cue
+                continue
             kind = next(k for k in CUES if match.group(k) is not None)
             start, end = match.span("name")
             if self._accept(text, start, end, kind, firsts, common):

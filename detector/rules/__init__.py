@@ -19,6 +19,7 @@ from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer,
 from detector.rules.finance import FinanceRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
 from detector.rules.location import LocationRecognizer
+from detector.rules.nationality import NationalityRecognizer
 from detector.rules.org import OrgRecognizer
 from detector.rules.phone import PhoneRecognizer
 from detector.rules.secret import SecretRecognizer
@@ -34,7 +35,7 @@ def default_recognizers() -> list[Recognizer]:
         UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
         DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(), LastDigitsRecognizer(),
-        LocationRecognizer(), OrgRecognizer(), FinanceRecognizer(),
+        LocationRecognizer(), NationalityRecognizer(), OrgRecognizer(), FinanceRecognizer(),
     ]
 
 

@@ -205,6 +205,10 @@ DOCUMENT_CONTEXT = words_regex([
     "health insurance number", "insurance id", "member number", "subscriber id", "beneficiary number",
     "group number", "claim number", "case number", "reference number", "ref no",
     "frequent flyer number", "loyalty number", "library card number",
+    "employee number", "staff number", "staff id", "payroll number", "student number",
+    # a vehicle's plate and identification number: they lead to its keeper
+    "license plate", "licence plate", "plate number", "number plate", "registration number", "vin number",
+    "vehicle identification number",
 ], typos=True)
 
 

@@ -40,6 +40,7 @@ def test_lexicon_comes_from_faker_and_knows_ambiguous_names():
     ("the kid's name is lily-mae and she is in year 2", ["lily-mae"]),
     ("my landlord’s name is okonkwo", ["okonkwo"]),
     ("his name's tomasz, he's my neighbour", ["tomasz"]),
+    ("my therapist dr. nguyen says it is normal", ["nguyen"]),  # a relation, then a title
 ])
 def test_lower_case_names(text, expected):
     assert names(text) == expected

@@ -71,6 +71,8 @@ def test_national_id_negatives(text):
     ("claim number: CLM-2231-0098 was denied", "CLM-2231-0098"),
     ("my case number is 2023-CV-004471", "2023-CV-004471"),
     ("my medcare nmbr is 1EG4TE5MK73", "1EG4TE5MK73"),  # typed in a hurry
+    ("my license plate is 7ABC123 and it got towed", "7ABC123"),
+    ("my employee number is 004417 and my manager is Priya", "004417"),
 ])
 def test_document_ids_in_context(text, expected):
     assert values(DOCUMENT, text) == [expected]
