@@ -19,6 +19,8 @@ where they stand:
   person it becomes a LOCATION (its stand-in another nationality), otherwise it is left alone;
 - public documentation and repository URLs (detector/precision/links.py) are left alone unless
   tied to the user ("my repo");
+- a learned layer's LEGAL phrase in a sentence with no word of the law (detector/precision/
+  senses.py): "I was charged twice for my subscription" is a bill, not a crime;
 - a piece of a machine token (a hash, digest, SRI string, UUID, base64 blob or version string,
   detector/precision/code.py) is never a name or a number: only a secret rule may claim one.
 Whatever one mention of a name gets, all its mentions get: a name kept in one sentence is kept
@@ -36,7 +38,7 @@ from detector import spelled_digits
 from detector.categories import CONTEXTUAL, Category
 from detector.names.layer import NAMING_CUE_SOURCE
 from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
-from detector.precision import code, cues, groups, jargon, links, public
+from detector.precision import code, cues, groups, jargon, links, public, senses
 from detector.span import Layer, Span
 from detector.standins import geo
 from detector.standins.casing import fold
@@ -153,6 +155,8 @@ class PrecisionStage:
             # "I'm Ana-Lucía Ferreira-Gómez" as HEALTH: a contextual stand-in would put an
             # illness where the name was; it is a person's name, protected as one.
             span = replace(span, category=Category.PERSON)
+        if span.category is Category.LEGAL and senses.without_law(text, span.start, span.end):
+            return None, "no law"  # "I was charged twice for my subscription": a bill, not a crime
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and _calendar_word(span):
             return None, "calendar word"  # "Tracking says Tuesday": no one's name, whoever's day
         if span.category not in NAME_LIKE:

@@ -18,6 +18,7 @@ from detector.rules.email import EmailRecognizer
 from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from detector.rules.finance import FinanceRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
+from detector.rules.legal import LegalRecognizer
 from detector.rules.location import LocationRecognizer
 from detector.rules.nationality import NationalityRecognizer
 from detector.rules.org import OrgRecognizer
@@ -35,7 +36,7 @@ def default_recognizers() -> list[Recognizer]:
         UsSsnRecognizer(), NationalIdRecognizer(), DocumentIdRecognizer(), IpAddressRecognizer(),
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
         DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(), LastDigitsRecognizer(),
-        LocationRecognizer(), NationalityRecognizer(), OrgRecognizer(), FinanceRecognizer(),
+        LocationRecognizer(), NationalityRecognizer(), OrgRecognizer(), FinanceRecognizer(), LegalRecognizer(),
     ]
 
 

@@ -98,5 +98,9 @@ LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
             "a trespassing charge", "a bench warrant",
         ),
         "action": ("arrested", "charged", "convicted", "sued", "indicted", "detained"),
+        # the bare nouns people write after "my" or "charged with" (detector/rules/legal.py)
+        "matter": ("DUI", "shoplifting", "drunk driving", "trespassing", "court date",
+                   "custody hearing", "eviction notice", "possession charge"),
+        "sentence": ("probation", "parole", "house arrest", "community service"),
     },
 }

@@ -303,3 +303,17 @@ def test_a_full_name_a_learned_layer_took_for_a_contextual_fact_is_a_person(text
     start = text.index(value)
     span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
     assert [s.category for s in PrecisionStage()(text, [span])] == [now]
+
+
+@pytest.mark.parametrize("text, value, kept", [
+    ("I was charged twice for my subscription this month", "I was charged twice for my subscription", False),
+    ("I was admitted on Tuesday and discharged Thursday", "I was admitted on Tuesday", False),
+    ("I'm currently using ArtifactoryCE on a different machine", "I'm currently using ArtifactoryCE", False),
+    ("I was charged with assault last year", "I was charged with assault", True),
+    ("i'm undocumented and scared to go to the clinic", "i'm undocumented", True),
+    ("i have a hearing at cook county family court next month", "i have a hearing at cook county family court", True),
+])
+def test_a_learned_legal_phrase_needs_a_word_of_the_law(text, value, kept):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, C.LEGAL, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])

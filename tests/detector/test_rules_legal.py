@@ -1,0 +1,52 @@
+"""detector/rules/legal.py: a legal matter told as one's own or a relative's."""
+import pytest
+
+from detector.categories import Category
+from detector.pipeline import Detector
+from detector.protect import Protector
+from detector.rules.legal import LegalRecognizer
+from detector.store import InMemoryStore
+
+RULE = LegalRecognizer()
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I got charged with a DUI in 2019 and need a job", "a DUI"),
+    ("my son was charged for shoplifting at the mall", "shoplifting"),
+    ("my court date is next Tuesday and I'm nervous", "court date"),
+    ("my husband has a restraining order against him", "a restraining order"),
+    ("I'm on probation until March", "probation"),
+    ("she was convicted of drunk driving twice", "drunk driving"),
+    ("I HAVE A FELONY and need a job", "A FELONY"),
+])
+def test_a_legal_matter_of_ones_own(text, value):
+    assert [(s.text, s.category) for s in RULE.find(text)] == [(value, Category.LEGAL)]
+
+
+@pytest.mark.parametrize("text", [
+    "what is a restraining order and how do I get one?",  # the topic of a question
+    "Write an essay about probation reform in the US",
+    "how long does a DUI stay on a record in Ohio?",
+    "my essay compares parole systems",  # "my" owns the essay, not a parole
+])
+def test_a_legal_matter_as_a_topic_is_nobodys(text):
+    assert RULE.find(text) == []
+
+
+@pytest.fixture(scope="module")
+def protector():
+    detector = Detector("fast")
+    detector.warm()
+    return Protector(detector, InMemoryStore())
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I got charged with a DUI in 2019 and need a job", "a DUI"),
+    ("my court date got moved to Friday", "court date"),
+])
+def test_the_stand_in_is_another_matter_and_the_sentence_stays(protector, text, value):
+    protection = protector.protect(text, "s-" + value)
+    [rep] = [r for r in protection.replacements if r.span.text == value]
+    assert rep.replacement.lower() != value.lower()
+    assert protection.protected.replace(rep.replacement, value, 1) == text  # only the matter moved
+    assert protector.restorer("s-" + value).restore(protection.protected) == text
