@@ -40,6 +40,10 @@ def resolve(spans: list[Span]) -> list[Span]:
             pieces = [span]
         elif span.layer == Layer.RULES:
             continue
+        elif span.category in CONTEXTUAL and any(
+                k.layer == Layer.RULES and k.category in CONTEXTUAL and k.start < span.end and span.start < k.end
+                for k in kept):
+            continue  # a rule named the fact inside this phrase: its pieces ("recovering from") are no fact
         else:
             pieces = _uncovered_pieces(span, taken)
         for piece in pieces:

@@ -14,13 +14,13 @@ from detector.rules.bank_account import BankAccountRecognizer
 from detector.rules.base import Recognizer
 from detector.rules.credit_card import CreditCardRecognizer
 from detector.rules.date import DateRecognizer
+from detector.rules.disclosure import DisclosureRecognizer
 from detector.rules.email import EmailRecognizer
 from detector.rules.id_number import DocumentIdRecognizer, NationalIdRecognizer, UsSsnRecognizer
 from detector.rules.finance import FinanceRecognizer
 from detector.rules.ip_address import IpAddressRecognizer
 from detector.rules.legal import LegalRecognizer
-from detector.rules.location import LocationRecognizer
-from detector.rules.nationality import NationalityRecognizer
+from detector.rules.location import LocationRecognizer, NationalityRecognizer
 from detector.rules.org import OrgRecognizer
 from detector.rules.phone import PhoneRecognizer
 from detector.rules.secret import SecretRecognizer
@@ -37,6 +37,7 @@ def default_recognizers() -> list[Recognizer]:
         UrlRecognizer(), UsernameRecognizer(), SecretRecognizer(), AddressRecognizer(),
         DateRecognizer(), AgeRecognizer(), SpelledNumberRecognizer(), LastDigitsRecognizer(),
         LocationRecognizer(), NationalityRecognizer(), OrgRecognizer(), FinanceRecognizer(), LegalRecognizer(),
+        DisclosureRecognizer(),
     ]
 
 

@@ -23,6 +23,9 @@ def _terms(category: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     for terms in LEXICONS[category].values():
         for t in terms:
             group_of.setdefault(fold(t), terms)
+    for terms in LEXICONS[category].values():
+        for t in terms:  # "had a stroke": the term without its article is the term too
+            group_of.setdefault(fold(_ARTICLE.sub("", t)), terms)
     # One space only: a matched term is looked up in group_of as written.
     return words_regex(group_of, any_space=False), group_of
 
@@ -42,8 +45,15 @@ def new_amount(text: str, rng) -> str:
     return "".join(out)
 
 
+_ARTICLE = re.compile(r"^(?:a|an)\s+", re.IGNORECASE)
+
+
 def _term_maker(term: str, group: tuple[str, ...]):
-    others = tuple(t for t in group if fold(t) != fold(term)) or group
+    """Another term of the group, written without an article where `term` has none."""
+    bare = not _ARTICLE.match(term)
+    others = tuple(t for t in group if fold(_ARTICLE.sub("", t)) != fold(_ARTICLE.sub("", term))) or group
+    if bare:
+        others = tuple(_ARTICLE.sub("", t) for t in others)
     return lambda rng, attempt: rng.choice(others)
 
 
@@ -56,14 +66,21 @@ def parts(surface: str, session, category: str) -> list[Part]:
         out.append(Part(m.start(), m.end(), "amount:" + fold(amount), category,
                         lambda rng, attempt, a=amount: new_amount(a, rng)))
         taken.append((m.start(), m.end()))
-    if category in LEXICONS:
-        pattern, group_of = _terms(category)
+    # Its own kind's terms first; then any contextual kind's: a phrase the tagger filed under the
+    # wrong kind ("recovering from a heroin addiction" as RELATIONSHIP) keeps its words too.
+    kinds = [category] + [k for k in LEXICONS if k != category] if category in LEXICONS else list(LEXICONS)
+    for kind in kinds:
+        pattern, group_of = _terms(kind)
+        found = False
         for m in pattern.finditer(surface):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             term = m.group()
-            out.append(Part(m.start(), m.end(), f"{category.lower()}-term:{fold(term)}", category,
+            out.append(Part(m.start(), m.end(), f"{kind.lower()}-term:{fold(term)}", category,
                             _term_maker(term, group_of[fold(term)])))
+            found = True
+        if found:
+            break
     if out:
         return sorted(out, key=lambda p: p.start)
     fallback = next(iter(LEXICONS[category].values())) if category in LEXICONS else ("private matter",)

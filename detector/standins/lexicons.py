@@ -16,16 +16,20 @@ LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
             "endometriosis", "sciatica", "tinnitus", "vertigo", "acid reflux", "Crohn's disease",
             "multiple sclerosis", "diabetes", "cancer", "breast cancer", "prostate cancer",
             "heart disease", "COPD", "HIV", "hepatitis C", "scoliosis", "shingles", "long COVID",
+            "migraines", "alzheimer's", "alzheimers", "dementia", "a stroke", "a heart attack",
+            "herpes", "an STD", "seizures", "a concussion", "high blood pressure", "kidney disease",
         ),
         "mental": (
             "depression", "anxiety", "generalized anxiety disorder", "PTSD", "ADHD",
             "bipolar disorder", "OCD", "insomnia", "panic attacks", "an eating disorder",
             "burnout", "social anxiety", "postpartum depression", "autism", "schizophrenia",
+            "autistic", "anorexia", "bulimia", "bipolar", "dyslexia",
         ),
         "medication": (
             "metformin", "lisinopril", "atorvastatin", "levothyroxine", "sertraline",
             "omeprazole", "amlodipine", "albuterol", "prednisone", "gabapentin", "escitalopram",
             "fluoxetine", "insulin", "losartan", "adderall", "lithium", "methotrexate",
+            "zoloft", "prozac", "xanax", "lexapro", "wellbutrin", "HRT", "methadone", "suboxone",
         ),
         "procedure": (
             "knee surgery", "an appendectomy", "chemotherapy", "physical therapy",
@@ -33,7 +37,8 @@ LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
             "back surgery", "radiation therapy", "a C-section",
         ),
         "reproductive": ("pregnant", "a miscarriage", "infertility", "an abortion", "menopause"),
-        "addiction": ("alcoholism", "opioid addiction", "a gambling addiction", "a drinking problem"),
+        "addiction": ("alcoholism", "opioid addiction", "a gambling addiction", "a drinking problem",
+                      "a heroin addiction", "an addiction", "a cocaine addiction"),
     },
     "FINANCE": {
         "debt": (

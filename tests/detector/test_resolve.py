@@ -167,3 +167,14 @@ def test_a_postcode_closing_a_street_address_joins_it():
     out = settle(text, [at("12 Main St", Category.ADDRESS, Layer.RULES, text=text),
                         at("62704", Category.ID_NUMBER, Layer.RULES, text=text)])
     assert [(s.text, s.category) for s in out] == [("12 Main St", Category.ADDRESS), ("62704", Category.ID_NUMBER)]
+
+
+def test_a_phrase_a_rule_named_a_fact_inside_leaves_no_pieces():
+    text = "I'm recovering from a heroin addiction since May"
+    fact = at("a heroin addiction", Category.HEALTH, Layer.RULES, text=text)
+    phrase = at("recovering from a heroin addiction since", Category.RELATIONSHIP, Layer.MODEL, text=text)
+    assert resolve([phrase, fact]) == [fact]
+    # a rule's value of another family still leaves the phrase its words ("London" beside an address)
+    place = at("May", Category.DATE, Layer.RULES, text=text)
+    assert [s.text for s in resolve([at("a heroin addiction since May", Category.HEALTH, Layer.MODEL, text=text), place])] \
+        == ["a heroin addiction since", "May"]

@@ -1,8 +1,8 @@
-"""detector/rules/nationality.py: a nationality said of someone is a place fact about them."""
+"""detector/rules/location.py, NationalityRecognizer: a nationality said of someone is a place fact about them."""
 import pytest
 
 from detector.categories import Category
-from detector.rules.nationality import NationalityRecognizer
+from detector.rules.location import NationalityRecognizer
 
 RULE = NationalityRecognizer()
 
