@@ -51,6 +51,9 @@ def protector():
     ("I suffer from migraines almost every week", "migraines"),
     ("my dad had a stroke and can't talk", "a stroke"),
     ("I'm recovering from a heroin addiction", "a heroin addiction"),
+    # and a legal matter's (rules/legal.py)
+    ("I got charged with a DUI in 2019 and need a job", "a DUI"),
+    ("my court date got moved to Friday", "court date"),
 ])
 def test_only_the_fact_changes_and_comes_back(protector, text, value):
     scope = "d-" + value

@@ -2,10 +2,7 @@
 import pytest
 
 from detector.categories import Category
-from detector.pipeline import Detector
-from detector.protect import Protector
 from detector.rules.legal import LegalRecognizer
-from detector.store import InMemoryStore
 
 RULE = LegalRecognizer()
 
@@ -33,20 +30,4 @@ def test_a_legal_matter_as_a_topic_is_nobodys(text):
     assert RULE.find(text) == []
 
 
-@pytest.fixture(scope="module")
-def protector():
-    detector = Detector("fast")
-    detector.warm()
-    return Protector(detector, InMemoryStore())
-
-
-@pytest.mark.parametrize("text, value", [
-    ("I got charged with a DUI in 2019 and need a job", "a DUI"),
-    ("my court date got moved to Friday", "court date"),
-])
-def test_the_stand_in_is_another_matter_and_the_sentence_stays(protector, text, value):
-    protection = protector.protect(text, "s-" + value)
-    [rep] = [r for r in protection.replacements if r.span.text == value]
-    assert rep.replacement.lower() != value.lower()
-    assert protection.protected.replace(rep.replacement, value, 1) == text  # only the matter moved
-    assert protector.restorer("s-" + value).restore(protection.protected) == text
+# Their stand-ins: tests/detector/test_rules_disclosure.py (only the fact changes, for both rules).
