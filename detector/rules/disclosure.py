@@ -33,7 +33,7 @@ _VERB = (r"(?:have|has|had|got|get|'ve\s+got|'ve\s+had|'ve\s+been|'m|am|is|are|'
          r"suffer(?:s|ed|ing)?\s+from|deal(?:s|t|ing)?\s+with|struggl(?:e|es|ed|ing)\s+with|"
          r"liv(?:e|es|ing)\s+with|diagnosed\s+with|recovering\s+from|in\s+recovery\s+from|"
          r"in\s+therapy\s+for|(?:being\s+)?treated\s+for|battling|fighting|take|takes|taking|took|"
-         r"filed\s+for|behind\s+on|identify\s+as|came\s+out\s+as|converted\s+to|got)")
+         r"filed\s+for|behind\s+on|identify\s+as|came\s+out\s+as|converted\s+to)")
 CUE_REACH = 80  # characters before a term in which its cue must end
 # Two verbs may chain: "'m recovering from", "'ve been taking", "was diagnosed with".
 # Words that may stand between the verb and the term: "a", "stage 3", "early onset", "50mg of".

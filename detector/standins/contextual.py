@@ -48,10 +48,20 @@ def new_amount(text: str, rng) -> str:
 _ARTICLE = re.compile(r"^(?:a|an)\s+", re.IGNORECASE)
 
 
+def _stems(term: str) -> set[str]:
+    """The words of a term, cut to 5 letters: "autism" and "autistic", "alzheimers" and
+    "alzheimer's", "diabetes" and "type 2 diabetes" share one."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", fold(_ARTICLE.sub("", term)).replace("'", ""))
+            if len(w) >= 3}
+
+
 def _term_maker(term: str, group: tuple[str, ...]):
-    """Another term of the group, written without an article where `term` has none."""
+    """Another term of the group that shares no word with `term` (a stand-in "type 2 diabetes"
+    for "type 1 diabetes" would tell the diagnosis), written without an article where `term` has
+    none."""
     bare = not _ARTICLE.match(term)
-    others = tuple(t for t in group if fold(_ARTICLE.sub("", t)) != fold(_ARTICLE.sub("", term))) or group
+    others = (tuple(t for t in group if not _stems(t) & _stems(term))
+              or tuple(t for t in group if fold(_ARTICLE.sub("", t)) != fold(_ARTICLE.sub("", term))) or group)
     if bare:
         others = tuple(_ARTICLE.sub("", t) for t in others)
     return lambda rng, attempt: rng.choice(others)
