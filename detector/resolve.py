@@ -27,6 +27,9 @@ def settle(text: str, spans: list[Span], is_word=lambda word: False) -> list[Spa
     return propagate(text, postcodes_by_towns(text, merge_adjacent(text, resolve(spans))), is_word)
 
 
+SHORT_PIECE_WORDS = 3
+
+
 def resolve(spans: list[Span]) -> list[Span]:
     if not spans:
         return []
@@ -40,12 +43,15 @@ def resolve(spans: list[Span]) -> list[Span]:
             pieces = [span]
         elif span.layer == Layer.RULES:
             continue
-        elif span.category in CONTEXTUAL and any(
-                k.layer == Layer.RULES and k.category in CONTEXTUAL and k.start < span.end and span.start < k.end
-                for k in kept):
-            continue  # a rule named the fact inside this phrase: its pieces ("recovering from") are no fact
         else:
             pieces = _uncovered_pieces(span, taken)
+            if span.category in CONTEXTUAL and any(
+                    k.layer == Layer.RULES and k.category in CONTEXTUAL and k.start < span.end and span.start < k.end
+                    for k in kept):
+                # A rule named the fact inside this phrase: a few words left of it ("recovering
+                # from") are no fact, and each would be replaced by a term; a longer piece may
+                # hold one of its own, so it stays.
+                pieces = [p for p in pieces if len(p.text.split()) > SHORT_PIECE_WORDS]
         for piece in pieces:
             taken[piece.start:piece.end] = b"\x01" * (piece.end - piece.start)
             kept.append(piece)

@@ -2,7 +2,7 @@
 from hypothesis import given, strategies as st
 
 from detector.categories import Category
-from detector.resolve import merge_adjacent, propagate, rank, resolve, settle
+from detector.resolve import _without_sums_inside_phrases, merge_adjacent, propagate, rank, resolve, settle
 from detector.span import Layer, Span
 
 TEXT = "Maria Gonzalez lives at 12 Baker Street, London and mails maria@example.org daily."
@@ -123,6 +123,9 @@ def test_resolution_is_sorted_non_overlapping_and_faithful(case):
         assert text[s.start:s.end] == s.text
         assert any(o.start <= s.start and s.end <= o.end and o.layer == s.layer and o.category == s.category
                    for o in spans)
+    # A rule's contextual value inside a learned phrase of its kind yields to the phrase (its
+    # stand-in swaps the value and keeps the words): the top rank is judged without those.
+    spans = _without_sums_inside_phrases(spans)
     best = max((rank(s) for s in spans), default=None)
     if best is not None:
         top = [s for s in spans if rank(s) == best]
@@ -178,3 +181,8 @@ def test_a_phrase_a_rule_named_a_fact_inside_leaves_no_pieces():
     place = at("May", Category.DATE, Layer.RULES, text=text)
     assert [s.text for s in resolve([at("a heroin addiction since May", Category.HEALTH, Layer.MODEL, text=text), place])] \
         == ["a heroin addiction since", "May"]
+    # a longer piece may hold a fact of its own: it stays ("I owe" is too short to)
+    text = "I owe $40k in medical bills after my cancer treatment last spring"
+    debt = at("$40k", Category.FINANCE, Layer.RULES, text=text)
+    phrase = at("I owe $40k in medical bills after my cancer treatment", Category.HEALTH, Layer.MODEL, text=text)
+    assert [s.text for s in resolve([phrase, debt])] == ["$40k", "in medical bills after my cancer treatment"]
