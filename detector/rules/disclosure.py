@@ -42,20 +42,25 @@ _FILLER = (r"(?:a|an|the|some|on|in|severe|chronic|mild|bad|really|terrible|mino
 
 
 @functools.cache
-def _terms() -> tuple[re.Pattern, re.Pattern, dict[str, Category]]:
+def _terms() -> tuple[re.Pattern, re.Pattern, dict[str, Category], frozenset[str]]:
     """The terms (one trie regex: a flat alternation of ~200 was 0.24 ms per 200 words), the cue
-    that must end right before one, and each bare term's category."""
+    that must end right before one, each bare term's category, and the bare terms the lexicon
+    writes with an article ("a stroke": the article is part of the span, so its stand-in "a
+    heart attack" reads; "a Muslim" keeps its article outside)."""
     category_of: dict[str, Category] = {}
+    with_article: set[str] = set()
     for category, groups in GROUPS.items():
         for group in groups:
             for term in LEXICONS[str(category)][group]:
                 bare = re.sub(r"^(?:a|an)\s+", "", term.lower())
-                category_of.setdefault(bare, category)
-                category_of.setdefault(bare.replace("'", "’"), category)
+                for form in (bare, bare.replace("'", "’")):
+                    category_of.setdefault(form, category)
+                    if bare != term.lower():
+                        with_article.add(form)
     terms = words_regex(category_of)
     cue = re.compile(
         rf"(?i)(?:\bmy\s+|{_SUBJECT}\s*{_VERB}(?:\s+{_VERB})?(?:\s+{_FILLER}){{0,3}}?\s+)(?P<article>(?:a|an)\s+)?$")
-    return terms, cue, category_of
+    return terms, cue, category_of, frozenset(with_article)
 
 
 class DisclosureRecognizer(Recognizer):
@@ -65,14 +70,15 @@ class DisclosureRecognizer(Recognizer):
         _terms()
 
     def find(self, text: str) -> list[Span]:
-        terms, cue, category_of = _terms()
+        terms, cue, category_of, with_article = _terms()
         spans = []
         for m in terms.finditer(text):
             before = cue.search(text, max(0, m.start() - CUE_REACH), m.start())
-            category = category_of.get(re.sub(r"\s+", " ", m.group().lower()))
+            bare = re.sub(r"\s+", " ", m.group().lower())
+            category = category_of.get(bare)
             if before is None or category is None:
                 continue
-            start = before.start("article") if before.group("article") else m.start()
+            start = before.start("article") if before.group("article") and bare in with_article else m.start()
             spans.append(Span(start, m.end(), text[start:m.end()], category, Layer.RULES, 0.7,
                               source=f"{category.lower()}/disclosure"))
         return spans
