@@ -35,9 +35,9 @@ _SAID_OF = re.compile(r"(?i)(?:(?<!\w)(?:is|was|am|are|were|being|been|as)|['’
                       r"(?:[a-z-]+\s+){0,2}\Z")
 # A cued age ("age 68", "aged 34") of someone in general, named earlier in the clause: "for a
 # male patient, age 68", "a patient with bipolar disorder aged 34".
-_GENERIC_PERSON = re.compile(
-    r"(?i)(?<!\w)an?\s+(?:[a-z-]+\s+){0,2}(?:patient|man|woman|male|female|child|kid|adult|"
-    r"individual|person|boy|girl|infant|adolescent|teen(?:ager)?|client|subject)\b[^.?!;:\n]*\Z")
+PERSON_NOUNS = (r"(?:patient|man|woman|male|female|child|kid|adult|individual|person|boy|girl|infant|"
+                r"adolescent|teen(?:ager)?|client|subject)")
+_GENERIC_PERSON = re.compile(rf"(?i)(?<!\w)an?\s+(?:[a-z-]+\s+){{0,2}}{PERSON_NOUNS}\b[^.?!;:\n]*\Z")
 
 
 class AgeRecognizer(Recognizer):

@@ -184,10 +184,35 @@ def _fallback(text: str, rng) -> str:
     return re.sub(r"(?P<clock>\d+(?::\d+)+)|\d+", repl, text)
 
 
+# A year, or a range of years, said alone ("born in 1962", "from 2016 to 2019").
+YEARS_ONLY = re.compile(r"(?:19|20)\d{2}(?:\s*(?:-|–|to|until|and)\s*(?:19|20)\d{2})?")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def conversation_year_shift(session) -> int:
+    """Whole years every bare year of a conversation moves by (1-3, either way), so the spans
+    between them hold ("born in 1962 ... arrested in 1996": 34 years either way). Read back from
+    the conversation's first year mapping where there is one, like the day offset."""
+    def compute() -> int:
+        for m in session.mappings():
+            if m.category == "DATE" and YEARS_ONLY.fullmatch(m.real) and YEARS_ONLY.fullmatch(m.standin):
+                delta = int(m.standin[:4]) - int(m.real[:4])
+                if delta:
+                    return delta
+        rng = rng_for(session.scope, "year-shift")
+        return rng.choice((-1, 1)) * rng.randint(1, 3)
+
+    return session.memo("year-shift", compute)
+
+
 def make_date(surface: str, session):
     parsed = parse(surface)
 
     def make(rng, attempt):
+        if YEARS_ONLY.fullmatch(surface):
+            shift = conversation_year_shift(session)
+            shift += attempt * (1 if shift > 0 else -1)  # a collision: a year further the same way
+            return _YEAR.sub(lambda m: str(int(m.group()) + shift), surface)
         if parsed is None:
             return _fallback(surface, rng)
         # A collision moves this date by whole years of weeks more: weekdays still hold.

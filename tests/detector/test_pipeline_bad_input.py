@@ -79,7 +79,7 @@ def test_all_pii_text(detector):
 @pytest.mark.parametrize("text", [
     "The quick brown fox jumps over the lazy dog. It was a sunny afternoon and everyone was happy.",
     "Can you explain how photosynthesis works, in simple words, for a ten year old?",
-    "In 2019 we moved twice; it took two weeks each time.",  # (the writer's age is AGE now)
+    "In 2019 the office moved twice; it took two weeks each time.",  # a year of nobody's life
     "Write a haiku about autumn leaves falling on a quiet river.",
 ])
 def test_no_pii_text(detector, text):

@@ -21,7 +21,7 @@ AGES = AgeRecognizer()
     ("I was born on March 3rd, 1990 in Ohio", ["March 3rd, 1990"]),
     ("the hearing is on the 3rd of May", ["3rd of May"]),
     ("see you Sept 14", ["Sept 14"]),
-    ("we moved in 1998", []),  # a bare year
+    ("they moved in 1998", []),  # a bare year, nobody's in particular (see personal years below)
     ("Python 3.11.12 is out", []),
     ("upgrade to v2.10.12", []),
     ("On 13/13/2020 nothing happened", []),  # no such day
@@ -31,6 +31,48 @@ AGES = AgeRecognizer()
 ])
 def test_full_dates(text, expected):
     assert values(DATES, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we moved in 1998", ["1998"]),
+    ("I moved to Leeds in 2015 and worked at the hospital from 2016 to 2019.", ["2015", "2016 to 2019"]),
+    ("i was diagnosed back in March 2021 and we got married in 2010", ["March 2021", "2010"]),
+    ("The applicant, a Turkish national, was born in 1962 and lives in Diyarbakır.", ["1962"]),
+    ("In 1998 the applicant's brother was dismissed from his post.", ["1998"]),
+    ("In the summer of 2001 the applicant moved to Izmir.", ["2001"]),
+    ("Her son, born 1985, lives with us.", ["1985"]),  # "born" dates a life wherever it stands
+])
+def test_a_year_that_dates_someones_life(text, expected):
+    assert values(DATES, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "What happened in 1989 in Berlin?",
+    "The Civil Rights Act of 1964 protects individuals from discrimination.",
+    "a 60-year-old male diagnosed with diabetes in 2020, who has an elevated Framingham score?",
+    "He was diagnosed back in 2021.",  # a vignette's "he": asq-phi's PII-free questions
+    "How should I treat a 50-year-old male with chronic PTSD who was diagnosed in 2015?",  # the patient's
+    "For the back-testing results discussed below, we are testing with 2 years of historical data from 2020-2022.",
+    "Collection of interesting tech stories from April 2023 that you probably missed, we think.",
+    "The company was founded in 1977 and went public in 1999.",
+    "Sales in the US grew in 2022 compared to 2021.",
+    "I need a summary of tech news from April 2023.",  # what the writer asks about
+    "Can I use the guidelines from 2022 for my patient?",
+    "I was born in the 1990s",  # a decade
+    "for i in range(2015, 2020): print(i)",
+])
+def test_a_year_of_history_or_of_nobody_in_particular(text):
+    assert values(DATES, text) == []
+
+
+def test_bare_years_of_a_conversation_move_together():
+    session = StandInSession(InMemoryStore(), "years", "")
+    born, moved, worked = (session.standin(v, Category.DATE) for v in ("1962", "1996", "2016 to 2019"))
+    shift = int(born) - 1962
+    assert shift != 0 and int(moved) - 1996 == shift  # the years between stay true
+    assert worked == f"{2016 + shift} to {2019 + shift}"
+    again = StandInSession(InMemoryStore(), "years", "")  # the shift comes from the scope
+    assert again.standin("1996", Category.DATE) == moved
 
 
 def test_a_real_calendar_day_is_validated():

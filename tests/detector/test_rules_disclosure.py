@@ -52,7 +52,7 @@ def protector():
     ("my dad had a stroke and can't talk", "a stroke"),
     ("I'm recovering from a heroin addiction", "a heroin addiction"),
     # and a legal matter's (rules/legal.py)
-    ("I got charged with a DUI in 2019 and need a job", "a DUI"),
+    ("I got charged with a DUI last year and need a job", "a DUI"),
     ("my court date got moved to Friday", "court date"),
 ])
 def test_only_the_fact_changes_and_comes_back(protector, text, value):
