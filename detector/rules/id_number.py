@@ -193,6 +193,15 @@ PUBLIC_REFERENCE = words_regex(["genbank", "accession", "accession number", "pmi
 UUID_CONTEXT = words_regex(["user", "user id", "userid", "customer", "client", "account", "member",
                             "patient", "employee", "student", "session", "sid", "uid", "order", "device", "my id",
                             "profile", "subscriber", "applicant", "case", "ticket", "booking"])
+# The number of someone's case, application, claim, order or ticket, written after its label and
+# "no." / "number" / "#": "application no. 28490/95", "case No 2019-CV-01234", "order #A-99812",
+# "claim number: 88-1200-7". It leads to the person through whoever keeps the file (a court, a
+# shop, an insurer). Slashes and dots may join its parts (court numbers); at least 3 digits in all.
+RECORD_NUMBER = re.compile(
+    r"(?i)(?<!\w)(?:application|applications|case|file|docket|complaint|claim|petition|appeal|"
+    r"order|ticket|booking|reservation|confirmation|tracking|invoice)"
+    r"\s*\(?\s*(?:no\.?|nos\.|nr\.?|number|num\.?|#)\s*:?\s*"
+    r"(?P<value>(?=(?:[A-Za-z/.-]*\d){3})[A-Za-z0-9](?:[A-Za-z0-9/.-]{1,24}[A-Za-z0-9])?)(?![\w/-]|\.\w)")
 DOCUMENT_CONTEXT = words_regex([
     "passport", "driver's license", "drivers license", "driver license", "driver's licence",
     "driving licence", "driving license", "licence number", "license number", "dl", "dl#",
@@ -218,6 +227,7 @@ class DocumentIdRecognizer(Recognizer):
         Pattern("document_id", DOCUMENT_ID, score=0.4, needs_context=True),
         Pattern("prefixed_id", PREFIXED_ID, score=0.4),
         Pattern("uuid", UUID, score=0.5, triggers=("-",)),  # only in context: see judge()
+        Pattern("record_number", RECORD_NUMBER, score=0.6, triggers=("no", "nr", "num", "#")),
     )
     CONTEXT = DOCUMENT_CONTEXT
 
@@ -226,6 +236,8 @@ class DocumentIdRecognizer(Recognizer):
             return None
         if near(text, start, end, PUBLIC_REFERENCE, before=32):
             return None
+        if pattern.name == "record_number" and NOT_AN_ID.match(text[start:end]):
+            return None  # "case no. 12/03/2019": a date after the label
         if pattern.needs_context:
             # Closer context than other families: the number follows its label within ~4 words.
             if NOT_AN_ID.match(text[start:end]) or not near(text, start, end, DOCUMENT_CONTEXT, before=32):

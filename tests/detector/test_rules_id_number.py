@@ -79,6 +79,19 @@ def test_document_ids_in_context(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("The application (no. 28490/95) was lodged with the Commission on 5 July 1995.", ["28490/95"]),
+    ("I was charged twice for my subscription, order #A-99812", ["A-99812"]),
+    ("my claim no: 88.1200.7 was denied", ["88.1200.7"]),
+    ("booking nr 7731 is what the confirmation email says", ["7731"]),
+    ("ticket # 45 is open", []),  # too short to single anyone out
+    ("Sort the orders by order no. and print them", []),
+    ("case no. 12/03/2019", []),  # a date, not a number
+])
+def test_the_number_of_someones_case_order_or_claim(text, expected):
+    assert values(DOCUMENT, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("customers C2048537720 and M1731217984", ["C2048537720", "M1731217984"]),
     ("F162823540116 without any label", ["F162823540116"]),
     ("session cc6a2651-f67d-4e9a-980c-63d72a62f2d3 expired", ["cc6a2651-f67d-4e9a-980c-63d72a62f2d3"]),
