@@ -26,6 +26,10 @@ MONEY_WORDS = words_regex([
 ])
 RATE = re.compile(r"(?:\s*(?:/|a|an|per)\s*(?:year|yr|month|mo|week|wk|hour|hr|day)\b|"
                   r"\s*(?:annually|monthly|weekly|hourly|yearly|a\s+year|a\s+month)\b)?", re.IGNORECASE)
+# A credit score said of the writer ("my credit score is 540", "fico dropped to 580"): it tells
+# a lender's verdict on them as plainly as a debt does. Scores run 300-850.
+CREDIT_SCORE = re.compile(r"(?i)\b(?:credit\s+score|fico(?:\s+score)?|credit\s+rating)\b[^.!?\n\d]{0,24}?"
+                          r"(?<![\w.,])(?P<value>[3-8]\d{2})(?![\w.,]\d|\d|\s*%)")
 SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
 TRIGGERS = ("$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "k ", "000", "thousand", "million", "grand",
             "dollars", "euros", "pounds", "rupees", "bucks", "lakh", "crore")
@@ -36,9 +40,9 @@ class FinanceRecognizer(Recognizer):
 
     def find(self, text: str) -> list[Span]:
         lowered = text.lower()
+        spans = self._credit_scores(text) if "score" in lowered or "fico" in lowered or "rating" in lowered else []
         if not any(t in lowered for t in TRIGGERS):
-            return []
-        spans = []
+            return spans
         for m in MONEY_AMOUNT.finditer(text):
             start, end = m.span()
             end = RATE.match(text, end).end()
@@ -46,6 +50,16 @@ class FinanceRecognizer(Recognizer):
             if FIRST_PERSON.search(sentence) and MONEY_WORDS.search(sentence):
                 spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.55,
                                   source=self.source("about_the_writer")))
+        return spans
+
+    def _credit_scores(self, text: str) -> list[Span]:
+        spans = []
+        for m in CREDIT_SCORE.finditer(text):
+            start, end = m.span("value")
+            if 300 <= int(m.group("value")) <= 850 and FIRST_PERSON.search(
+                    text[_sentence_start(text, m.start()):_sentence_end(text, end)]):
+                spans.append(Span(start, end, m.group("value"), self.category, Layer.RULES, 0.55,
+                                  source=self.source("credit_score")))
         return spans
 
 
@@ -57,3 +71,4 @@ def _sentence_start(text: str, at: int) -> int:
 def _sentence_end(text: str, at: int) -> int:
     m = SENTENCE_END.search(text, at, at + 240)
     return m.start() if m else min(len(text), at + 240)
+

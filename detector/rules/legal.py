@@ -20,6 +20,9 @@ MATTERS = (
     "custody battle", "probation", "parole", "bench warrant", "arrest warrant", "criminal record",
     "shoplifting", "shoplifting charge", "possession charge", "assault charge", "domestic violence charge",
     "trespassing charge", "drunk driving", "eviction", "eviction notice", "deportation order",
+    "speeding ticket", "traffic ticket", "reckless driving", "reckless driving charge", "hit and run",
+    "lawsuit", "criminal charge", "criminal charges", "jail time", "prison sentence", "suspended license",
+    "suspended licence",
 )
 _MATTER = "|".join(sorted((re.escape(m).replace(r"\ ", r"\s+") for m in MATTERS), key=len, reverse=True))
 # Whose it is, right before it: "my (own) court date", "I have a felony", "my son got a DUI",
@@ -32,7 +35,8 @@ OWN_MATTER = re.compile(
     rf"(?i)(?:\bmy\s+(?:own\s+|next\s+|first\s+|second\s+)?|\b{_SUBJECT}\s*{_HAVING}\s+)"
     rf"(?P<value>(?:an?\s+)?(?:{_MATTER}))\b")
 TRIGGERS = ("dui", "dwi", "owi", "felon", "misdemean", "order", "court", "custody", "probation",
-            "parole", "warrant", "criminal", "shoplift", "charge", "drunk", "evict")
+            "parole", "warrant", "criminal", "shoplift", "charge", "drunk", "evict", "ticket", "reckless",
+            "hit and run", "lawsuit", "jail", "prison", "suspended")
 
 
 class LegalRecognizer(Recognizer):

@@ -67,8 +67,19 @@ def _term_maker(term: str, group: tuple[str, ...]):
     return lambda rng, attempt: rng.choice(others)
 
 
+def new_score(text: str, rng) -> str:
+    """A bare number said as a fact (a credit score "540"): moved by 5-20 % either way, so it
+    stays a value of the same scale ("540" -> "463"), never the same."""
+    n = int(text)
+    step = rng.randint(max(1, n // 20), max(1, n // 5))
+    moved = n + step if rng.random() < 0.5 or n - step < 0 else n - step
+    return str(moved).zfill(len(text))
+
+
 def parts(surface: str, session, category: str) -> list[Part]:
     category = str(category)
+    if surface.isdigit():
+        return [Part(0, len(surface), "number:" + surface, category, lambda rng, attempt: new_score(surface, rng))]
     out: list[Part] = []
     taken: list[tuple[int, int]] = []
     for m in MONEY_AMOUNT.finditer(surface):

@@ -100,7 +100,8 @@ LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
             "a DUI", "a shoplifting charge", "a misdemeanor", "a felony conviction", "probation",
             "a restraining order", "a lawsuit", "a custody dispute", "an arrest for possession",
             "community service", "a parole violation", "a domestic violence charge",
-            "a trespassing charge", "a bench warrant",
+            "a trespassing charge", "a bench warrant", "a speeding ticket",
+            "a reckless driving charge",
         ),
         "action": ("arrested", "charged", "convicted", "sued", "indicted", "detained"),
         # the bare nouns people write after "my" or "charged with" (detector/rules/legal.py)

@@ -34,6 +34,24 @@ def test_a_sum_that_is_no_fact_about_the_writer(text):
     assert values(R, text) == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("my credit score is 540 so can I still get a mortgage?", ["540"]),
+    ("my fico dropped to 580 after the divorce", ["580"]),
+    ("What credit score do you need for a mortgage, is 620 enough?", []),  # nobody's score
+    ("my credit score went up 40 points", []),  # no score's value
+])
+def test_a_credit_score_of_the_writers(text, expected):
+    assert values(R, text) == expected
+
+
+def test_a_score_stand_in_is_a_number_of_the_same_scale():
+    from detector.standins import StandInSession
+    from detector.store import InMemoryStore
+    session = StandInSession(InMemoryStore(), "scores", "")
+    out = session.standin("540", C.FINANCE)
+    assert out.isdigit() and out != "540" and 540 * 0.8 <= int(out) <= 540 * 1.2
+
+
 def test_a_sum_inside_the_models_phrase_of_the_same_kind_is_the_phrases():
     text = "i owe about $48k in student loans"
     phrase = Span(2, 33, text[2:33], C.FINANCE, Layer.MODEL, 0.8)

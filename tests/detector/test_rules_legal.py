@@ -15,6 +15,8 @@ RULE = LegalRecognizer()
     ("I'm on probation until March", "probation"),
     ("she was convicted of drunk driving twice", "drunk driving"),
     ("I HAVE A FELONY and need a job", "A FELONY"),
+    ("I got a speeding ticket last week and my insurance went up", "a speeding ticket"),
+    ("my husband got a reckless driving charge", "a reckless driving charge"),
 ])
 def test_a_legal_matter_of_ones_own(text, value):
     assert [(s.text, s.category) for s in RULE.find(text)] == [(value, Category.LEGAL)]
@@ -25,6 +27,7 @@ def test_a_legal_matter_of_ones_own(text, value):
     "Write an essay about probation reform in the US",
     "how long does a DUI stay on a record in Ohio?",
     "my essay compares parole systems",  # "my" owns the essay, not a parole
+    "What is the penalty for a speeding ticket in Ohio?",
 ])
 def test_a_legal_matter_as_a_topic_is_nobodys(text):
     assert RULE.find(text) == []
