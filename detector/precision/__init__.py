@@ -39,6 +39,7 @@ from detector.categories import CONTEXTUAL, Category
 from detector.names.layer import NAMING_CUE_SOURCE
 from detector.names.lexicon import capitalised_words, first_names, is_english_word, last_names
 from detector.precision import code, cues, groups, jargon, links, public, senses
+from detector.rules.disclosure import fact_kind
 from detector.span import Layer, Span
 from detector.standins import geo
 from detector.standins.casing import fold
@@ -87,8 +88,10 @@ class PrecisionStage:
             for s in spans)]
         # Persons and personal dates anchor a sentence to someone's life. (Countries are
         # LOCATIONs by now; a "person" that is a nationality, "French", anchors nothing.)
+        # A persona or a made-up character the text names ("act as Leo") is nobody, everywhere.
+        made_up = cues.personas(text)
         people = [(s.start, s.end) for s in spans if s.category is Category.DATE or (
-            s.category is Category.PERSON and not public.is_public_figure(s.text)
+            s.category is Category.PERSON and _key(s) not in made_up and not public.is_public_figure(s.text)
             and not public.is_well_known_org(s.text) and not geo.is_nationality(s.text))]
         about_writer = cues.describes_writer(text)
         decided = {id(s): self.judge(text, s, regions, people, about_writer) for s in judged}
@@ -96,6 +99,9 @@ class PrecisionStage:
         # would give it away; except a name written as code (an identifier somewhere): its
         # mentions outside the code regions are code too.
         code_names = {_key(s) for s in judged if decided[id(s)][1] in CODE_REASONS and code.is_code_word(s.text)}
+        for s in judged:
+            if s.category in (Category.PERSON, Category.ORG) and _key(s) in made_up:
+                decided[id(s)] = (None, "persona")
         kept_names = {_key(s) for s in spans if decided.get(id(s), (s,))[0] is not None} - code_names
         out = []
         for span in spans:
@@ -157,8 +163,15 @@ class PrecisionStage:
             span = replace(span, category=Category.PERSON)
         if span.category is Category.LEGAL and senses.without_law(text, span.start, span.end):
             return None, "no law"  # "I was charged twice for my subscription": a bill, not a crime
-        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and _calendar_word(span):
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and _calendar_word(text, span):
             return None, "calendar word"  # "Tracking says Tuesday": no one's name, whoever's day
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_formula(span.text):
+            return None, "formula"  # "the difference between HCl and NaCl": chemistry, no one's name
+        term_kind = fact_kind(span.text)
+        if term_kind is not None and span.category in CONTEXTUAL and span.category is not term_kind:
+            # "a miscarriage" as RELATIONSHIP: a health or money term of the lexicons is of its
+            # lexicon's kind, so its stand-in is another illness, not a relative.
+            span = replace(span, category=term_kind)
         if span.category not in NAME_LIKE:
             return span, "kept"  # a structured kind outside code: the model's word stands
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
@@ -167,6 +180,10 @@ class PrecisionStage:
         # "the kid's name is lily-mae": said to be someone's name, it is one, jargon-shaped or not.
         personal = (about_writer or span.source == NAMING_CUE_SOURCE
                     or cues.personal(text, span.start, span.end, people))
+        if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and term_kind is not None:
+            # "suffers from epilepsy" read as a town: about someone, it is their illness (its
+            # stand-in another illness); as a question's topic, nobody's.
+            return (replace(span, category=term_kind), "health or money term") if personal else (None, "health or money term")
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION) and jargon.is_drug(span.text):
             # A drug is health information, not a person or a place: kept as HEALTH about someone.
             return (replace(span, category=Category.HEALTH), "drug") if personal else (None, "drug")
@@ -281,11 +298,17 @@ _WEEKDAYS = frozenset(day for day in WEEKDAYS if len(day) > 4)
 _MONTHS = frozenset(fold(month) for style in ("en", "de", "fr", "es") for month in MONTH_NAMES[style] if len(month) > 3)
 
 
-def _calendar_word(span: Span) -> bool:
+# A number right after a month's name: a day or a year ("April 2023", "June 3rd").
+_DATE_NUMBER_AFTER = re.compile(r"\s+(?:\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d{2})(?!\w)")
+
+
+def _calendar_word(text: str, span: Span) -> bool:
     """A day's or month's name alone, taken for a name ("Tuesday" as an unknown capitalised
-    word, an ORG). A month is a person's first name too ("June", "April"): not as a PERSON."""
+    word, an ORG). A month is a person's first name too ("June", "April"): not as a PERSON,
+    unless a day or a year follows it ("news from April 2023")."""
     value = fold(span.text.strip(".,:;!?"))
-    return value in _WEEKDAYS or (value in _MONTHS and span.category is not Category.PERSON)
+    return value in _WEEKDAYS or (value in _MONTHS and (
+        span.category is not Category.PERSON or _DATE_NUMBER_AFTER.match(text, span.end) is not None))
 
 
 def _common_words(value: str) -> bool:

@@ -83,3 +83,33 @@ def personal(text: str, start: int, end: int, people: list[tuple[int, int]] = ()
 def describes_writer(text: str) -> bool:
     """The text is a CV, cover letter or profile of its writer."""
     return bool(SELF_DESCRIPTION.search(text))
+
+
+# A name the text gives the assistant or a made-up character: "act as Leo", "you are now DAN",
+# "pretend to be Marcus", "a short story about a dragon named Ember". It is nobody's, wherever it
+# appears in the text (a jailbreak prompt names its persona a dozen times).
+_NAME = r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+PERSONA_INTRO = re.compile(
+    r"(?:\b(?i:act(?:ing)?\s+as|pretend(?:ing)?\s+to\s+be|pretend\s+(?:that\s+)?you(?:'re|\s+are)|"
+    r"you\s+are\s+now|you're\s+now|you\s+will\s+(?:now\s+)?(?:be|act\s+as|play)|"
+    r"role-?\s?play(?:ing)?\s+as|play(?:ing)?\s+the\s+(?:role|part)\s+of|your\s+name\s+(?:is|will\s+be)|"
+    r"call\s+yourself|(?:character|persona|chatbot|bot)\s+(?:named|called))"
+    r"|(?i:\b(?:story|stories|poem|tale|novel|fanfic\w*|fan\s+fiction|screenplay|script|fable|rpg)\b)"
+    r"[^.!?\n]{0,80}?\b(?i:named|called))\s+(?:(?i:an?|the)\s+)?" + _NAME)
+# ...unless the text ties it to someone: a relation of the writer's shortly before ("a story
+# about my son named Jake", "Act as a friend of my mom. Your name is Jessica.") or in front of
+# the name anywhere ("my friend Leo").
+PERSONA_TIE_REACH = 120
+
+
+def personas(text: str) -> frozenset[str]:
+    """The folded names the text gives a persona or a made-up character, and their first words."""
+    out = set()
+    for m in PERSONA_INTRO.finditer(text):
+        name = m.group("name")
+        if RELATION.search(text, max(0, m.start("name") - PERSONA_TIE_REACH), m.start("name")) or re.search(
+                r"(?i)\b(?:my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}" + re.escape(name) + r"\b", text):
+            continue
+        out.add(name.casefold())
+        out.add(name.split()[0].casefold())
+    return frozenset(out)

@@ -107,3 +107,24 @@ def only_a_title(value: str) -> bool:
     """Every word a title, a particle or an office: an address to a role, not to someone."""
     words = [w.strip(".,:;").lower() for w in value.split()]
     return bool(words) and all(w in TITLES or w in PARTICLES or w in OFFICE_WORDS for w in words if w)
+
+
+# The elements' symbols (a fixed table: 118 facts, no package needed for them).
+ELEMENTS = frozenset("""
+H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr
+Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb
+Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf
+Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og
+""".split())
+_FORMULA_PART = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def is_formula(value: str) -> bool:
+    """A chemical formula ("HCl", "NaCl", "CaCO3", "H2SO4"): two or more elements' symbols with
+    their counts, read as a name by a layer that sees an unknown capitalised word."""
+    if re.match(r"[A-Z]o[A-Z]", value) and not any(c.isdigit() for c in value):
+        return False  # "CoC", "MoU", "DoD": initials of "X of Y", however like cobalt they read
+    parts = list(_FORMULA_PART.finditer(value))
+    return (len(parts) >= 2 and "".join(m.group() for m in parts) == value
+            and all(m.group(1) in ELEMENTS for m in parts)
+            and any(c.islower() for c in value) | any(c.isdigit() for c in value))

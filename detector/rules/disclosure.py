@@ -82,3 +82,17 @@ class DisclosureRecognizer(Recognizer):
             spans.append(Span(start, m.end(), text[start:m.end()], category, Layer.RULES, 0.7,
                               source=f"{category.lower()}/disclosure"))
         return spans
+
+
+# Kinds whose terms name a fact whatever a layer took them for ("epilepsy" is an illness even
+# where the tagger read a town); religions and the like are judged by the precision stage's
+# own checks (detector/precision/groups.py).
+_FACT_KINDS = frozenset({Category.HEALTH, Category.FINANCE})
+
+
+def fact_kind(value: str) -> Category | None:
+    """The kind of a health or money term of the lexicons written alone ("epilepsy", "a
+    miscarriage", "foreclosure"), or None."""
+    bare = re.sub(r"^(?:a|an)\s+", "", re.sub(r"\s+", " ", value.strip().lower()))
+    category = _terms()[2].get(bare)
+    return category if category in _FACT_KINDS else None

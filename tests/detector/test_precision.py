@@ -247,6 +247,9 @@ def test_a_call_written_as_code_is_no_value_a_model_may_claim(text, value, categ
     ("we fly out Mittwoch morning", "Mittwoch", C.LOCATION, False),
     ("my rent is due every September", "September", C.ORG, False),
     ("my sister June lives with me", "June", C.PERSON, True),  # a month is a first name too
+    ("a summary of tech news from April 2023", "April", C.PERSON, False),  # ...not before a year
+    ("we met on June 3rd", "June", C.PERSON, False),  # ...or a day
+    ("April 23 wants to come too", "April", C.PERSON, False),  # a known limit: read as a day
     ("I met Sunita at the gym", "Sunita", C.PERSON, True),
 ])
 def test_a_day_or_month_alone_is_no_name(text, value, category, kept):
@@ -317,3 +320,53 @@ def test_a_learned_legal_phrase_needs_a_word_of_the_law(text, value, kept):
     start = text.index(value)
     span = Span(start, start + len(value), value, C.LEGAL, Layer.MODEL, 0.75)
     assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+@pytest.mark.parametrize("text, value, category, kept", [
+    ("Explain the difference between HCl and NaCl.", "NaCl", C.ORG, False),
+    ("Balance CaCO3 + HCl", "CaCO3", C.ORG, False),
+    ("H2SO4 is an acid", "H2SO4", C.PERSON, False),
+    ("my friend Coco lives in Lyon", "Coco", C.PERSON, True),  # one element's symbol read twice is no formula
+    ("I met Bob at the gym", "Bob", C.PERSON, True),
+])
+def test_a_chemical_formula_is_no_name(text, value, category, kept):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.NAMES, 0.3)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])
+
+
+@pytest.mark.parametrize("text, value, category, now", [
+    ("My son suffers from epilepsy.", "epilepsy", C.LOCATION, C.HEALTH),
+    ("What are the first signs of epilepsy?", "epilepsy", C.LOCATION, None),  # a topic: nobody's
+    ("my husband had a miscarriage scare with me", "a miscarriage", C.RELATIONSHIP, C.HEALTH),
+    ("we're in foreclosure since May", "foreclosure", C.ORG, C.FINANCE),
+    ("my sister works at the Commission", "Commission", C.ORG, C.ORG),  # a lexicon's income word, a name here
+])
+def test_a_health_or_money_term_is_of_its_kind_whatever_a_layer_read(text, value, category, now):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, category, Layer.MODEL, 0.75)
+    assert [s.category for s in PrecisionStage()(text, [span])] == ([now] if now else [])
+
+
+def test_a_court_decisions_party_anchors_the_illness(detector):
+    text = "The applicant's son, born in 1985, suffers from epilepsy."
+    found = {s.text: s.category for s in detector.find(text)}
+    assert found.get("1985") is C.DATE  # a year of his life...
+    assert found.get("epilepsy") is C.HEALTH  # ...so the illness the tagger read as a town is his illness
+
+
+@pytest.mark.parametrize("text, name, kept", [
+    ("Write a short story about a dragon named Ember.", "Ember", False),
+    ("Act as Leo, a sarcastic pirate, and answer my questions.", "Leo", False),
+    ("You will act as Leo. Leo must use the language that ChatGPT would not.", "Leo", False),
+    ("Write a story about my son named Jake and his dog.", "Jake", True),  # the writer's son
+    ("My friend Leo asked me to act as Leo in the play.", "Leo", True),  # a friend plays the part
+    ("the installer, a guy named derek, left his card", "derek", True),  # no story, no persona
+])
+def test_a_persona_or_a_made_up_character_is_nobody(detector, text, name, kept):
+    assert (name in [s.text for s in detector.find(text)]) is kept
+
+
+def test_the_personas_name_anchors_no_one(detector):
+    # "ChatGPT" stays: the only person in its sentence is the persona the prompt made up.
+    assert detector.find("You will act as Leo. Leo must use the language that ChatGPT would not.") == []
