@@ -8,6 +8,7 @@ DATASET_TITLES = {
     "asq": "asq-phi: synthetic clinical queries, incl. PII-free hard negatives",
     "spia": "SPIA / PANORAMA: synthetic online posts, PII spans",
     "privacyannotation": "PrivacyAnnotation: the seed paper's 30-query sample, privacy phrases",
+    "probes": "held-out-style probes: 66 texts written here (bench/probes/), values labelled by style",
 }
 # Identifier types that must be found almost always (synth's names for them).
 IDENTIFIER_TARGETS = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")

@@ -77,6 +77,7 @@ LOADERS: dict[str, str] = {
     "asq": "bench.datasets.asq:load_asq",
     "spia": "bench.datasets.spia:load_spia",
     "privacyannotation": "bench.datasets.privacyannotation:load_privacyannotation",
+    "probes": "bench.datasets.probes:load_probes",
 }
 
 

@@ -15,6 +15,7 @@ from bench.datasets.spia import realign
     ("asq", 1051, 219),
     ("spia", 151, None),
     ("privacyannotation", 30, None),
+    ("probes", 66, 16),  # written here (bench/probes/), read from the repo whatever the data dir
 ])
 def test_counts(shared_data, name, texts, negatives):
     examples = load(name, shared_data)
@@ -101,3 +102,11 @@ def test_explicit_data_dir_wins_and_missing_dir_is_clear(tmp_path, monkeypatch, 
         resolve_data_dir(tmp_path / "nope")
     with pytest.raises(KeyError):
         load("nope", shared_data)
+
+
+def test_probes_values_are_verbatim_and_labelled_by_style():
+    from bench.datasets.probes import load_probes
+    examples = load_probes()
+    assert all(v in e.text for e in examples for v in e.values)
+    assert {l for e in examples for l in e.value_labels} == {"support", "court", "disclosure", "prompt"}
+    assert all(e.id.startswith("clean-") for e in examples if e.is_negative)
