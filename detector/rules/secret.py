@@ -135,8 +135,19 @@ def credential_pairs(text: str) -> tuple[tuple[int, int, int, int], ...]:
     return tuple(_pairs(text))
 
 
+# "login: priya.s / pass: mango!Tree42": the password's own label after the slash, then the
+# password (the pair's "password" would be the label "pass:").
+_PASSWORD_LABEL = re.compile(r"(?i)(?:pass(?:word)?|passwd|pw|pwd|passcode|pin)\s*[:=]\s*(?P<pw>[^\s\"'<>{}()\[\],;|]{3,64})")
+
+
 def _pairs(text: str):
     for match in CREDENTIAL_PAIR.finditer(text):
+        labelled = _PASSWORD_LABEL.match(text, match.start("pw"))
+        if labelled:
+            pw, user = labelled.group("pw").rstrip(".,"), match.group("user")
+            if SecretRecognizer._is_value(pw, bare_is=False):
+                yield match.start("user"), match.end("user"), labelled.start("pw"), labelled.start("pw") + len(pw)
+            continue
         pw, user = match.group("pw").rstrip(".,"), match.group("user")
         if len(pw) < 3 or user.lower() in STOP_WORDS or "://" in text[match.start("user"):match.end("pw") + 2]:
             continue

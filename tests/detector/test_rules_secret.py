@@ -119,9 +119,12 @@ def test_prefix_look_alikes_and_code_are_not_secrets(text):
     ("credentials are bob@acme.io / Tr0ub4dor", "Tr0ub4dor"),
     ("sign-in details: maria.g / rosebud", "rosebud"),
     ("use login kiosk7 / Kx-2291 at the desk", "Kx-2291"),
+    ("login: priya.s / pass: mango!Tree42", "mango!Tree42"),  # the password's own label first
+    ("login: bob / password = hunter22", "hunter22"),
 ])
 def test_the_password_of_a_login_pair(text, password):
     assert password in values(R, text)
+    assert not any(v.rstrip(":= ").lower() in ("pass", "password") for v in values(R, text))
 
 
 @pytest.mark.parametrize("text", [
