@@ -45,13 +45,13 @@ def resolve(spans: list[Span]) -> list[Span]:
             continue
         else:
             pieces = _uncovered_pieces(span, taken)
-            if span.category in CONTEXTUAL and any(
-                    k.layer == Layer.RULES and k.category in CONTEXTUAL and k.start < span.end and span.start < k.end
-                    for k in kept):
-                # A rule named the fact inside this phrase: a few words left of it ("recovering
-                # from") are no fact, and each would be replaced by a term; a longer piece may
-                # hold one of its own, so it stays.
-                pieces = [p for p in pieces if len(p.text.split()) > SHORT_PIECE_WORDS]
+        if span.layer != Layer.RULES and span.category in CONTEXTUAL and any(
+                k.layer == Layer.RULES and k.category in CONTEXTUAL
+                and k.start <= span.end + 1 and span.start <= k.end + 1 for k in kept):
+            # A rule named the fact inside this phrase or right beside it: a few words left of
+            # it ("recovering from", "going through") are no fact, and each would be replaced by
+            # a term; a longer piece may hold one of its own, so it stays.
+            pieces = [p for p in pieces if len(p.text.split()) > SHORT_PIECE_WORDS]
         for piece in pieces:
             taken[piece.start:piece.end] = b"\x01" * (piece.end - piece.start)
             kept.append(piece)

@@ -27,18 +27,26 @@ GROUPS = {
     Category.FINANCE: ("debt", "event"),
     Category.BELIEF_IDENTITY: ("religion", "sexuality", "gender"),
     Category.WORK: ("event",),
+    Category.RELATIONSHIP: ("status", "event"),  # "I'm divorced", "since my divorce"; not "wife"
 }
 _SUBJECT = rf"(?:\bi|\bwe|{RELATION_CUE})"
 _VERB = (r"(?:have|has|had|got|get|'ve\s+got|'ve\s+had|'ve\s+been|'m|am|is|are|'re|was|were|been|"
          r"suffer(?:s|ed|ing)?\s+from|deal(?:s|t|ing)?\s+with|struggl(?:e|es|ed|ing)\s+with|"
          r"liv(?:e|es|ing)\s+with|diagnosed\s+with|recovering\s+from|in\s+recovery\s+from|"
          r"in\s+therapy\s+for|(?:being\s+)?treated\s+for|battling|fighting|take|takes|taking|took|"
-         r"filed\s+for|behind\s+on|identify\s+as|came\s+out\s+as|converted\s+to)")
+         r"filed\s+for|behind\s+on|identify\s+as|came\s+out\s+as|converted\s+to|"
+         r"(?:been\s+)?(?:trying|tried|doing|did|going\s+through|went\s+through|started|starting|on))")
+# Statuses that are also plain verbs: one only where no preposition of the verb follows.
+_VERB_LIKE = frozenset({"engaged", "separated"})
+_NOT_A_STATUS = re.compile(r"(?i)\s+(?:in|from|by|with|into|on|at)\b")
 CUE_REACH = 80  # characters before a term in which its cue must end
 # Two verbs may chain: "'m recovering from", "'ve been taking", "was diagnosed with".
 # Words that may stand between the verb and the term: "a", "stage 3", "early onset", "50mg of".
 _FILLER = (r"(?:a|an|the|some|on|in|severe|chronic|mild|bad|really|terrible|minor|major|practicing|"
            r"practising|devout|lapsed|openly|early[- ]onset|late[- ]stage|stage\s+\w+|\d+\s?mg(?:\s+of)?)")
+# One word of its own may stand right before the term: "stage 4 lung cancer", "a nasty divorce"
+# (not a word that makes the term a topic: "a question about cancer", "no diabetes").
+_MODIFIER = r"(?:(?!(?:about|no|not|any|of|for|with|without|than|like|what|how|why)\s)[a-z][a-z'-]+\s+)?"
 
 
 @functools.cache
@@ -59,7 +67,8 @@ def _terms() -> tuple[re.Pattern, re.Pattern, dict[str, Category], frozenset[str
                         with_article.add(form)
     terms = words_regex(category_of)
     cue = re.compile(
-        rf"(?i)(?:\bmy\s+|{_SUBJECT}\s*{_VERB}(?:\s+{_VERB})?(?:\s+{_FILLER}){{0,3}}?\s+)(?P<article>(?:a|an)\s+)?$")
+        rf"(?i)(?:\bmy\s+|{_SUBJECT}\s*{_VERB}(?:\s+{_VERB})?(?:\s+{_FILLER}){{0,3}}?\s+)(?P<article>(?:a|an)\s+)?"
+        rf"{_MODIFIER}$")
     return terms, cue, category_of, frozenset(with_article)
 
 
@@ -78,6 +87,8 @@ class DisclosureRecognizer(Recognizer):
             category = category_of.get(bare)
             if before is None or category is None:
                 continue
+            if bare in _VERB_LIKE and _NOT_A_STATUS.match(text, m.end()):
+                continue  # "I was engaged in a debate", "we were separated from the group"
             start = before.start("article") if before.group("article") and bare in with_article else m.start()
             spans.append(Span(start, m.end(), text[start:m.end()], category, Layer.RULES, 0.7,
                               source=f"{category.lower()}/disclosure"))

@@ -186,3 +186,12 @@ def test_a_phrase_a_rule_named_a_fact_inside_leaves_no_pieces():
     debt = at("$40k", Category.FINANCE, Layer.RULES, text=text)
     phrase = at("I owe $40k in medical bills after my cancer treatment", Category.HEALTH, Layer.MODEL, text=text)
     assert [s.text for s in resolve([phrase, debt])] == ["$40k", "in medical bills after my cancer treatment"]
+
+
+def test_a_short_phrase_right_beside_a_rules_fact_is_no_fact_of_its_own():
+    text = "I'm going through a nasty divorce"
+    fact = at("a nasty divorce", Category.RELATIONSHIP, Layer.RULES, text=text)
+    beside = at("going through", Category.RELATIONSHIP, Layer.MODEL, text=text)
+    assert resolve([beside, fact]) == [fact]  # not "I'm girlfriend a nasty affair"
+    apart = at("I'm", Category.RELATIONSHIP, Layer.MODEL, text=text)  # a word away: not beside it
+    assert resolve([apart, fact]) == [apart, fact]

@@ -23,6 +23,12 @@ RULE = DisclosureRecognizer()
     ("I filed for bankruptcy in 2021", "bankruptcy", C.FINANCE),
     ("I'm a practicing Catholic", "Catholic", C.BELIEF_IDENTITY),
     ("I was fired for being late too often", "fired", C.WORK),
+    ("My partner and I have been trying IVF for three years", "IVF", C.HEALTH),
+    ("I've been on antidepressants for a year", "antidepressants", C.HEALTH),
+    ("my mum has stage 4 lung cancer", "lung cancer", C.HEALTH),
+    ("my sister has aggressive cancer", "cancer", C.HEALTH),  # one word of its own before the term
+    ("I'm divorced and have two kids", "divorced", C.RELATIONSHIP),
+    ("things got hard since my divorce", "divorce", C.RELATIONSHIP),
 ])
 def test_a_fact_of_ones_own(text, value, category):
     assert [(s.text, s.category) for s in RULE.find(text)] == [(value, category)]
@@ -35,6 +41,10 @@ def test_a_fact_of_ones_own(text, value, category):
     "my essay is about depression in teenagers",  # "my" owns the essay
     "the company fired 200 workers",
     "is zoloft safe during pregnancy?",
+    "I have a question about cancer treatment",
+    "my dad has no diabetes at all",
+    "I was engaged in a long debate with my team",  # a verb, not a status
+    "we were separated from the tour group",
 ])
 def test_the_same_terms_as_a_topic_are_nobodys(text):
     assert RULE.find(text) == []
