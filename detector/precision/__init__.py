@@ -177,6 +177,11 @@ class PrecisionStage:
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
             if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
                 return None, "identifier"
+        if span.category is Category.PERSON and span.text.islower() and span.source != NAMING_CUE_SOURCE \
+                and _common_words(span.text):
+            # "card got charged twice" with a name in the sentence: lower-case everyday words
+            # that hold no first name or surname are no one's name, however personal the sentence.
+            return None, "common words"
         # "the kid's name is lily-mae": said to be someone's name, it is one, jargon-shaped or not.
         personal = (about_writer or span.source == NAMING_CUE_SOURCE
                     or cues.personal(text, span.start, span.end, people))

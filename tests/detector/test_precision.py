@@ -370,3 +370,13 @@ def test_a_persona_or_a_made_up_character_is_nobody(detector, text, name, kept):
 def test_the_personas_name_anchors_no_one(detector):
     # "ChatGPT" stays: the only person in its sentence is the persona the prompt made up.
     assert detector.find("You will act as Leo. Leo must use the language that ChatGPT would not.") == []
+
+
+def test_lower_case_everyday_words_are_no_name_in_a_personal_sentence():
+    text = "card got charged twice, last 4 are 8812, name on card Tomasz Nowak"
+    words = Span(5, 22, "got charged twice", C.PERSON, Layer.MODEL, 0.75)
+    name = Span(text.index("Tomasz"), len(text), "Tomasz Nowak", C.PERSON, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [words, name]) == [name]
+    lower_name = "it's ines from the 3rd floor"
+    ines = Span(5, 9, "ines", C.PERSON, Layer.NAMES, 0.3)
+    assert PrecisionStage()(lower_name, [ines]) == [ines]  # a first name, lower-case or not
