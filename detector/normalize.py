@@ -185,9 +185,28 @@ def _letter_spacing(text: str) -> dict[int, str]:
             for i in range(1, len(m.group()), 2)}
 
 
+# A number typed digit by digit after the word that says what it is ("SSN ... 5 2 1 - 4 4 - 9 0 1
+# 2", "call 0 7 7 0 0 9 0 0 1 2 3"): seven or more single digits, one space (and maybe a dash)
+# apart. The spaces go from the view, the dashes stay, so the SSN, phone and card rules read it;
+# without such a word close before it, a spaced run (a list, a sudoku row) is left as written.
+DIGIT_SPACED = re.compile(r"(?<![\w.,-])\d(?!\d)(?:(?: ?[-–] ?| )\d(?!\d)){6,}(?![\w.,]\d)")
+NUMBER_CUE = re.compile(r"(?i)\b(?:ssn|s\s?s\s?n|social|security|phone|number|nmbr|num|no|id|account|acct|card|"
+                        r"call|text|tel|mobile|cell|pin|routing|sort\s+code|iban|passport|licen[cs]e)\b|#")
+NUMBER_CUE_REACH = 40
+
+
+def _digit_spacing(text: str) -> dict[int, str]:
+    """The spaces inside digit-spaced runs that follow a number's cue, as removals."""
+    out: dict[int, str] = {}
+    for m in DIGIT_SPACED.finditer(text):
+        if NUMBER_CUE.search(text, max(0, m.start() - NUMBER_CUE_REACH), m.start()):
+            out.update({m.start() + i: "" for i, c in enumerate(m.group()) if c == " "})
+    return out
+
+
 def read(text: str) -> View:
     """The view of `text` that the rules read (`rules`; `text` without the look-alike fold)."""
-    spacing = _letter_spacing(text)
+    spacing = _letter_spacing(text) | _digit_spacing(text)
     if text.isascii() and not spacing:
         return View(text, text, text)
     changing = {c for c in set(text) if c > "\x7f" and fold_char(c) != c}

@@ -88,6 +88,11 @@ CASES = [
     # typed letter by letter
     ("my email is j o h n . d o e @ g m a i l . c o m", "j o h n . d o e @ g m a i l . c o m", C.EMAIL),
     ("write to m a r i a @ e x a m p l e . o r g today", "m a r i a @ e x a m p l e . o r g", C.EMAIL),
+    # a number typed digit by digit after the word that says what it is
+    ("SSN on file is wrong, should be 5 2 1 - 4 4 - 9 0 1 2", "5 2 1 - 4 4 - 9 0 1 2", C.ID_NUMBER),
+    ("my S S N is 4 5 6 -1 2 -3 4 5 6", "4 5 6 -1 2 -3 4 5 6", C.ID_NUMBER),
+    ("call me on 0 7 7 0 0 9 0 0 1 2 3 tonight", "0 7 7 0 0 9 0 0 1 2 3", C.PHONE),
+    ("my card number is 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", C.CREDIT_CARD),
 ]
 
 
@@ -195,3 +200,12 @@ def test_no_seeded_digits_survive_and_the_text_comes_back(detector, case):
         if category is C.EMAIL:
             assert reads_as(written).split("@")[0] not in reads_as(protection.protected)
     assert protector.restorer("p").restore(protection.protected) == text
+
+
+@pytest.mark.parametrize("text", [
+    "sudoku row: 5 3 4 6 7 8 9 1 2",
+    "count with me 1 2 3 4 5 6 7 8 9",
+    "the scores were 9 8 7 9 6 8 9 9 and 7",
+])
+def test_spaced_digits_without_a_numbers_word_are_left_alone(detector, text):
+    assert detector.find(text) == []
