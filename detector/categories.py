@@ -18,7 +18,7 @@ class Category(StrEnum):
     ORG = "ORG"
     LOCATION = "LOCATION"
     ADDRESS = "ADDRESS"
-    DATE = "DATE"  # birth dates and other personal dates, not bare years or ages
+    DATE = "DATE"  # birth dates and other personal dates (a year where it dates a life), not ages
     AGE = "AGE"  # a person's age ("I'm 34", "my 7-year-old"): a quasi-identifier, found by the tagger
     # Contextual privacy phrases, filled by the on-device LLM layer.
     HEALTH = "HEALTH"
