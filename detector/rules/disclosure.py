@@ -39,6 +39,11 @@ _VERB = (r"(?:have|has|had|got|get|'ve\s+got|'ve\s+had|'ve\s+been|'m|am|is|are|'
 # Statuses that are also plain verbs: one only where no preposition of the verb follows.
 _VERB_LIKE = frozenset({"engaged", "separated"})
 _NOT_A_STATUS = re.compile(r"(?i)\s+(?:in|from|by|with|into|on|at)\b")
+# A noun after the term that makes it a field of work or a cause: "I did cancer research",
+# "I'm doing a depression awareness walk".
+_TOPIC_AFTER = re.compile(r"(?i)\s+(?:research|researcher|awareness|stud(?:y|ies)|charity|foundation|society|"
+                          r"fundraiser|walk|ward|unit|industry|policy|law|laws|reform|lawyer|attorney|"
+                          r"specialist|nurse|doctor|counsel(?:l?or|l?ing))\b")
 CUE_REACH = 80  # characters before a term in which its cue must end
 # Two verbs may chain: "'m recovering from", "'ve been taking", "was diagnosed with".
 # Words that may stand between the verb and the term: "a", "stage 3", "early onset", "50mg of".
@@ -89,6 +94,8 @@ class DisclosureRecognizer(Recognizer):
                 continue
             if bare in _VERB_LIKE and _NOT_A_STATUS.match(text, m.end()):
                 continue  # "I was engaged in a debate", "we were separated from the group"
+            if _TOPIC_AFTER.match(text, m.end()):
+                continue  # "I did cancer research", "I'm a bankruptcy lawyer"
             start = before.start("article") if before.group("article") and bare in with_article else m.start()
             spans.append(Span(start, m.end(), text[start:m.end()], category, Layer.RULES, 0.7,
                               source=f"{category.lower()}/disclosure"))

@@ -45,6 +45,8 @@ def test_a_fact_of_ones_own(text, value, category):
     "my dad has no diabetes at all",
     "I was engaged in a long debate with my team",  # a verb, not a status
     "we were separated from the tour group",
+    "I did cancer research for five years",  # a field of work
+    "I'm a bankruptcy lawyer in Ohio",
 ])
 def test_the_same_terms_as_a_topic_are_nobodys(text):
     assert RULE.find(text) == []
