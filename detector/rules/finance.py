@@ -71,4 +71,3 @@ def _sentence_start(text: str, at: int) -> int:
 def _sentence_end(text: str, at: int) -> int:
     m = SENTENCE_END.search(text, at, at + 240)
     return m.start() if m else min(len(text), at + 240)
-

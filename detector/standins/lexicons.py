@@ -16,7 +16,8 @@ LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
             "endometriosis", "sciatica", "tinnitus", "vertigo", "acid reflux", "Crohn's disease",
             "multiple sclerosis", "diabetes", "cancer", "breast cancer", "prostate cancer",
             "heart disease", "COPD", "HIV", "hepatitis C", "scoliosis", "shingles", "long COVID",
-            "migraines", "alzheimer's", "alzheimers", "crohns", "lung cancer", "dementia", "a stroke", "a heart attack",
+            "migraines", "alzheimer's", "alzheimers", "crohns", "lung cancer", "dementia", "a stroke",
+            "a heart attack",
             "herpes", "an STD", "seizures", "a concussion", "high blood pressure", "kidney disease",
         ),
         "mental": (
