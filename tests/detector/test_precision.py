@@ -326,7 +326,8 @@ def test_a_learned_legal_phrase_needs_a_word_of_the_law(text, value, kept):
     ("Explain the difference between HCl and NaCl.", "NaCl", C.ORG, False),
     ("Balance CaCO3 + HCl", "CaCO3", C.ORG, False),
     ("H2SO4 is an acid", "H2SO4", C.PERSON, False),
-    ("my friend Coco lives in Lyon", "Coco", C.PERSON, True),  # one element's symbol read twice is no formula
+    ("my friend Coco lives in Lyon", "Coco", C.PERSON, True),  # "Co" then "co": no symbol starts lower-case
+    ("I went to high school with him and we both attended CoC", "CoC", C.ORG, True),  # "X of Y" initials
     ("I met Bob at the gym", "Bob", C.PERSON, True),
 ])
 def test_a_chemical_formula_is_no_name(text, value, category, kept):
