@@ -47,12 +47,12 @@ class LocationRecognizer(FieldRecognizer):
 # nationality, detector/standins/location.py).
 _NATIONALITY = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?"
 # Said of someone, not of a group in general ("Can British nationals work in the EU?"): after a
-# copula or "as" ("is a Turkish national", "as a Polish citizen"), a count ("two Polish citizens")
-# or an article before "-born".
+# copula or "as" ("is a Turkish national", "as a Polish citizen"), in apposition ("Mr Jan Kowalski,
+# a Polish citizen born in 1958"), a count ("two Polish citizens") or an article before "-born".
 _OF_SOMEONE = (r"(?:(?:is|was|am|are|were|be|being|been|as|became|becomes)\s+(?:a|an)|"
                r"(?:are|were|both|two|three|four)|(?:is|was|am|are|were|be|being|been))")
 SAID_OF_SOMEONE = re.compile(
-    rf"\b{_OF_SOMEONE}\s+(?P<after>{_NATIONALITY})\s+(?:nationals?|citizens?)\b"
+    rf"(?:\b{_OF_SOMEONE}|\b[A-Z][\w'’-]*,\s*(?:a|an))\s+(?P<after>{_NATIONALITY})\s+(?:nationals?|citizens?)\b"
     rf"|\b(?:a|an|the|is|was|am)\s+(?P<born>{_NATIONALITY})-born\b"
     rf"|\b(?:is|was|am|are|were|be|being|been|['’]s|['’]m)\s+of\s+(?P<before>{_NATIONALITY})\s+"
     r"(?:origin|descent|nationality|ethnicity|heritage|parentage|background)\b"

@@ -20,6 +20,7 @@ def found(text: str) -> list[tuple[str, Category]]:
     ("My wife is of Vietnamese descent and her parents speak little English", "Vietnamese"),
     ("he was a Romanian national employed by the company", "Romanian"),
     ("I'm of Mexican heritage", "Mexican"),
+    ("Mr Jan Kowalski, a Polish citizen born in 1958, is a farmer.", "Polish"),  # in apposition
 ])
 def test_a_nationality_said_of_someone(text, value):
     assert found(text) == [(value, Category.LOCATION)]
@@ -31,6 +32,7 @@ def test_a_nationality_said_of_someone(text, value):
     "What does a British citizen need for a visa to India?",
     "a Tuesday-born baby",  # not a nationality
     "is a Senior citizen discount available",
+    "For tourists, a British national needs no visa.",  # a comma, but after no one
 ])
 def test_no_nationality_of_anyone(text):
     assert found(text) == []
