@@ -26,6 +26,8 @@ PLATFORM_AFTER = re.compile(r"\s(?i:on|at|via)\s+(?i:" + _PLATFORMS + r"|snap|fa
 # "my user is ines_r_2001", "her login was kwalsh84": a handle-shaped word after a person's user
 # or login (a plain word there is a state: "my user is locked").
 MY_USER = re.compile(r"(?i:\b(?:my|his|her|their|our)\s+(?:user|login)\s+(?:is|was)\s+)" + _NAME)
+# "pls reset pw for acct jdoe_1987": a handle-shaped word right after an account's word.
+ACCOUNT_HANDLE = re.compile(r"(?i:\b(?:acct|account|profile)(?:\s+|\s*#\s*))" + _NAME)
 HANDLE_BEFORE = re.compile(r"(?<![\w@.\-/])(?P<value>[A-Za-z0-9_][\w.]{1,28}[A-Za-z0-9_])\s*$")
 HANDLE_SHAPED = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d_.])(?![vV]?\d+(?:\.\d+)+$)")  # not a version
 # ...after a word that points to a person: "send it to", "add me", "my", "follow", "she is".
@@ -61,6 +63,7 @@ class UsernameRecognizer(Recognizer):
         Pattern("named", NAMED, score=0.6, triggers=("name", "handle", "user", "tag")),  # "uname" holds "name"
         Pattern("labelled", LABELLED, score=0.5, triggers=(":", "=")),
         Pattern("my_user", MY_USER, score=0.5, triggers=("user", "login")),
+        Pattern("account_handle", ACCOUNT_HANDLE, score=0.45, triggers=("acct", "account", "profile")),
         Pattern("home_folder", WINDOWS_HOME, score=0.6,
                 triggers=("\\users", "/users", "\\documents and", "/documents and")),
         Pattern("home_folder", UNIX_HOME, score=0.6, triggers=("/home/", "/users/")),
@@ -115,8 +118,10 @@ class UsernameRecognizer(Recognizer):
             return False
         if pattern.name == "at_handle" and value.isdigit():
             return False  # "@2x", "@3" are sizes and counts
-        if pattern.name == "my_user" and not HANDLE_SHAPED.search(value):
+        if pattern.name in ("my_user", "account_handle") and not HANDLE_SHAPED.search(value):
             return False
+        if pattern.name == "account_handle" and not re.search(r"[A-Za-z].*\d|\d.*[A-Za-z]|_", value):
+            return False  # "account 2024.01", "profile v2.1.3": a number or a version, not a handle
         return None
 
 

@@ -15,6 +15,8 @@ R = UsernameRecognizer()
     ("my instagram handle is travelgirl99", "travelgirl99"),
     ("login: amer1990", "amer1990"),
     ("my gamertag is xXSniperXx", "xXSniperXx"),
+    ("pls reset pw for acct jdoe_1987, thx", "jdoe_1987"),
+    ("my acct#kwalsh_84 is gone", "kwalsh_84"),
 ])
 def test_handles(text, expected):
     assert values(R, text) == [expected]
@@ -31,6 +33,9 @@ def test_handles(text, expected):
     "the discord server is down",
     "my username is taken",
     "ping @everyone",
+    "SELECT account_id, account_v2 FROM t",  # an identifier, not an account's word and a handle
+    "my account v2.1.3 setting",  # a version
+    "the account 2024.01 statement",
 ])
 def test_ignores_non_handles(text):
     assert values(R, text) == []
