@@ -36,7 +36,8 @@ STREET = re.compile(
     r"(?:[ \t]+(?:[NS][EW]|[NSEW])\b)?" + _UNIT + _CITY_STATE_ZIP
 )
 STREET_LOWER = re.compile(
-    r"(?i:" + _NUMBER + r"[ \t]+(?:[a-z][\w'.-]*[ \t]+){1,3}(?:" + _PLAIN_SUFFIXES + r")\b\.?)"
+    r"(?i:" + _NUMBER + r"[ \t]+(?:(?:[a-z][\w'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}(?:" + _PLAIN_SUFFIXES +
+    r"|(?<=st |nd |rd |th )st)\b\.?" + _UNIT + ")"  # "st" only after an ordinal: "221 w 34th st apt 5c"
 )
 # "12 rue de la Paix", "5 calle Mayor", "3 via Roma": type first, then up to 4 words.
 TYPE_FIRST_WORDS = ("rue", "avenue", "boulevard", "bd", "chemin", "allée", "impasse", "place", "calle",

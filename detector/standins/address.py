@@ -73,6 +73,17 @@ def _town(locale: str, rng) -> str:
     return rng.choice(geo.towns(geo.LOCALE_COUNTRY.get(locale, "US")))
 
 
+_ORDINAL = re.compile(r"(?P<n>\d{1,3})(?P<suffix>st|nd|rd|th)", re.IGNORECASE)
+
+
+def _new_ordinal(tok: str, rng) -> str:
+    m = _ORDINAL.fullmatch(tok)
+    width = len(m["n"])
+    n = rng.randint(10 ** (width - 1) if width > 1 else 1, 10 ** width - 1)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix.upper() if m['suffix'].isupper() else suffix}"
+
+
 def _street_segment(seg: str, locale: str, rng) -> str:
     out, pending_root = [], False
     tokens = list(_TOKEN.finditer(seg))
@@ -83,7 +94,10 @@ def _street_segment(seg: str, locale: str, rng) -> str:
         out.append(seg[pos:m.start()])
         pos = m.end()
         low = fold(tok)
-        if tok[0].isdigit() or _CODE.fullmatch(tok):
+        if _ORDINAL.fullmatch(tok):  # "34th Street" stays a numbered street: "17th"
+            out.append(_new_ordinal(tok, rng))
+            pending_root = False
+        elif tok[0].isdigit() or _CODE.fullmatch(tok):
             out.append(reshape(tok, rng))
             pending_root = False
         elif not tok[0].isalpha():

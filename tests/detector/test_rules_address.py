@@ -1,5 +1,6 @@
 import pytest
 
+from detector.categories import Category
 from detector.rules.address import AddressRecognizer
 from tests.detector.rules_helpers import values
 
@@ -16,6 +17,10 @@ R = AddressRecognizer()
     ("PSC 3294, Box 9168", "PSC 3294, Box 9168"),
     ("my zip is 90210", "90210"),
     ("postcode SW1A 2AA", "SW1A 2AA"),
+    # numbered streets, typed in lower case, with the unit
+    ("adress is 221 w 34th st apt 5c new york", "221 w 34th st apt 5c"),
+    ("I live at 12 e 5th ave, apt 3", "12 e 5th ave, apt 3"),
+    ("it is 221 West 34th Street", "221 West 34th Street"),
 ])
 def test_addresses(text, expected):
     assert expected in values(R, text)
@@ -27,6 +32,7 @@ def test_addresses(text, expected):
     "90210 is a tv show",  # a ZIP needs an address context
     "SW1A 2AA",
     "we walked 5 miles down the road",
+    "I have 3 cats st louis",  # "st" is a street's only after an ordinal
 ])
 def test_ignores_non_addresses(text):
     assert values(R, text) == []
@@ -63,3 +69,15 @@ def test_streets_written_type_first_and_number_last(text, street):
                                   "the Place 2 award went to him", "we meet via Teams 3 days a week"])
 def test_english_words_before_a_name_and_a_number_are_no_street(text):
     assert values(R, text) == []
+
+
+def test_a_numbered_street_keeps_an_ordinal():
+    import re
+    from detector.standins import StandInSession
+    from detector.store import InMemoryStore
+    session = StandInSession(InMemoryStore(), "streets", "")
+    out = session.standin("221 West 34th Street", Category.ADDRESS)
+    m = re.fullmatch(r"\d{3} West (\d{2})(st|nd|rd|th) Street", out)
+    assert m and out != "221 West 34th Street", out
+    n = int(m[1])
+    assert m[2] == ("th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th"))
