@@ -202,6 +202,12 @@ RECORD_NUMBER = re.compile(
     r"order|ticket|booking|reservation|confirmation|tracking|invoice)"
     r"\s*\(?\s*(?:no\.?|nos\.|nr\.?|number|num\.?|#)\s*:?\s*"
     r"(?P<value>(?=(?:[A-Za-z/.-]*\d){3})[A-Za-z0-9](?:[A-Za-z0-9/.-]{1,24}[A-Za-z0-9])?)(?![\w/-]|\.\w)")
+# ...or right after "my order", "our booking" with no "no." ("my order 88213-B never showed up"):
+# then at least 4 digits.
+MY_RECORD_NUMBER = re.compile(
+    r"(?i)\b(?:my|our|your|his|her|their)\s+(?:order|ticket|booking|reservation|claim|case|application|"
+    r"tracking|invoice)\s+(?P<value>(?=(?:[A-Za-z/.-]*\d){4})[A-Za-z0-9](?:[A-Za-z0-9/.-]{2,24}[A-Za-z0-9]))"
+    r"(?![\w/-]|\.\w)")
 DOCUMENT_CONTEXT = words_regex([
     "passport", "driver's license", "drivers license", "driver license", "driver's licence",
     "driving licence", "driving license", "licence number", "license number", "dl", "dl#",
@@ -228,6 +234,9 @@ class DocumentIdRecognizer(Recognizer):
         Pattern("prefixed_id", PREFIXED_ID, score=0.4),
         Pattern("uuid", UUID, score=0.5, triggers=("-",)),  # only in context: see judge()
         Pattern("record_number", RECORD_NUMBER, score=0.6, triggers=("no", "nr", "num", "#")),
+        Pattern("my_record_number", MY_RECORD_NUMBER, score=0.5,
+                triggers=("order", "ticket", "booking", "reservation", "claim", "case", "application",
+                          "tracking", "invoice")),
     )
     CONTEXT = DOCUMENT_CONTEXT
 
@@ -236,7 +245,9 @@ class DocumentIdRecognizer(Recognizer):
             return None
         if near(text, start, end, PUBLIC_REFERENCE, before=32):
             return None
-        if pattern.name == "record_number" and NOT_AN_ID.match(text[start:end]):
+        if pattern.name == "my_record_number" and re.fullmatch(r"(?:19|20)\d{2}", text[start:end]):
+            return None  # "my case 2019 was dismissed": a year
+        if pattern.name in ("record_number", "my_record_number") and NOT_AN_ID.match(text[start:end]):
             return None  # "case no. 12/03/2019": a date after the label
         if pattern.needs_context:
             # Closer context than other families: the number follows its label within ~4 words.

@@ -86,6 +86,9 @@ def test_document_ids_in_context(text, expected):
     ("ticket # 45 is open", []),  # too short to single anyone out
     ("Sort the orders by order no. and print them", []),
     ("case no. 12/03/2019", []),  # a date, not a number
+    ("hey its maria, my order 88213-B never showed up", ["88213-B"]),
+    ("my order 2 days ago never came", []),
+    ("my case 2019 was dismissed", []),  # a year, not a file number
 ])
 def test_the_number_of_someones_case_order_or_claim(text, expected):
     assert values(DOCUMENT, text) == expected
