@@ -177,6 +177,8 @@ class PrecisionStage:
         if span.category in (Category.PERSON, Category.ORG, Category.LOCATION, Category.USERNAME):
             if code.identifier_at(text, span.start, span.end) or code.holds_code_name(span.text):
                 return None, "identifier"
+        if span.category is Category.ORG and _generic_body(span.text):
+            return None, "generic body"  # "the Government", "the Commission": no one in particular
         if span.category is Category.PERSON and span.text.islower() and span.source != NAMING_CUE_SOURCE \
                 and _common_words(span.text):
             # "card got charged twice" with a name in the sentence: lower-case everyday words
@@ -314,6 +316,27 @@ def _calendar_word(text: str, span: Span) -> bool:
     value = fold(span.text.strip(".,:;!?"))
     return value in _WEEKDAYS or (value in _MONTHS and (
         span.category is not Category.PERSON or _DATE_NUMBER_AFTER.match(text, span.end) is not None))
+
+
+# Bodies a text names by their kind alone (court decisions: "the Government", "the Court", "the
+# Commission"); with the kinds of organisation the stand-ins know (KIND_WORDS).
+_BODIES = frozenset("""
+government court commission ministry police state council army parliament tribunal prosecutor
+prosecution administration authorities authority registry chamber senate congress cabinet
+""".split())
+
+
+def _generic_body(value: str) -> bool:
+    """An organisation named by its kind alone, maybe after "the": "the Government", "The
+    Regional Court", "the Ministry of Health"; not one with a name in it ("the Lublin Court")."""
+    words = [w.strip(".,:;'’\"()").lower() for w in value.split()]
+    words = [w for w in words if w]
+    if words and words[0] == "the":
+        words = words[1:]
+    return bool(words) and any(w in _BODIES for w in words) and all(
+        w in _BODIES or w in KIND_WORDS or w in ("regional", "district", "supreme", "high", "local",
+                                               "public", "central", "constitutional", "appeal", "appeals")
+        for w in words)
 
 
 def _common_words(value: str) -> bool:

@@ -381,3 +381,16 @@ def test_lower_case_everyday_words_are_no_name_in_a_personal_sentence():
     lower_name = "it's ines from the 3rd floor"
     ines = Span(5, 9, "ines", C.PERSON, Layer.NAMES, 0.3)
     assert PrecisionStage()(lower_name, [ines]) == [ines]  # a first name, lower-case or not
+
+
+@pytest.mark.parametrize("text, value, kept", [
+    ("The Government did not contest that the applicant suffered from diabetes.", "The Government", False),
+    ("The application was lodged with the Commission on 5 July 1995.", "Commission", False),
+    ("the Regional Court dismissed my appeal", "Regional Court", False),
+    ("the Lublin Regional Court dismissed my appeal", "Lublin Regional Court", True),  # a name in it
+    ("my sister works at Brightwell Analytics", "Brightwell Analytics", True),
+])
+def test_a_body_named_by_its_kind_alone_is_nobody(text, value, kept):
+    start = text.index(value)
+    span = Span(start, start + len(value), value, C.ORG, Layer.MODEL, 0.75)
+    assert PrecisionStage()(text, [span]) == ([span] if kept else [])
