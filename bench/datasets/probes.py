@@ -7,7 +7,9 @@ shared data, so `doppel eval --datasets probes` needs nothing else.
 They show classes, not rates: 66 texts written by the people who wrote the rules cannot stand
 in for the held-out sets, and they were written (2026-12-07) after that day's rule changes, by
 the same hand. Keep them fixed: a later change is measured against them, not fitted to them.
-Never trained on (models/tagger's data card lists what trains it).
+Never trained on (models/tagger's data card lists what trains it); tests/models/test_tagger_build.py
+checks that no probe is a training row (a first version had "How many calories are in a banana?",
+which the assistant-request corpus holds word for word).
 Each value's label is its style, so the report's per-label table reads per style.
 """
 import json
