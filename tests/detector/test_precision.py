@@ -341,7 +341,8 @@ def test_a_chemical_formula_is_no_name(text, value, category, kept):
     ("What are the first signs of epilepsy?", "epilepsy", C.LOCATION, None),  # a topic: nobody's
     ("my husband had a miscarriage scare with me", "a miscarriage", C.RELATIONSHIP, C.HEALTH),
     ("we're in foreclosure since May", "foreclosure", C.ORG, C.FINANCE),
-    ("my sister works at the Commission", "Commission", C.ORG, C.ORG),  # a lexicon's income word, a name here
+    ("my sister works at Foreclosure Solutions", "Foreclosure Solutions", C.ORG, C.ORG),  # a money term in a name
+    ("my sister works at the Commission", "Commission", C.ORG, None),  # a body named by its kind alone
 ])
 def test_a_health_or_money_term_is_of_its_kind_whatever_a_layer_read(text, value, category, now):
     start = text.index(value)
