@@ -31,6 +31,23 @@ def near(text: str, start: int, end: int, context: re.Pattern[str] | None,
     return bool(after) and bool(context.search(text, end, min(len(text), end + after)))
 
 
+# Where a sentence ends, for rules that read a value's sentence (a sum about the writer, a year of
+# someone's life): a stop, "!", "?" or a line break before a space or the end.
+SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
+
+
+def sentence_start(text: str, at: int, reach: int = 240) -> int:
+    """Where the sentence holding text[at] starts, at most `reach` characters back."""
+    starts = [m.end() for m in SENTENCE_END.finditer(text, max(0, at - reach), at)]
+    return starts[-1] if starts else max(0, at - reach)
+
+
+def sentence_end(text: str, at: int, reach: int = 240) -> int:
+    """Where the sentence holding text[at] ends, at most `reach` characters on."""
+    m = SENTENCE_END.search(text, at, at + reach)
+    return m.start() if m else min(len(text), at + reach)
+
+
 @dataclass(frozen=True)
 class Pattern:
     name: str

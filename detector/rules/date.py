@@ -17,7 +17,7 @@ import re
 
 from detector.categories import Category
 from detector.rules.age import PERSON_NOUNS
-from detector.rules.base import Pattern, Recognizer
+from detector.rules.base import Pattern, Recognizer, sentence_end, sentence_start
 
 MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -53,7 +53,6 @@ _PUBLIC_BEFORE = re.compile(
 # A clinician's "how should I treat a 50-year-old male ... diagnosed in 2015": the sentence says
 # "I", the year is the textbook patient's (asq-phi's PII-free questions).
 _SOMEONE_IN_GENERAL = re.compile(rf"(?i)(?<!\w)(?:(?:an?|for|in|with)\s+(?:[\w-]+\s+){{0,3}}{PERSON_NOUNS}s?|patients)\b")
-_SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
 REACH_BEFORE, REACH_AFTER = 80, 40
 
 # "version 3.12.10", "Python 3.11.2", "v1.2.3": a version, not a day.
@@ -113,7 +112,5 @@ def _dates_a_life(text: str, start: int, end: int) -> bool:
         return False
     # The clause around the year: its sentence, at most ~12 words before and ~6 after (a long
     # article's "we" is its author's, not the subject of a date 30 words on).
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - REACH_BEFORE), start)]
-    after = _SENTENCE_END.search(text, end, min(len(text), end + REACH_AFTER))
-    clause = text[ends[-1] if ends else max(0, start - REACH_BEFORE):after.start() if after else end + REACH_AFTER]
+    clause = text[sentence_start(text, start, REACH_BEFORE):sentence_end(text, end, REACH_AFTER)]
     return ABOUT_SOMEONE.search(clause) is not None and _SOMEONE_IN_GENERAL.search(clause) is None

@@ -10,7 +10,7 @@ import re
 
 from detector.categories import Category
 from detector.formats import MONEY_AMOUNT
-from detector.rules.base import Recognizer
+from detector.rules.base import Recognizer, sentence_end, sentence_start
 from detector.span import Layer, Span
 from detector.text import words_regex
 
@@ -30,7 +30,6 @@ RATE = re.compile(r"(?:\s*(?:/|a|an|per)\s*(?:year|yr|month|mo|week|wk|hour|hr|d
 # a lender's verdict on them as plainly as a debt does. Scores run 300-850.
 CREDIT_SCORE = re.compile(r"(?i)\b(?:credit\s+score|fico(?:\s+score)?|credit\s+rating)\b[^.!?\n\d]{0,24}?"
                           r"(?<![\w.,])(?P<value>[3-8]\d{2})(?![\w.,]\d|\d|\s*%)")
-SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
 TRIGGERS = ("$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "k ", "000", "thousand", "million", "grand",
             "dollars", "euros", "pounds", "rupees", "bucks", "lakh", "crore")
 
@@ -46,7 +45,7 @@ class FinanceRecognizer(Recognizer):
         for m in MONEY_AMOUNT.finditer(text):
             start, end = m.span()
             end = RATE.match(text, end).end()
-            sentence = text[_sentence_start(text, start):_sentence_end(text, end)]
+            sentence = text[sentence_start(text, start):sentence_end(text, end)]
             if FIRST_PERSON.search(sentence) and MONEY_WORDS.search(sentence):
                 spans.append(Span(start, end, text[start:end], self.category, Layer.RULES, 0.55,
                                   source=self.source("about_the_writer")))
@@ -57,17 +56,7 @@ class FinanceRecognizer(Recognizer):
         for m in CREDIT_SCORE.finditer(text):
             start, end = m.span("value")
             if 300 <= int(m.group("value")) <= 850 and FIRST_PERSON.search(
-                    text[_sentence_start(text, m.start()):_sentence_end(text, end)]):
+                    text[sentence_start(text, m.start()):sentence_end(text, end)]):
                 spans.append(Span(start, end, m.group("value"), self.category, Layer.RULES, 0.55,
                                   source=self.source("credit_score")))
         return spans
-
-
-def _sentence_start(text: str, at: int) -> int:
-    starts = [m.end() for m in SENTENCE_END.finditer(text, max(0, at - 240), at)]
-    return starts[-1] if starts else max(0, at - 240)
-
-
-def _sentence_end(text: str, at: int) -> int:
-    m = SENTENCE_END.search(text, at, at + 240)
-    return m.start() if m else min(len(text), at + 240)
